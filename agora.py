@@ -1,0 +1,92 @@
+"""The `Agora` bot: loads every extension in `cogs/`, translates and syncs commands, answers errors."""
+
+from __future__ import annotations
+
+import logging
+import pkgutil
+from collections.abc import Sequence
+from datetime import datetime
+from importlib import metadata
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+import cogs
+import errors
+from clock import Clock
+from command_sync import CommandSyncStore, sync_if_changed
+from database import Database
+from i18n import Catalogue, CatalogueTranslator
+from settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def version() -> str:
+    try:
+        return metadata.version("agora")
+    except metadata.PackageNotFoundError:
+        return "dev"
+
+
+def discover_extensions() -> list[str]:
+    """Every feature in `cogs/`: adding a feature is adding a module or package there."""
+    return sorted(
+        f"{cogs.__name__}.{module.name}"
+        for module in pkgutil.iter_modules(cogs.__path__)
+        if not module.name.startswith("_")
+    )
+
+
+class AgoraTree(app_commands.CommandTree["Agora"]):
+    async def on_error(
+        self, interaction: discord.Interaction[Agora], error: app_commands.AppCommandError
+    ) -> None:
+        await errors.report(error, self.client.catalogue, interaction)
+
+
+class Agora(commands.Bot):
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        database: Database,
+        catalogue: Catalogue,
+        clock: Clock,
+        extensions: Sequence[str] | None = None,
+    ) -> None:
+        # Only the default, unprivileged intents: Agora reads no one's message content.
+        intents = discord.Intents.default()
+        intents.message_content = False
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=intents,
+            tree_cls=AgoraTree,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+        self.settings = settings
+        self.database = database
+        self.catalogue = catalogue
+        self.clock = clock
+        self.started_at: datetime = clock.now()
+        self.feature_extensions = list(extensions) if extensions is not None else discover_extensions()
+        self.version = version()
+
+    async def setup_hook(self) -> None:
+        await self.tree.set_translator(CatalogueTranslator(self.catalogue))
+        for name in self.feature_extensions:
+            await self.load_extension(name)
+            log.info("loaded extension %s", name)
+        guild = discord.Object(self.settings.guild_id) if self.settings.guild_id else None
+        if guild is not None:
+            # Guild commands appear at once; global ones can take a while to reach every client.
+            self.tree.copy_global_to(guild=guild)
+        store = CommandSyncStore(self.database, self.clock)
+        await sync_if_changed(self.tree, guild=guild, store=store, application_id=self.application_id or 0)
+
+    async def on_ready(self) -> None:
+        log.info(
+            "connected as %s (%s) to %d server(s)", self.user, self.user and self.user.id, len(self.guilds)
+        )

@@ -1,0 +1,124 @@
+"""Agora's entry point and composition root: settings → database → bot → cogs → run. Wiring only.
+
+Run it with `python bot.py` from the project folder (the `.env` there is read).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+
+import discord
+import yarl
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+
+from agora import Agora
+from clock import Clock, SystemClock
+from database import Database, DatabaseError
+from i18n import Catalogue
+from settings import Settings, SettingsError, load_settings
+
+log = logging.getLogger("agora")
+
+EXIT_CONFIGURATION = 2
+
+
+class RedactSecrets(logging.Filter):
+    """Last line of defence: a secret that slips into a log record is masked before it is written."""
+
+    def __init__(self, secrets: Sequence[str]) -> None:
+        super().__init__()
+        self.secrets = [secret for secret in secrets if secret]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if any(secret in message for secret in self.secrets):
+            for secret in self.secrets:
+                message = message.replace(secret, "[redacted]")
+            record.msg, record.args = message, None
+        return True
+
+
+def configure_logging(settings: Settings) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)-8s %(name)s: %(message)s", "%Y-%m-%d %H:%M:%S")
+    )
+    handler.addFilter(RedactSecrets([settings.discord_token]))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(settings.log_level)
+
+
+def point_discord_at(settings: Settings) -> None:
+    """Send REST and gateway traffic to another Discord (a proxy, or the tests' local fake).
+
+    discord.py has no option for this; `Route.BASE` and the default gateway are class attributes
+    read on every request and connection, so this is the one place they are changed.
+    """
+    if settings.discord_api_url:
+        Route.BASE = settings.discord_api_url
+    if settings.discord_gateway_url:
+        DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
+
+
+@asynccontextmanager
+async def open_agora(
+    settings: Settings, *, clock: Clock | None = None, extensions: Sequence[str] | None = None
+) -> AsyncIterator[Agora]:
+    """The bot with its database open and migrated; closed (bot first, then database) on exit."""
+    point_discord_at(settings)
+    database = Database(settings.database_path)
+    await database.open()
+    try:
+        await database.migrate()
+        bot = Agora(
+            settings=settings,
+            database=database,
+            catalogue=Catalogue.load(settings.locale),
+            clock=clock or SystemClock(),
+            extensions=extensions,
+        )
+        async with bot:
+            yield bot
+    finally:
+        await database.close()
+
+
+async def run(settings: Settings) -> None:
+    async with open_agora(settings) as bot:
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            # A graceful close: cogs unload, loops stop, then the database closes after its last write.
+            loop.add_signal_handler(signum, lambda: asyncio.ensure_future(bot.close()))
+        await bot.start(settings.discord_token)
+
+
+def main() -> int:
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"agora: {error}", file=sys.stderr)  # noqa: T201 — logging is not configured yet
+        return EXIT_CONFIGURATION
+    configure_logging(settings)
+    try:
+        asyncio.run(run(settings))
+    except DatabaseError as error:
+        log.error("cannot use the database: %s", error)
+        return EXIT_CONFIGURATION
+    except discord.LoginFailure:
+        log.error("DISCORD_TOKEN: Discord refused this token; copy it again from the developer portal")
+        return EXIT_CONFIGURATION
+    except discord.PrivilegedIntentsRequired:
+        log.error("Discord refused a privileged intent; Agora should need none")
+        return EXIT_CONFIGURATION
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""Finding the channels Agora posts in, and checking it can really post there.
+
+Features that post somewhere describe it with `ChannelUse`; `/config` checks every such channel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+import discord
+
+PostableChannel = discord.TextChannel | discord.VoiceChannel | discord.Thread
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelUse:
+    """A channel a feature posts in: `reference` is what was configured, `purpose` a catalogue key."""
+
+    reference: str
+    purpose: str
+    channel: PostableChannel | None
+    needs_threads: bool = False
+    needs_files: bool = False
+
+
+@runtime_checkable
+class PostsInChannels(Protocol):
+    """A cog that posts in channels tells `/config` which ones, so the self-check covers them."""
+
+    async def channels_in_use(self, guild: discord.Guild) -> list[ChannelUse]: ...
+
+
+def find_channel(guild: discord.Guild, reference: str | None) -> PostableChannel | None:
+    """A text channel by id, mention (`<#id>`) or name (case-insensitive, with or without `#`)."""
+    if not reference:
+        return None
+    text = reference.strip()
+    if text.startswith("<#") and text.endswith(">"):
+        text = text[2:-1]
+    if text.isdigit():
+        channel = guild.get_channel_or_thread(int(text))
+        return channel if isinstance(channel, PostableChannel) else None
+    name = text.removeprefix("#").casefold()
+    return next((c for c in guild.text_channels if c.name.casefold() == name), None)
+
+
+def posting_problems(use: ChannelUse, permissions: discord.Permissions) -> list[str]:
+    """Catalogue keys naming what the bot cannot do in the channel; empty when all is well."""
+    if not permissions.view_channel:
+        return ["config.problem.cannot_view"]
+    needed = [
+        (permissions.send_messages, "config.problem.cannot_send"),
+        (permissions.embed_links, "config.problem.cannot_embed"),
+    ]
+    if use.needs_files:
+        needed.append((permissions.attach_files, "config.problem.cannot_attach"))
+    if use.needs_threads:
+        needed.append(
+            (
+                permissions.create_public_threads and permissions.send_messages_in_threads,
+                "config.problem.cannot_thread",
+            )
+        )
+    return [key for allowed, key in needed if not allowed]

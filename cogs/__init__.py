@@ -1,0 +1,1 @@
+"""Agora's features: each module or package here is one extension, loaded at startup."""

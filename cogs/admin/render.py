@@ -1,0 +1,37 @@
+"""Pure text helpers for the admin commands."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+UNITS = (("units.days", 86400), ("units.hours", 3600), ("units.minutes", 60), ("units.seconds", 1))
+
+
+def format_duration(seconds: float, unit: Callable[[str, int], str]) -> str:
+    """`2 j 3 h 5 min` style: the two largest non-zero units; `unit(key, n)` renders one unit."""
+    remaining = max(0, int(seconds))
+    parts = []
+    for key, size in UNITS:
+        amount, remaining = divmod(remaining, size)
+        if amount or (not parts and size == 1):
+            parts.append(unit(key, amount))
+        if len(parts) == 2:
+            break
+    return " ".join(parts)
+
+
+def truncate(text: str, limit: int) -> str:
+    """Cut to Discord's limit with an ellipsis, at a line break when one is near."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    newline = cut.rfind("\n")
+    if newline > limit // 2:
+        cut = cut[:newline]
+    return cut + "…"
+
+
+def settings_block(pairs: list[tuple[str, str]]) -> str:
+    width = max((len(name) for name, _ in pairs), default=0)
+    body = "\n".join(f"{name.ljust(width)}  {value.replace('`', 'ʼ')}" for name, value in pairs)
+    return f"```\n{body}\n```"

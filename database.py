@@ -1,0 +1,173 @@
+"""SQLite access for every feature: connections, `transaction()` and `migrate()`. No feature's SQL.
+
+One writer connection guarded by an `asyncio.Lock`: aiosqlite runs one connection on one thread,
+so two coroutines interleaving `BEGIN`s on it would collide. Reads go through a second connection
+opened `query_only`, which in WAL mode sees the last committed state without waiting for writers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_FOLDER = Path(__file__).parent / "data" / "migrations"
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+BUSY_TIMEOUT_MS = 5000
+
+
+class DatabaseError(Exception):
+    """The database cannot be used as it is; the message says why in plain words."""
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+class Database:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._writer: aiosqlite.Connection | None = None
+        self._reader: aiosqlite.Connection | None = None
+        self._write_lock = asyncio.Lock()
+
+    async def open(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: transactions are ours to begin and end explicitly.
+        self._writer = await aiosqlite.connect(self.path, isolation_level=None)
+        await self._configure(self._writer)
+        await self._writer.execute("PRAGMA journal_mode = WAL")
+        self._reader = await aiosqlite.connect(self.path, isolation_level=None)
+        await self._configure(self._reader)
+        await self._reader.execute("PRAGMA query_only = ON")
+
+    async def close(self) -> None:
+        # Taking the lock waits for a transaction in flight, so nothing is cut in half.
+        async with self._write_lock:
+            for connection in (self._reader, self._writer):
+                if connection is not None:
+                    await connection.close()
+            self._reader = self._writer = None
+
+    async def __aenter__(self) -> Database:
+        await self.open()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    @staticmethod
+    async def _configure(connection: aiosqlite.Connection) -> None:
+        connection.row_factory = sqlite3.Row
+        await connection.execute("PRAGMA foreign_keys = ON")
+        await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+    @property
+    def writer(self) -> aiosqlite.Connection:
+        if self._writer is None:
+            raise DatabaseError("the database is not open")
+        return self._writer
+
+    @property
+    def reader(self) -> aiosqlite.Connection:
+        if self._reader is None:
+            raise DatabaseError("the database is not open")
+        return self._reader
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One write transaction: committed when the block ends, rolled back on any exception."""
+        async with self._write_lock:
+            connection = self.writer
+            await connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield connection
+                await connection.commit()
+            except BaseException:
+                if connection.in_transaction:
+                    await connection.rollback()
+                raise
+
+    async def fetch_all(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
+        async with self.reader.execute(sql, parameters) as cursor:
+            return list(await cursor.fetchall())
+
+    async def fetch_one(
+        self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()
+    ) -> sqlite3.Row | None:
+        async with self.reader.execute(sql, parameters) as cursor:
+            return await cursor.fetchone()
+
+    async def user_version(self) -> int:
+        async with self.writer.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def migrate(self, migrations: Iterable[Migration] | None = None) -> list[int]:
+        """Apply pending migrations in order, each atomically with its `user_version`; return them."""
+        ordered = check_sequence(list(migrations) if migrations is not None else load_migrations())
+        latest = ordered[-1].version if ordered else 0
+        applied: list[int] = []
+        async with self._write_lock:
+            current = await self.user_version()
+            if current > latest:
+                raise DatabaseError(
+                    f"{self.path} is at schema version {current}, newer than this Agora knows "
+                    f"({latest}); run a newer Agora or restore a backup"
+                )
+            for migration in ordered:
+                if migration.version <= current:
+                    continue
+                await self._apply(migration)
+                applied.append(migration.version)
+                log.info("applied migration %04d_%s", migration.version, migration.name)
+        return applied
+
+    async def _apply(self, migration: Migration) -> None:
+        # executescript() would commit an open transaction first, so BEGIN goes inside the script:
+        # if any statement fails the transaction stays open and is rolled back below.
+        script = f"BEGIN IMMEDIATE;\n{migration.sql}\n;\nPRAGMA user_version = {migration.version};\nCOMMIT;"
+        try:
+            await self.writer.executescript(script)
+        except sqlite3.Error as error:
+            if self.writer.in_transaction:
+                await self.writer.rollback()
+            raise DatabaseError(
+                f"migration {migration.version:04d}_{migration.name} failed ({error}); "
+                "the database was left at its previous version"
+            ) from error
+
+
+def load_migrations(folder: Path = MIGRATIONS_FOLDER) -> list[Migration]:
+    migrations = []
+    for path in sorted(folder.glob("*.sql")):
+        match = _MIGRATION_NAME.match(path.name)
+        if match is None:
+            raise DatabaseError(f"{path.name}: migration files are named NNNN_snake_case.sql")
+        migrations.append(Migration(int(match.group(1)), path.stem[5:], path.read_text(encoding="utf-8")))
+    return migrations
+
+
+def check_sequence(migrations: list[Migration]) -> list[Migration]:
+    """Migrations sorted by version; a gap or a duplicate number is refused."""
+    ordered = sorted(migrations, key=lambda m: m.version)
+    for expected, migration in enumerate(ordered, start=1):
+        if migration.version != expected:
+            raise DatabaseError(
+                f"migration numbering has a gap or a duplicate: expected {expected:04d}, "
+                f"found {migration.version:04d}_{migration.name}"
+            )
+    return ordered
