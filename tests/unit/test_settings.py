@@ -1,0 +1,83 @@
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from settings import REDACTED, Settings, SettingsError, load_settings
+
+TOKEN = "MTIz.fake.token"
+
+
+def test_defaults_apply_when_only_the_token_is_set():
+    settings = Settings.from_env({"DISCORD_TOKEN": TOKEN})
+    assert settings.guild_id is None
+    assert settings.database_path == Path("data/agora.db")
+    assert settings.locale == "fr"
+    assert settings.timezone == ZoneInfo("Europe/Zurich")
+    assert settings.log_level == "INFO"
+    assert settings.discord_api_url is None
+
+
+def test_missing_token_names_the_variable():
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({})
+    assert caught.value.variable == "DISCORD_TOKEN"
+
+
+def test_blank_token_counts_as_missing():
+    with pytest.raises(SettingsError, match="DISCORD_TOKEN"):
+        Settings.from_env({"DISCORD_TOKEN": "   "})
+
+
+@pytest.mark.parametrize("raw", ["abc", "12", "-123456789012345678", "1234567890123456789012"])
+def test_malformed_guild_id_is_refused(raw):
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({"DISCORD_TOKEN": TOKEN, "AGORA_GUILD_ID": raw})
+    assert caught.value.variable == "AGORA_GUILD_ID"
+
+
+def test_guild_id_is_read_as_an_integer():
+    settings = Settings.from_env({"DISCORD_TOKEN": TOKEN, "AGORA_GUILD_ID": "123456789012345678"})
+    assert settings.guild_id == 123456789012345678
+
+
+@pytest.mark.parametrize(
+    ("variable", "raw"),
+    [
+        ("AGORA_LOCALE", "de"),
+        ("AGORA_TIMEZONE", "Mars/Olympus"),
+        ("AGORA_LOG_LEVEL", "LOUD"),
+        ("AGORA_DISCORD_API_URL", "ftp://example.org"),
+        ("AGORA_DISCORD_GATEWAY_URL", "http://127.0.0.1:1/"),
+    ],
+)
+def test_malformed_values_name_their_variable(variable, raw):
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({"DISCORD_TOKEN": TOKEN, variable: raw})
+    assert caught.value.variable == variable
+    assert raw in str(caught.value)
+
+
+def test_log_level_is_case_insensitive():
+    assert Settings.from_env({"DISCORD_TOKEN": TOKEN, "AGORA_LOG_LEVEL": "debug"}).log_level == "DEBUG"
+
+
+def test_public_view_never_shows_the_token():
+    settings = Settings.from_env({"DISCORD_TOKEN": TOKEN, "AGORA_ORGANISER_ROLE": "Organisateurs"})
+    view = dict(settings.public_view())
+    assert view["discord_token"] == REDACTED
+    assert view["organiser_role"] == "Organisateurs"
+    assert TOKEN not in repr(settings)
+    assert all(TOKEN not in value for value in view.values())
+
+
+def test_env_file_is_read_and_the_real_environment_wins(tmp_path, monkeypatch):
+    env_file = tmp_path / ".env"
+    env_file.write_text(f"DISCORD_TOKEN={TOKEN}\nAGORA_LOCALE=en\nAGORA_LOG_LEVEL=WARNING\n")
+    for name in ("DISCORD_TOKEN", "AGORA_LOCALE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AGORA_LOG_LEVEL", "ERROR")
+    settings = load_settings(env_file)
+    assert settings.discord_token == TOKEN
+    assert settings.locale == "en"
+    assert settings.log_level == "ERROR"
