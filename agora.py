@@ -55,6 +55,7 @@ class Agora(commands.Bot):
         catalogue: Catalogue,
         clock: Clock,
         extensions: Sequence[str] | None = None,
+        guild_ready_timeout: float = 2.0,
     ) -> None:
         # Only the default, unprivileged intents: Agora reads no one's message content.
         intents = discord.Intents.default()
@@ -65,6 +66,8 @@ class Agora(commands.Bot):
             intents=intents,
             tree_cls=AgoraTree,
             allowed_mentions=discord.AllowedMentions.none(),
+            # How long discord.py waits after the last GUILD_CREATE before on_ready.
+            guild_ready_timeout=guild_ready_timeout,
         )
         self.settings = settings
         self.database = database

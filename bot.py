@@ -69,7 +69,11 @@ def point_discord_at(settings: Settings) -> None:
 
 @asynccontextmanager
 async def open_agora(
-    settings: Settings, *, clock: Clock | None = None, extensions: Sequence[str] | None = None
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    extensions: Sequence[str] | None = None,
+    guild_ready_timeout: float = 2.0,
 ) -> AsyncIterator[Agora]:
     """The bot with its database open and migrated; closed (bot first, then database) on exit."""
     point_discord_at(settings)
@@ -83,6 +87,7 @@ async def open_agora(
             catalogue=Catalogue.load(settings.locale),
             clock=clock or SystemClock(),
             extensions=extensions,
+            guild_ready_timeout=guild_ready_timeout,
         )
         async with bot:
             yield bot

@@ -1,0 +1,71 @@
+"""The real Agora (bot.py's composition, every cog) against the fake Discord in tests/fake_discord."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+
+from agora import Agora, discover_extensions
+from bot import open_agora
+from settings import Settings
+from tests.clocks import FakeClock
+from tests.fake_discord import FakeDiscord
+
+
+class AgoraHarness:
+    """Starts and restarts the real bot on one database file, against one fake Discord."""
+
+    def __init__(self, fake: FakeDiscord, database_path: Path, clock: FakeClock) -> None:
+        self.fake = fake
+        self.clock = clock
+        self.base_settings = Settings(
+            discord_token=fake.token,
+            guild_id=fake.guild.id,
+            database_path=database_path,
+            organiser_role="Organisateurs",
+            discord_api_url=fake.api_url,
+            discord_gateway_url=fake.gateway_url,
+        )
+
+    def settings(self, **overrides: object) -> Settings:
+        return replace(self.base_settings, **overrides)
+
+    @asynccontextmanager
+    async def running(
+        self, *, extra_extensions: Sequence[str] = (), **overrides: object
+    ) -> AsyncIterator[Agora]:
+        extensions = [*discover_extensions(), *extra_extensions]
+        async with (
+            open_agora(
+                self.settings(**overrides), clock=self.clock, extensions=extensions, guild_ready_timeout=0.05
+            ) as bot,
+            self.fake.run_bot(bot) as running,
+        ):
+            yield running
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    async with FakeDiscord() as server:
+        yield server
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def agora(
+    fake: FakeDiscord, tmp_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> AgoraHarness:
+    # bot.py points discord.py at the fake by changing class attributes; put them back afterwards.
+    monkeypatch.setattr(Route, "BASE", Route.BASE)
+    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", DiscordWebSocket.DEFAULT_GATEWAY)
+    return AgoraHarness(fake, tmp_path / "agora.db", clock)

@@ -1,0 +1,331 @@
+"""What simulated users do: run slash commands, autocomplete, click, select, submit modals, post
+messages, show interest in scheduled events. Each interaction returns an ``InteractionRecord``."""
+
+# The public API deliberately takes ``timeout=`` arguments (readable tests).
+# ruff: noqa: ASYNC109
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from .builders import InvalidInteraction
+from .interactions import MODAL, FakeModal, InteractionRecord
+from .models import FakeChannel, FakeMember, FakeMessage, FakeScheduledEvent, Json
+from .permissions import Perm
+
+if TYPE_CHECKING:
+    from .builders import PayloadBuilder
+    from .gateway import Gateway
+    from .messages import MessageFactory
+    from .sync import Notifier
+    from .world import World
+
+APPLICATION_COMMAND, MESSAGE_COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5
+
+
+class UserActions:
+    if TYPE_CHECKING:
+        world: World
+        builder: PayloadBuilder
+        factory: MessageFactory
+        notifier: Notifier
+        gateway: Gateway
+        interactions: dict[int, InteractionRecord]
+        interactions_by_token: dict[str, InteractionRecord]
+
+        async def dispatch(self, event: str, data: Json) -> int: ...
+        async def publish_message(self, event: str, msg: FakeMessage) -> None: ...
+        def command(self, name: str, guild: bool | None = None) -> Json: ...
+
+    async def _send_interaction(
+        self,
+        kind: int,
+        member: FakeMember,
+        channel: FakeChannel,
+        locale: str | None,
+        data: Json,
+        source_message: FakeMessage | None = None,
+    ) -> InteractionRecord:
+        if not self.gateway.ready_sessions():
+            raise RuntimeError("no bot is connected to the fake (await fake.wait_until_ready() first)")
+        interaction_id = self.world.new_id()
+        token = f"fake-interaction-token-{interaction_id}"
+        payload = self.builder.envelope(
+            kind=kind,
+            interaction_id=interaction_id,
+            token=token,
+            member=member,
+            channel=channel,
+            locale=locale or member.locale,
+        )
+        payload["data"] = data
+        if source_message is not None:
+            payload["message"] = self.world.message_payload(source_message)
+        record = InteractionRecord(
+            world=self.world,
+            notifier=self.notifier,
+            interaction_id=interaction_id,
+            token=token,
+            kind=kind,
+            payload=payload,
+            member=member,
+            channel_id=channel.id,
+            source_message_id=source_message.id if source_message is not None else None,
+            created_at=asyncio.get_running_loop().time(),
+        )
+        self.interactions[interaction_id] = record
+        self.interactions_by_token[token] = record
+        await self.dispatch("INTERACTION_CREATE", payload)
+        return record
+
+    def _command_payload(
+        self,
+        member: FakeMember,
+        name: str,
+        options: Mapping[str, Any] | None,
+        channel: FakeChannel,
+        focused: str | None,
+        force: bool,
+    ) -> Json:
+        top, *path = name.split()
+        command = self.command(top)
+        perms = self.world.permissions(member, channel)
+        if not force:
+            if not perms & Perm.VIEW_CHANNEL or not perms & Perm.USE_APPLICATION_COMMANDS:
+                raise InvalidInteraction(f"{member.name} cannot use application commands in #{channel.name}")
+            required = command.get("default_member_permissions")
+            bits = int(required) if required is not None else None
+            if bits is not None and not (perms & Perm.ADMINISTRATOR or (bits and bits & perms == bits)):
+                raise InvalidInteraction(
+                    f"{member.name} cannot see /{top}: "
+                    f"default_member_permissions={required} (member has {perms})"
+                )
+            contexts = command.get("contexts")
+            if contexts is not None and 0 not in contexts:
+                raise InvalidInteraction(f"/{top} is not available in guilds (contexts={contexts})")
+        return self.builder.command_data(
+            command,
+            path,
+            dict(options or {}),
+            member=member,
+            channel=channel,
+            focused=focused,
+            guild_command="guild_id" in command,
+        )
+
+    async def run_command(
+        self,
+        member: FakeMember | int | str,
+        name: str,
+        options: Mapping[str, Any] | None = None,
+        *,
+        channel: FakeChannel | int | str = "général",
+        locale: str | None = None,
+        force: bool = False,
+    ) -> InteractionRecord:
+        """Runs ``/name`` (``"poll create"`` for subcommands, ``"admin feed add"`` for groups) as ``member``.
+
+        Option values: str/int/float/bool, or for user/channel/role/mentionable options a Fake object,
+        an id or a name; attachments as ``(filename, bytes[, content_type])``. ``locale`` defaults to the
+        member's locale. ``force=True`` skips the visibility checks (default_member_permissions...).
+        """
+        who = self.world.member(member)
+        chan = self.world.channel(channel)
+        data = self._command_payload(who, name, options, chan, None, force)
+        return await self._send_interaction(APPLICATION_COMMAND, who, chan, locale, data)
+
+    async def autocomplete(
+        self,
+        member: FakeMember | int | str,
+        name: str,
+        focused: str,
+        value: Any,
+        options: Mapping[str, Any] | None = None,
+        *,
+        channel: FakeChannel | int | str = "général",
+        locale: str | None = None,
+        timeout: float = 5,
+    ) -> list[Json]:
+        """Types ``value`` into option ``focused`` of ``/name``; returns the choices the bot answered."""
+        who = self.world.member(member)
+        chan = self.world.channel(channel)
+        data = self._command_payload(who, name, {**(options or {}), focused: value}, chan, focused, False)
+        record = await self._send_interaction(AUTOCOMPLETE, who, chan, locale, data)
+        return await record.choices(timeout)
+
+    def _interactive_message(
+        self, member: FakeMember, message: FakeMessage | InteractionRecord | int
+    ) -> FakeMessage:
+        if isinstance(message, InteractionRecord):
+            if message.message is None:
+                raise InvalidInteraction(f"{message!r} has no response message to interact with")
+            msg = message.message
+        else:
+            msg = self.world.message(message)
+        if msg.deleted:
+            raise InvalidInteraction(f"message {msg.id} was deleted")
+        if msg.is_ephemeral:
+            source = self.interactions.get(msg.interaction_id or 0)
+            if source is not None and source.member.id != member.id:
+                raise InvalidInteraction(f"{member.name} cannot see the ephemeral message {msg.id}")
+        return msg
+
+    async def click(
+        self,
+        member: FakeMember | int | str,
+        message: FakeMessage | InteractionRecord | int,
+        custom_id: str,
+        *,
+        locale: str | None = None,
+    ) -> InteractionRecord:
+        """Clicks the button ``custom_id`` of ``message`` (FakeMessage, id, or an interaction's response)."""
+        who = self.world.member(member)
+        msg = self._interactive_message(who, message)
+        chan = self.world.channel(msg.channel_id)
+        data = self.builder.component_data(msg, custom_id, None, member=who, channel=chan)
+        return await self._send_interaction(MESSAGE_COMPONENT, who, chan, locale, data, source_message=msg)
+
+    async def select(
+        self,
+        member: FakeMember | int | str,
+        message: FakeMessage | InteractionRecord | int,
+        custom_id: str,
+        values: list[Any],
+        *,
+        locale: str | None = None,
+    ) -> InteractionRecord:
+        """Chooses ``values`` in the select menu ``custom_id`` (option values, or members/roles/channels)."""
+        who = self.world.member(member)
+        msg = self._interactive_message(who, message)
+        chan = self.world.channel(msg.channel_id)
+        data = self.builder.component_data(msg, custom_id, list(values), member=who, channel=chan)
+        return await self._send_interaction(MESSAGE_COMPONENT, who, chan, locale, data, source_message=msg)
+
+    def _find_modal(self, modal: FakeModal | InteractionRecord | str) -> InteractionRecord:
+        if isinstance(modal, FakeModal):
+            return modal.interaction
+        if isinstance(modal, InteractionRecord):
+            return modal
+        for record in reversed(list(self.interactions.values())):
+            cb = record.callback
+            if cb is not None and cb.type == MODAL and (cb.data or {}).get("custom_id") == modal:
+                return record
+        raise InvalidInteraction(f"the bot never opened a modal with custom_id {modal!r}")
+
+    async def submit_modal(
+        self,
+        member: FakeMember | int | str,
+        modal: FakeModal | InteractionRecord | str,
+        values: Mapping[str, Any] | None = None,
+        *,
+        locale: str | None = None,
+    ) -> InteractionRecord:
+        """Submits a modal the bot opened (FakeModal, the interaction answered with it, or its custom_id).
+
+        ``values`` maps input custom_ids to: str (text input), list (selects, checkbox group),
+        str|None (radio group), bool (checkbox), list of ``(filename, bytes)`` (file upload).
+        Inputs left out keep their pre-filled value/defaults; required empty ones raise InvalidInteraction.
+        """
+        who = self.world.member(member)
+        source = self._find_modal(modal)
+        if source.callback is None or source.callback.type != MODAL or source.callback.data is None:
+            raise InvalidInteraction(f"{source!r} was not answered with a modal")
+        if source.member.id != who.id:
+            raise InvalidInteraction(f"the modal was shown to {source.member.name}, not {who.name}")
+        chan = self.world.channel(source.channel_id)
+        data = self.builder.modal_submit_data(
+            source.callback.data, dict(values or {}), member=who, channel=chan
+        )
+        msg = self.world.messages.get(source.source_message_id or 0)
+        return await self._send_interaction(MODAL_SUBMIT, who, chan, locale, data, source_message=msg)
+
+    async def post_user_message(
+        self, member: FakeMember | int | str, channel: FakeChannel | int | str, content: str, **fields: Any
+    ) -> FakeMessage:
+        """``member`` posts a message (MESSAGE_CREATE; content hidden without the message_content intent)."""
+        who = self.world.member(member)
+        chan = self.world.channel(channel)
+        needed = Perm.SEND_MESSAGES_IN_THREADS if chan.is_thread else Perm.SEND_MESSAGES
+        if chan.guild_id and not self.world.permissions(who, chan) & needed:
+            raise InvalidInteraction(f"{who.name} cannot post in #{chan.name}")
+        msg = self.factory.create(
+            channel_id=chan.id,
+            author_id=who.id,
+            payload={"content": content, **fields},
+            files=[],
+            guild_id=chan.guild_id,
+        )
+        await self.publish_message("MESSAGE_CREATE", msg)
+        return msg
+
+    # -- scheduled events driven by users ---------------------------------------------------------
+
+    def scheduled_events(self, *, include_deleted: bool = False) -> list[FakeScheduledEvent]:
+        return [e for e in self.world.events.values() if include_deleted or not e.deleted]
+
+    def _event_payload(self, event: FakeScheduledEvent) -> Json:
+        return event.to_payload(self.world.members.get(event.creator_id))
+
+    async def create_scheduled_event(
+        self,
+        creator: FakeMember | int | str,
+        name: str,
+        start: dt.datetime,
+        end: dt.datetime,
+        *,
+        location: str = "En ligne",
+        description: str | None = None,
+    ) -> FakeScheduledEvent:
+        """A member creates an external event in the Discord UI (GUILD_SCHEDULED_EVENT_CREATE)."""
+        event = FakeScheduledEvent(
+            id=self.world.new_id(),
+            guild_id=self.world.guild_id,
+            name=name,
+            scheduled_start_time=start.isoformat(),
+            scheduled_end_time=end.isoformat(),
+            creator_id=self.world.member(creator).id,
+            location=location,
+            description=description,
+        )
+        self.world.events[event.id] = event
+        await self.dispatch("GUILD_SCHEDULED_EVENT_CREATE", self._event_payload(event))
+        return event
+
+    async def update_scheduled_event(
+        self, event: FakeScheduledEvent | int, **changes: Any
+    ) -> FakeScheduledEvent:
+        """Changes fields of an event (e.g. ``status=2``, ``name=...``) and sends the UPDATE event."""
+        target = self.world.events[event.id if isinstance(event, FakeScheduledEvent) else int(event)]
+        for key, value in changes.items():
+            if not hasattr(target, key):
+                raise AttributeError(f"FakeScheduledEvent has no field {key!r}")
+            setattr(target, key, value)
+        await self.dispatch("GUILD_SCHEDULED_EVENT_UPDATE", self._event_payload(target))
+        return target
+
+    async def delete_scheduled_event(self, event: FakeScheduledEvent | int) -> None:
+        target = self.world.events[event.id if isinstance(event, FakeScheduledEvent) else int(event)]
+        target.deleted = True
+        await self.dispatch("GUILD_SCHEDULED_EVENT_DELETE", self._event_payload(target))
+
+    async def set_event_interest(
+        self, event: FakeScheduledEvent | int, member: FakeMember | int | str, interested: bool = True
+    ) -> None:
+        """A member clicks "Interested" (or un-clicks it): GUILD_SCHEDULED_EVENT_USER_ADD/REMOVE."""
+        target = self.world.events[event.id if isinstance(event, FakeScheduledEvent) else int(event)]
+        who = self.world.member(member)
+        if interested == (who.id in target.interested):
+            return
+        if interested:
+            target.interested.append(who.id)
+        else:
+            target.interested.remove(who.id)
+        data = {
+            "guild_scheduled_event_id": str(target.id),
+            "user_id": str(who.id),
+            "guild_id": str(self.world.guild_id),
+        }
+        await self.dispatch("GUILD_SCHEDULED_EVENT_USER_" + ("ADD" if interested else "REMOVE"), data)
