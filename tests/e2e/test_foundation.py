@@ -191,3 +191,52 @@ async def test_a_restart_on_the_same_database_keeps_everything(agora, fake):
         assert [
             tuple(row) for row in await bot.database.fetch_all("SELECT key, value FROM bot_state")
         ] == state
+
+
+async def test_a_failing_button_gives_the_apology_not_interaction_failed(agora, fake):
+    async with agora.running(extra_extensions=[FAULTY]):
+        await fake.wait_for_commands()
+        post = await fake.run_command("olivia", "faulty-components")
+        await post.response()
+        for custom_id in ("faulty:view", "faulty:dynamic:2"):
+            click = await fake.click("alice", post, custom_id)
+            await click.response()
+            assert click.is_ephemeral
+            assert click.content.startswith("Désolé")
+            assert SECRET_DETAIL not in click.content
+
+
+async def test_a_refusal_on_a_button_is_polite_and_localised(agora, fake):
+    async with agora.running(extra_extensions=[FAULTY]):
+        await fake.wait_for_commands()
+        post = await fake.run_command("olivia", "faulty-components")
+        await post.response()
+        refused = await fake.click("bob", post, "faulty:dynamic:1", locale="en-US")
+        await refused.response()
+        assert refused.content == "Only organisers can do this."
+        allowed = await fake.click("olivia", post, "faulty:dynamic:1")
+        await allowed.response()
+        assert allowed.content == "organiser ok"
+
+
+async def test_buttons_keep_working_after_a_restart(agora, fake):
+    async with agora.running(extra_extensions=[FAULTY]):
+        await fake.wait_for_commands()
+        post = await fake.run_command("olivia", "faulty-components")
+        await post.response()
+    async with agora.running(extra_extensions=[FAULTY]):
+        await fake.wait_until_ready(count=2)
+        click = await fake.click("olivia", post, "faulty:dynamic:1")
+        await click.response()
+        assert click.content == "organiser ok"
+
+
+async def test_a_failing_modal_gives_the_apology(agora, fake):
+    async with agora.running(extra_extensions=[FAULTY]):
+        await fake.wait_for_commands()
+        opened = await fake.run_command("bob", "faulty-modal", locale="en-US")
+        await opened.modal()
+        submitted = await fake.submit_modal("bob", opened, {"faulty:answer": "hello"}, locale="en-US")
+        await submitted.response()
+        assert submitted.is_ephemeral
+        assert submitted.content.startswith("Sorry, something went wrong")

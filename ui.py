@@ -1,0 +1,48 @@
+"""Base classes for buttons, selects and modals: their errors reach the person like command errors do.
+
+discord.py only logs an exception raised in a view, modal or `DynamicItem` callback, and the person
+sees "This interaction failed". Here a `UserError` is answered in their language and anything else
+gets the apology with an error id, exactly as for slash commands (see errors.py).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import discord
+
+import errors
+
+SelfT = TypeVar("SelfT")
+Callback = Callable[[SelfT, discord.Interaction[Any]], Awaitable[None]]
+
+
+async def report(error: Exception, interaction: discord.Interaction[Any]) -> None:
+    await errors.report(error, interaction.client.catalogue, interaction)
+
+
+class AgoraView(discord.ui.View):
+    async def on_error(
+        self, interaction: discord.Interaction[Any], error: Exception, item: discord.ui.Item[Any]
+    ) -> None:
+        await report(error, interaction)
+
+
+class AgoraModal(discord.ui.Modal):
+    async def on_error(self, interaction: discord.Interaction[Any], error: Exception) -> None:
+        await report(error, interaction)
+
+
+def reports_errors(callback: Callback[SelfT]) -> Callback[SelfT]:
+    """For `DynamicItem.callback`, whose exceptions discord.py would only log."""
+
+    @functools.wraps(callback)
+    async def guarded(self: SelfT, interaction: discord.Interaction[Any]) -> None:
+        try:
+            await callback(self, interaction)
+        except Exception as error:  # every error is answered and logged in report()
+            await report(error, interaction)
+
+    return guarded
