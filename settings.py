@@ -8,9 +8,11 @@ on stderr and exit status 2 before anything connects.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -31,6 +33,18 @@ class SettingsError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class DeclaredFeed:
+    """A feed an admin declared in AGORA_FEEDS: `URL #channel [@role] [thread] [include=…] [exclude=…]`."""
+
+    url: str
+    channel: str
+    role: str | None = None
+    thread: bool = False
+    include: str = ""
+    exclude: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     discord_token: str = field(repr=False)
     guild_id: int | None = None
@@ -42,6 +56,9 @@ class Settings:
     log_level: str = "INFO"
     discord_api_url: str | None = None
     discord_gateway_url: str | None = None
+    feeds: tuple[DeclaredFeed, ...] = ()
+    feed_interval_seconds: int = 15 * 60
+    feed_allow_private: bool = False
 
     # Settings a person may see in /config; the token is shown only as redacted.
     SECRET_FIELDS = frozenset({"discord_token"})
@@ -76,6 +93,9 @@ class Settings:
             discord_gateway_url=_url(
                 "AGORA_DISCORD_GATEWAY_URL", get("AGORA_DISCORD_GATEWAY_URL"), ("ws", "wss")
             ),
+            feeds=_declared_feeds("AGORA_FEEDS", get("AGORA_FEEDS")),
+            feed_interval_seconds=_duration("AGORA_FEED_INTERVAL", get("AGORA_FEED_INTERVAL") or "15m", 60),
+            feed_allow_private=_flag("AGORA_FEED_ALLOW_PRIVATE", get("AGORA_FEED_ALLOW_PRIVATE") or "0"),
         )
 
     def public_view(self) -> list[tuple[str, str]]:
@@ -85,8 +105,10 @@ class Settings:
             value = getattr(self, item.name)
             if item.name in self.SECRET_FIELDS:
                 text = REDACTED
-            elif value is None:
+            elif value is None or value == ():
                 text = "—"
+            elif item.name == "feeds":
+                text = ", ".join(feed.url for feed in value)
             else:
                 text = str(value)
             shown.append((item.name, text))
@@ -133,3 +155,60 @@ def _url(variable: str, raw: str | None, schemes: tuple[str, ...]) -> str | None
     if parts.scheme not in schemes or not parts.netloc:
         raise SettingsError(variable, f"expected a {'/'.join(schemes)} URL, got {raw!r}")
     return raw.rstrip("/") if parts.scheme in ("http", "https") else raw
+
+
+_DURATION = re.compile(r"^(\d+)\s*(s|m|min|h)?$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "min": 60, "h": 3600, None: 60}
+
+
+def _duration(variable: str, raw: str, minimum: int) -> int:
+    """Seconds from `15m`, `900s`, `1h` or a bare number of minutes."""
+    match = _DURATION.match(raw.strip().lower())
+    if match is None or int(match.group(1)) * _UNIT_SECONDS[match.group(2)] < minimum:
+        raise SettingsError(
+            variable, f"expected a duration of at least {minimum} s such as 15m, 900s or 1h, got {raw!r}"
+        )
+    return int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+
+
+def _flag(variable: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(variable, f"expected 1 or 0, got {raw!r}")
+
+
+def _declared_feeds(variable: str, raw: str | None) -> tuple[DeclaredFeed, ...]:
+    """Feeds separated by `;` or new lines, each `URL #channel [@role] [thread] [include=a,b] [exclude=c]`."""
+    if raw is None:
+        return ()
+    feeds = []
+    for number, entry in enumerate(re.split(r"[;\n]", raw), start=1):
+        words = entry.split()
+        if not words:
+            continue
+        url, options = words[0], words[1:]
+        if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
+            raise SettingsError(variable, f"feed {number}: expected an http(s) URL first, got {url!r}")
+        values: dict[str, Any] = {}
+        for word in options:
+            if word.startswith("#") and len(word) > 1:
+                values["channel"] = word[1:]
+            elif word.startswith("@") and len(word) > 1:
+                values["role"] = word[1:]
+            elif word == "thread":
+                values["thread"] = True
+            elif word.startswith(("include=", "exclude=")):
+                key, _, keywords = word.partition("=")
+                values[key] = keywords.replace("_", " ")
+            else:
+                raise SettingsError(
+                    variable,
+                    f"feed {number}: unknown option {word!r} (#channel, @role, thread, include=, exclude=)",
+                )
+        if "channel" not in values:
+            raise SettingsError(variable, f"feed {number}: name its channel, e.g. {url} #blog")
+        feeds.append(DeclaredFeed(url=url, **values))
+    return tuple(feeds)

@@ -81,3 +81,57 @@ def test_env_file_is_read_and_the_real_environment_wins(tmp_path, monkeypatch):
     assert settings.discord_token == TOKEN
     assert settings.locale == "en"
     assert settings.log_level == "ERROR"
+
+
+def test_declared_feeds_are_read_with_their_options():
+    settings = Settings.from_env(
+        {
+            "DISCORD_TOKEN": TOKEN,
+            "AGORA_FEEDS": "https://www.e-20.ch/feed/ #blog thread;\n"
+            "https://example.org/atom.xml #veille @Veille include=rh,marque_employeur exclude=emploi",
+        }
+    )
+    first, second = settings.feeds
+    assert (first.url, first.channel, first.thread, first.role) == (
+        "https://www.e-20.ch/feed/",
+        "blog",
+        True,
+        None,
+    )
+    assert (second.channel, second.role) == ("veille", "Veille")
+    assert second.include == "rh,marque employeur"
+    assert second.exclude == "emploi"
+
+
+@pytest.mark.parametrize(
+    "raw", ["ftp://x.org/feed #blog", "https://x.org/feed", "https://x.org/feed #blog colour=red"]
+)
+def test_malformed_declared_feeds_are_refused(raw):
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({"DISCORD_TOKEN": TOKEN, "AGORA_FEEDS": raw})
+    assert caught.value.variable == "AGORA_FEEDS"
+
+
+@pytest.mark.parametrize(("raw", "seconds"), [("15m", 900), ("900s", 900), ("1h", 3600), ("30", 1800)])
+def test_feed_interval_accepts_minutes_seconds_and_hours(raw, seconds):
+    settings = Settings.from_env({"DISCORD_TOKEN": TOKEN, "AGORA_FEED_INTERVAL": raw})
+    assert settings.feed_interval_seconds == seconds
+
+
+@pytest.mark.parametrize("raw", ["10s", "soon", "-5m"])
+def test_feed_interval_below_a_minute_or_unreadable_is_refused(raw):
+    with pytest.raises(SettingsError, match="AGORA_FEED_INTERVAL"):
+        Settings.from_env({"DISCORD_TOKEN": TOKEN, "AGORA_FEED_INTERVAL": raw})
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("1", True), ("0", False), ("yes", True)])
+def test_allow_private_is_a_flag(raw, expected):
+    assert (
+        Settings.from_env({"DISCORD_TOKEN": TOKEN, "AGORA_FEED_ALLOW_PRIVATE": raw}).feed_allow_private
+        is expected
+    )
+
+
+def test_allow_private_refuses_other_words():
+    with pytest.raises(SettingsError, match="AGORA_FEED_ALLOW_PRIVATE"):
+        Settings.from_env({"DISCORD_TOKEN": TOKEN, "AGORA_FEED_ALLOW_PRIVATE": "maybe"})
