@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -16,6 +17,7 @@ from bot import open_agora
 from settings import Settings
 from tests.clocks import FakeClock
 from tests.fake_discord import FakeDiscord
+from tests.feed_server import FeedServer
 
 
 class AgoraHarness:
@@ -31,6 +33,8 @@ class AgoraHarness:
             organiser_role="Organisateurs",
             discord_api_url=fake.api_url,
             discord_gateway_url=fake.gateway_url,
+            # The tests' feed server is on 127.0.0.1, which production refuses.
+            feed_allow_private=True,
         )
 
     def settings(self, **overrides: object) -> Settings:
@@ -41,13 +45,22 @@ class AgoraHarness:
         self, *, extra_extensions: Sequence[str] = (), **overrides: object
     ) -> AsyncIterator[Agora]:
         extensions = [*discover_extensions(), *extra_extensions]
-        async with (
-            open_agora(
-                self.settings(**overrides), clock=self.clock, extensions=extensions, guild_ready_timeout=0.05
-            ) as bot,
-            self.fake.run_bot(bot) as running,
-        ):
-            yield running
+        # Unloading an extension deletes its modules from sys.modules; the tests hold the originals
+        # (and pickling for the parser's worker processes needs them to be the registered ones).
+        modules = {name: module for name, module in sys.modules.items() if name.startswith("cogs")}
+        try:
+            async with (
+                open_agora(
+                    self.settings(**overrides),
+                    clock=self.clock,
+                    extensions=extensions,
+                    guild_ready_timeout=0.05,
+                ) as bot,
+                self.fake.run_bot(bot) as running,
+            ):
+                yield running
+        finally:
+            sys.modules.update(modules)
 
 
 @pytest.fixture
@@ -69,3 +82,9 @@ def agora(
     monkeypatch.setattr(Route, "BASE", Route.BASE)
     monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", DiscordWebSocket.DEFAULT_GATEWAY)
     return AgoraHarness(fake, tmp_path / "agora.db", clock)
+
+
+@pytest.fixture
+async def feed_server() -> AsyncIterator[FeedServer]:
+    async with FeedServer() as server:
+        yield server

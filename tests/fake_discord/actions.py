@@ -148,11 +148,15 @@ class UserActions:
         channel: FakeChannel | int | str = "général",
         locale: str | None = None,
         timeout: float = 5,
+        force: bool = False,
     ) -> list[Json]:
-        """Types ``value`` into option ``focused`` of ``/name``; returns the choices the bot answered."""
+        """Types ``value`` into option ``focused`` of ``/name``; returns the choices the bot answered.
+
+        ``force=True`` skips the visibility checks, as for ``run_command``.
+        """
         who = self.world.member(member)
         chan = self.world.channel(channel)
-        data = self._command_payload(who, name, {**(options or {}), focused: value}, chan, focused, False)
+        data = self._command_payload(who, name, {**(options or {}), focused: value}, chan, focused, force)
         record = await self._send_interaction(AUTOCOMPLETE, who, chan, locale, data)
         return await record.choices(timeout)
 

@@ -9,7 +9,7 @@ from i18n import Catalogue, CatalogueTranslator, language_of
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMAND_NAME = re.compile(r"^[-_\w]{1,32}$")
-KEY_IN_CODE = re.compile(r"""["']((?:errors|about|config|units|[a-z_]+)\.[a-z_.]+)["']""")
+KEY_IN_CODE = re.compile(r"""["']([a-z_]+\.[a-z_.]+)["']""")
 
 
 @pytest.fixture(scope="module")
@@ -30,10 +30,11 @@ def test_placeholders_match_between_languages(catalogue):
 
 def test_every_key_the_code_uses_exists(catalogue):
     sources = [p for p in ROOT.glob("**/*.py") if ".venv" not in p.parts and "tests" not in p.parts]
+    sections = {key.split(".")[0] for key in catalogue.messages["fr"]} - {"commands", "choices"}
     used = set()
     for path in sources:
         for key in KEY_IN_CODE.findall(path.read_text(encoding="utf-8")):
-            if key.split(".")[0] in {"errors", "about", "config", "units"} and not key.endswith("."):
+            if key.split(".")[0] in sections and not key.endswith("."):
                 used.add(key)
     assert used, "the scan found no key at all"
     missing = sorted(key for key in used if key not in catalogue.messages["fr"])
@@ -94,3 +95,13 @@ async def test_translator_gives_french_command_names_from_the_catalogue():
     assert subcommand["name_localizations"]["fr"] == "creer"
     assert subcommand["options"][0]["name_localizations"]["fr"] == "question"
     assert "en-US" not in subcommand.get("name_localizations", {})
+
+
+def test_keys_built_at_run_time_exist(catalogue):
+    from cogs.feeds.describe import KNOWN_ERRORS
+    from permissions import Rank
+
+    built = [f"feeds.failure.{code}" for code in (*KNOWN_ERRORS, "unknown")]
+    built += [f"errors.needs_{rank.name}" for rank in Rank if rank is not Rank.member]
+    for language in ("fr", "en"):
+        assert [key for key in built if key not in catalogue.messages[language]] == []

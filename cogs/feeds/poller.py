@@ -1,0 +1,205 @@
+"""One poll cycle: fetch every due feed (bounded concurrency), parse only what changed, post new entries.
+
+A fetch that fails backs the feed off exponentially; after `PAUSE_AFTER` of failures the feed is
+paused and organisers are told once. Entries are claimed in SQLite before they are posted, and an
+attempt is recorded before the post, so a crash can never make the same entry appear twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from clock import Clock
+from cogs.feeds.fetch import FeedFetcher, FetchError, FetchResult
+from cogs.feeds.filters import is_wanted, parse_keywords
+from cogs.feeds.parse import FeedParserPool, ParsedFeed, ParseError, body_hash
+from cogs.feeds.publisher import Publisher, PublishError
+from cogs.feeds.store import Feed, FeedStore
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF = timedelta(hours=6)
+PAUSE_AFTER = timedelta(hours=24)
+POSTS_PER_FEED_PER_CYCLE = 10
+CONCURRENCY = 16
+
+FeedFailedHandler = Callable[[Feed], Awaitable[None]]
+
+
+@dataclass(slots=True)
+class CycleReport:
+    fetched: int = 0
+    not_modified: int = 0
+    unchanged: int = 0
+    parsed: int = 0
+    failed: int = 0
+    posted: int = 0
+
+
+class FeedPoller:
+    def __init__(
+        self,
+        *,
+        store: FeedStore,
+        fetcher: FeedFetcher,
+        parser: FeedParserPool,
+        publisher: Publisher,
+        clock: Clock,
+        interval: timedelta,
+        on_paused: FeedFailedHandler,
+        concurrency: int = CONCURRENCY,
+    ) -> None:
+        self.store = store
+        self.fetcher = fetcher
+        self.parser = parser
+        self.publisher = publisher
+        self.clock = clock
+        self.interval = interval
+        self.on_paused = on_paused
+        self.concurrency = concurrency
+        # One cycle at a time: a manual refresh and the loop must not fetch the same feed twice.
+        self._cycle_lock = asyncio.Lock()
+        self._wake = asyncio.Event()
+        self._progress = asyncio.Condition()
+        self.started_cycles = 0
+        self.completed_cycles = 0
+        self.last_report = CycleReport()
+
+    async def run_forever(self, tick: float) -> None:
+        """Cycle every `tick` seconds, or at once when woken; an unexpected error never stops it."""
+        while True:
+            self.started_cycles += 1
+            try:
+                self.last_report = await self.run_cycle()
+            except Exception:
+                log.exception("feed cycle failed")
+            async with self._progress:
+                self.completed_cycles += 1
+                self._progress.notify_all()
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(tick):
+                    await self._wake.wait()
+            self._wake.clear()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def prime(self, feed: Feed, parsed: ParsedFeed, result: FetchResult) -> int:
+        """A feed's first fetch, done by `/feed add`: claim its entries, post only the newest."""
+        await self.absorb(feed, parsed)
+        await self.record_fetch(feed, result, digest=body_hash(result.body or b""), parsed=parsed)
+        return await self.publish_waiting(feed)
+
+    async def cycle_now(self, within: float = 30) -> CycleReport:
+        """Wake the loop and wait for a cycle that started after this call to finish."""
+        async with self._progress:
+            target = self.started_cycles + 1
+            self._wake.set()
+            async with asyncio.timeout(within):
+                await self._progress.wait_for(lambda: self.completed_cycles >= target)
+        return self.last_report
+
+    async def run_cycle(self) -> CycleReport:
+        async with self._cycle_lock:
+            report = CycleReport()
+            feeds = await self.store.due(self.clock.now())
+            gate = asyncio.Semaphore(self.concurrency)
+
+            async def refresh(feed: Feed) -> None:
+                async with gate:
+                    await self.refresh(feed, report)
+
+            await asyncio.gather(*(refresh(feed) for feed in feeds))
+            if feeds:
+                log.info("feed cycle: %s", report)
+            return report
+
+    async def refresh(self, feed: Feed, report: CycleReport) -> None:
+        report.fetched += 1
+        try:
+            result = await self.fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+            if result.not_modified:
+                report.not_modified += 1
+                await self.record_fetch(feed, result, digest=None)
+            else:
+                assert result.body is not None  # noqa: S101 — a 200 always carries a body
+                digest = body_hash(result.body)
+                if digest == feed.body_hash:
+                    report.unchanged += 1
+                    await self.record_fetch(feed, result, digest=None)
+                else:
+                    parsed = await self.parser.parse(result.body, result.url, result.content_type)
+                    report.parsed += 1
+                    await self.absorb(feed, parsed)
+                    await self.record_fetch(feed, result, digest=digest, parsed=parsed)
+        except (FetchError, ParseError) as error:
+            report.failed += 1
+            await self.record_failure(feed, error.code, dict(error.values))
+            return
+        report.posted += await self.publish_waiting(feed)
+
+    async def absorb(self, feed: Feed, parsed: ParsedFeed) -> list[str]:
+        """Claim the entries not seen before; on the very first fetch only the newest may be posted."""
+        first_fetch = feed.last_success_at is None
+        include = parse_keywords(feed.include_keywords)
+        exclude = parse_keywords(feed.exclude_keywords)
+        candidates = parsed.entries[-1:] if first_fetch else parsed.entries
+        to_post = {entry.key for entry in candidates if is_wanted(entry, include, exclude)}
+        return await self.store.claim(feed.id, parsed.entries, self.clock.now(), post=to_post)
+
+    async def record_fetch(
+        self, feed: Feed, result: FetchResult, *, digest: str | None, parsed: ParsedFeed | None = None
+    ) -> None:
+        now = self.clock.now()
+        await self.store.record_success(
+            feed.id,
+            now=now,
+            next_fetch_at=now + self.interval,
+            etag=result.etag,
+            last_modified=result.last_modified,
+            body_hash=digest,
+            url=result.permanent_url,
+            title=parsed.title if parsed and parsed.title else None,
+            site_url=parsed.link if parsed else None,
+            icon_url=parsed.icon_url if parsed else None,
+        )
+
+    async def record_failure(self, feed: Feed, code: str, values: dict[str, object]) -> None:
+        now = self.clock.now()
+        # 2, 4, 8… intervals after the 1st, 2nd, 3rd failure in a row, at most MAX_BACKOFF.
+        backoff = min(self.interval * 2 ** (feed.failures + 1), MAX_BACKOFF)
+        failing_since = datetime.fromtimestamp(feed.failing_since, now.tzinfo) if feed.failing_since else now
+        pause = now - failing_since >= PAUSE_AFTER
+        log.warning("feed %s (guild %s) failed: %s %s", feed.id, feed.guild_id, code, values)
+        await self.store.record_failure(
+            feed.id, now=now, next_fetch_at=now + backoff, code=code, values=values, pause=pause
+        )
+        if pause and not feed.paused:
+            paused = await self.store.get(feed.id)
+            if paused is not None:
+                await self.on_paused(paused)
+
+    async def publish_waiting(self, feed: Feed) -> int:
+        """Post the claimed entries in order; stop at the first refusal (it is recorded, not retried now)."""
+        posted = 0
+        for waiting in await self.store.waiting(feed.id, POSTS_PER_FEED_PER_CYCLE):
+            try:
+                earlier = (
+                    await self.publisher.find_earlier_post(feed, waiting.entry) if waiting.attempted else None
+                )
+                if earlier is None:
+                    await self.store.mark_attempt(feed.id, waiting.entry.key)
+                    message = await self.publisher.post(feed, waiting.entry)
+                else:
+                    message = earlier
+            except PublishError as error:
+                await self.record_failure(feed, error.code, dict(error.values))
+                break
+            await self.store.mark_posted(feed.id, waiting.entry.key, message.id)
+            posted += 1
+        return posted

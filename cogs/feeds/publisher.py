@@ -1,0 +1,105 @@
+"""Posting one entry in its channel: the embed, the chosen role's ping (and no other), the thread."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import discord
+
+from cogs.feeds.parse import FeedEntry
+from cogs.feeds.render import entry_embed, thread_name
+from cogs.feeds.store import Feed
+
+if TYPE_CHECKING:
+    from agora import Agora
+
+log = logging.getLogger(__name__)
+
+EMBED_COLOUR = discord.Colour(0xE07A1F)
+THREAD_ARCHIVE_MINUTES = 1440
+HISTORY_CHECKED = 50
+
+
+class PublishError(Exception):
+    """Discord refused the post; `code` names why for the feed's status (never retried in a loop)."""
+
+    def __init__(self, code: str, **values: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.values = values
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSource:
+    """What the embed shows of the feed (render.FeedInfo) for a stored feed."""
+
+    title: str
+    link: str | None
+    icon_url: str | None
+
+    @classmethod
+    def of(cls, feed: Feed) -> FeedSource:
+        return cls(feed.title, feed.site_url, feed.icon_url)
+
+
+class Publisher:
+    def __init__(self, bot: Agora) -> None:
+        self.bot = bot
+
+    def message_for(
+        self, source: FeedSource, entry: FeedEntry, role_id: int | None
+    ) -> tuple[str | None, discord.Embed]:
+        """The content and embed of a post, exactly as `/feed preview` shows it."""
+        author_template = self.bot.catalogue.translate("feeds.post.by", self.bot.settings.locale)
+        embed = entry_embed(source, entry, author_template=author_template, colour=EMBED_COLOUR)
+        return (f"<@&{role_id}>" if role_id else None), embed
+
+    def channel_of(self, feed: Feed) -> discord.abc.Messageable:
+        channel = self.bot.get_channel(feed.channel_id)
+        if not isinstance(channel, discord.TextChannel | discord.Thread | discord.VoiceChannel):
+            raise PublishError("channel_missing", channel=feed.channel_id)
+        return channel
+
+    async def post(self, feed: Feed, entry: FeedEntry) -> discord.Message:
+        channel = self.channel_of(feed)
+        content, embed = self.message_for(FeedSource.of(feed), entry, feed.role_id)
+        # Only the chosen role is pinged, whatever the feed's text contains.
+        allowed = discord.AllowedMentions(
+            everyone=False, users=False, roles=[discord.Object(feed.role_id)] if feed.role_id else False
+        )
+        try:
+            message = await channel.send(content=content, embed=embed, allowed_mentions=allowed)
+        except discord.Forbidden as error:
+            raise PublishError("discord_forbidden", channel=feed.channel_id, code=error.code) from error
+        except discord.NotFound as error:
+            raise PublishError("channel_missing", channel=feed.channel_id) from error
+        except discord.HTTPException as error:
+            raise PublishError("discord_error", status=error.status, code=error.code) from error
+        if feed.open_thread and isinstance(channel, discord.TextChannel):
+            await self.open_thread(message, entry)
+        return message
+
+    async def open_thread(self, message: discord.Message, entry: FeedEntry) -> None:
+        try:
+            await message.create_thread(name=thread_name(entry), auto_archive_duration=THREAD_ARCHIVE_MINUTES)
+        except discord.HTTPException:
+            # The post itself is out and must not be sent again; a missing thread is only logged.
+            log.warning("could not open a thread on message %s in channel %s", message.id, message.channel.id)
+
+    async def find_earlier_post(self, feed: Feed, entry: FeedEntry) -> discord.Message | None:
+        """The bot's post of this entry, if an earlier attempt reached Discord before a crash."""
+        channel = self.channel_of(feed)
+        title = entry_embed(FeedSource.of(feed), entry).title
+        me = self.bot.user
+        try:
+            async for message in channel.history(limit=HISTORY_CHECKED):
+                if me is None or message.author.id != me.id:
+                    continue
+                for embed in message.embeds:
+                    if (entry.link and embed.url == entry.link) or (not entry.link and embed.title == title):
+                        return message
+        except discord.HTTPException as error:
+            raise PublishError("discord_error", status=error.status, code=error.code) from error
+        return None
