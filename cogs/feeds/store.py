@@ -302,6 +302,11 @@ class FeedStore:
                 (message_id, feed_id, key),
             )
 
+    async def forget_member(self, user_id: int) -> None:
+        """The only member data here is who added a feed; the feed itself belongs to the server."""
+        async with self.database.transaction() as connection:
+            await connection.execute("UPDATE feeds SET added_by = NULL WHERE added_by = ?", (user_id,))
+
     async def entry_states(self, feed_id: int) -> dict[str, str]:
         rows = await self.database.fetch_all(
             "SELECT entry_key, state FROM feed_entries WHERE feed_id = ?", (feed_id,)
