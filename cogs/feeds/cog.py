@@ -14,9 +14,10 @@ from discord.ext import commands
 
 from channels import ChannelUse, find_channel, posting_problems
 from cogs.feeds.describe import describe_error, feed_list_embed
+from cogs.feeds.failure import FeedFailure
 from cogs.feeds.fetch import FeedFetcher, FetchError, FetchResult, check_url
 from cogs.feeds.filters import parse_keywords
-from cogs.feeds.parse import FeedParserPool, ParsedFeed, ParseError
+from cogs.feeds.parse import FeedParserPool, ParsedFeed
 from cogs.feeds.poller import FeedPoller
 from cogs.feeds.publisher import FeedSource, Publisher
 from cogs.feeds.store import Feed, FeedAlreadyFollowed, FeedStore, NewFeed
@@ -169,14 +170,10 @@ class FeedsCog(commands.Cog):
     # ---- commands -------------------------------------------------------------------------------
 
     async def fetch_and_parse(self, url: str) -> tuple[str, ParsedFeed, FetchResult]:
-        try:
-            checked = check_url(url)
-            result = await self.fetcher.fetch(checked)
-            if result.body is None:
-                raise FetchError("http_status", status=304)
-            parsed = await self.parser.parse(result.body, result.url, result.content_type)
-        except (FetchError, ParseError) as error:
-            raise FeedRefused(error.code, dict(error.values)) from error
+        result = await self.fetcher.fetch(check_url(url))
+        if result.body is None:
+            raise FetchError("http_status", status=304)
+        parsed = await self.parser.parse(result.body, result.url, result.content_type)
         return result.url, parsed, result
 
     @feed.command(name="add")
@@ -216,7 +213,7 @@ class FeedsCog(commands.Cog):
         t = self.bot.catalogue.for_interaction
         try:
             final_url, parsed, result = await self.fetch_and_parse(url)
-        except FeedRefused as refused:
+        except FeedFailure as refused:
             alternates = refused.values.get("alternates") or []
             if refused.code == "not_a_feed" and alternates:
                 view = AlternateFeedsView(self, options, [str(a) for a in alternates][:5], interaction)
@@ -322,7 +319,7 @@ class FeedsCog(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             _, parsed, _ = await self.fetch_and_parse(url)
-        except FeedRefused as refused:
+        except FeedFailure as refused:
             raise UserError(
                 "feeds.error.refused",
                 reason=describe_error(self.bot.catalogue, interaction.locale, refused.code, refused.values),
@@ -362,13 +359,6 @@ class FeedsCog(commands.Cog):
 def choice_label(feed: Feed) -> str:
     label = f"{'⏸ ' if feed.paused else ''}{feed.display_name} — {feed.url}"
     return label if len(label) <= 100 else label[:99] + "…"
-
-
-class FeedRefused(Exception):
-    def __init__(self, code: str, values: dict[str, object]) -> None:
-        super().__init__(code)
-        self.code = code
-        self.values = values
 
 
 class AddOptions:

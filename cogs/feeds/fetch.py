@@ -24,6 +24,8 @@ import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 from yarl import URL
 
+from cogs.feeds.failure import FeedFailure
+
 if TYPE_CHECKING:
     from aiohttp.connector import Connection
     from aiohttp.tracing import Trace
@@ -66,23 +68,8 @@ def _version() -> str:
 DEFAULT_USER_AGENT = f"Agora/{_version()} (RSS/Atom feed reader)"
 
 
-class FetchError(Exception):
+class FetchError(FeedFailure):
     """A fetch that failed in a way a person can be told about; `values` fill the message."""
-
-    def __init__(self, code: str, /, **values: object) -> None:
-        super().__init__(code, values)
-        self.code = code
-        self.values = values
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return (_rebuild_fetch_error, (self.code, self.values))
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.values}" if self.values else self.code
-
-
-def _rebuild_fetch_error(code: str, values: dict[str, object]) -> FetchError:
-    return FetchError(code, **values)
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,7 @@ import feedparser
 from bs4 import BeautifulSoup
 from yarl import URL
 
+from cogs.feeds.failure import FeedFailure
 from cogs.feeds.markdown import EMOJI_CLASS, HTML_BUDGET, html_to_markdown
 
 log = logging.getLogger(__name__)
@@ -48,24 +49,8 @@ _IMAGE_FILE = re.compile(r"\.(jpe?g|png|gif|webp)(\?|$)", re.IGNORECASE)
 _PLAIN_MARKDOWN = re.compile(r"([\\*_~`|\[\]])")
 
 
-class ParseError(Exception):
+class ParseError(FeedFailure):
     """A body that is not a feed we can post from; `values` fill the localised message."""
-
-    def __init__(self, code: str, /, **values: object) -> None:
-        super().__init__(code, values)
-        self.code = code
-        self.values = values
-
-    def __reduce__(self) -> tuple[object, ...]:
-        # The pool sends it across processes: pickle must rebuild it from code and values.
-        return (_rebuild_parse_error, (self.code, self.values))
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.values}" if self.values else self.code
-
-
-def _rebuild_parse_error(code: str, values: dict[str, object]) -> ParseError:
-    return ParseError(code, **values)
 
 
 @dataclass(frozen=True, slots=True)

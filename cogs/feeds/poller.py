@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from clock import Clock
-from cogs.feeds.fetch import FeedFetcher, FetchError, FetchResult
+from cogs.feeds.failure import FeedFailure
+from cogs.feeds.fetch import FeedFetcher, FetchResult
 from cogs.feeds.filters import is_wanted, parse_keywords
-from cogs.feeds.parse import FeedParserPool, ParsedFeed, ParseError, body_hash
-from cogs.feeds.publisher import Publisher, PublishError
+from cogs.feeds.parse import FeedParserPool, ParsedFeed, body_hash
+from cogs.feeds.publisher import Publisher
 from cogs.feeds.store import Feed, FeedStore
 
 log = logging.getLogger(__name__)
@@ -137,7 +138,7 @@ class FeedPoller:
                     report.parsed += 1
                     await self.absorb(feed, parsed)
                     await self.record_fetch(feed, result, digest=digest, parsed=parsed)
-        except (FetchError, ParseError) as error:
+        except FeedFailure as error:
             report.failed += 1
             await self.record_failure(feed, error.code, dict(error.values))
             return
@@ -197,7 +198,7 @@ class FeedPoller:
                     message = await self.publisher.post(feed, waiting.entry)
                 else:
                     message = earlier
-            except PublishError as error:
+            except FeedFailure as error:
                 await self.record_failure(feed, error.code, dict(error.values))
                 break
             await self.store.mark_posted(feed.id, waiting.entry.key, message.id)

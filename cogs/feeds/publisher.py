@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from cogs.feeds.failure import FeedFailure
 from cogs.feeds.parse import FeedEntry
 from cogs.feeds.render import entry_embed, thread_name
 from cogs.feeds.store import Feed
@@ -22,13 +23,8 @@ THREAD_ARCHIVE_MINUTES = 1440
 HISTORY_CHECKED = 50
 
 
-class PublishError(Exception):
+class PublishError(FeedFailure):
     """Discord refused the post; `code` names why for the feed's status (never retried in a loop)."""
-
-    def __init__(self, code: str, **values: object) -> None:
-        super().__init__(code)
-        self.code = code
-        self.values = values
 
 
 @dataclass(frozen=True, slots=True)
