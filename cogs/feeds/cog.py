@@ -79,7 +79,8 @@ class FeedsCog(commands.Cog):
         except Exception:
             log.exception("could not subscribe the feeds declared in AGORA_FEEDS")
         # Wake often enough that a feed is never late by more than a minute past its interval.
-        await self.poller.run_forever(tick=min(60.0, self.interval.total_seconds()))
+        self.poller.recurring.tick = min(60.0, self.interval.total_seconds())
+        await self.poller.recurring.run_forever()
 
     # ---- declared feeds -------------------------------------------------------------------------
 

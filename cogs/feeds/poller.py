@@ -8,7 +8,6 @@ attempt is recorded before the post, so a crash can never make the same entry ap
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from cogs.feeds.filters import is_wanted, parse_keywords
 from cogs.feeds.parse import FeedParserPool, ParsedFeed, body_hash
 from cogs.feeds.publisher import Publisher
 from cogs.feeds.store import Feed, FeedStore
+from scheduling import Recurring
 
 log = logging.getLogger(__name__)
 
@@ -65,45 +65,21 @@ class FeedPoller:
         self.concurrency = concurrency
         # One cycle at a time: a manual refresh and the loop must not fetch the same feed twice.
         self._cycle_lock = asyncio.Lock()
-        self._wake = asyncio.Event()
-        self._progress = asyncio.Condition()
-        self.started_cycles = 0
-        self.completed_cycles = 0
-        self.last_report = CycleReport()
-
-    async def run_forever(self, tick: float) -> None:
-        """Cycle every `tick` seconds, or at once when woken; an unexpected error never stops it."""
-        while True:
-            self.started_cycles += 1
-            try:
-                self.last_report = await self.run_cycle()
-            except Exception:
-                log.exception("feed cycle failed")
-            async with self._progress:
-                self.completed_cycles += 1
-                self._progress.notify_all()
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(tick):
-                    await self._wake.wait()
-            self._wake.clear()
+        # Its tick is set by the cog: often enough that no feed is late by more than a minute.
+        self.recurring: Recurring[CycleReport] = Recurring("feed poller", self.run_cycle, tick=60.0)
 
     def wake(self) -> None:
-        self._wake.set()
+        self.recurring.wake()
+
+    async def cycle_now(self, within: float = 30) -> CycleReport:
+        """Fetch what is due now, and wait for it (tests step the clock with it)."""
+        return await self.recurring.run_now(within) or CycleReport()
 
     async def prime(self, feed: Feed, parsed: ParsedFeed, result: FetchResult) -> int:
         """A feed's first fetch, done by `/feed add`: claim its entries, post only the newest."""
         await self.absorb(feed, parsed)
         await self.record_fetch(feed, result, digest=body_hash(result.body or b""), parsed=parsed)
         return await self.publish_waiting(feed)
-
-    async def cycle_now(self, within: float = 30) -> CycleReport:
-        """Wake the loop and wait for a cycle that started after this call to finish."""
-        async with self._progress:
-            target = self.started_cycles + 1
-            self._wake.set()
-            async with asyncio.timeout(within):
-                await self._progress.wait_for(lambda: self.completed_cycles >= target)
-        return self.last_report
 
     async def run_cycle(self) -> CycleReport:
         async with self._cycle_lock:
