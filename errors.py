@@ -46,10 +46,16 @@ def locate(interaction: discord.Interaction) -> dict[str, int | None]:
 
 
 async def send_ephemeral(
-    interaction: discord.Interaction, content: str, *, embed: discord.Embed | None = None
+    interaction: discord.Interaction,
+    content: str,
+    *,
+    embed: discord.Embed | None = None,
+    view: discord.ui.View | None = None,
 ) -> None:
     """Answer privately whether the interaction is unanswered, answered, or expired."""
     extra: dict[str, Any] = {"embed": embed} if embed is not None else {}
+    if view is not None:
+        extra["view"] = view
     no_pings = discord.AllowedMentions.none()
     try:
         if not interaction.response.is_done():

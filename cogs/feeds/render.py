@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Protocol
 
 import discord
 
+from mentions import neutralise_mentions
+
 if TYPE_CHECKING:
     from cogs.feeds.parse import FeedEntry
 
@@ -26,8 +28,6 @@ AUTHOR_MAX = 256
 FOOTER_MAX = 2048
 EMBED_MAX = 6000
 THREAD_NAME_MAX = 100
-_ZWSP = "\u200b"
-_MENTION = re.compile(r"@(?=(?:everyone|here)\b)|(?<=<)@(?=[!&]?\d)", re.IGNORECASE)
 _TRAILING = " \n\u00a0,;:-–—"
 
 
@@ -42,11 +42,6 @@ class FeedInfo(Protocol):
 
     @property
     def icon_url(self) -> str | None: ...
-
-
-def neutralise_mentions(text: str) -> str:
-    """`@everyone`, `@here`, `<@123>`, `<@&123>` get a zero-width space after the @: shown, never mentions."""
-    return _MENTION.sub("@" + _ZWSP, text)
 
 
 def shorten(text: str, limit: int, ellipsis: str = "…") -> str:

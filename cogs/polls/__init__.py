@@ -1,0 +1,17 @@
+"""Polls: one-click private votes, deadlines, live tallies and a library of ready-made topics."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cogs.polls.cog import PollsCog
+from cogs.polls.topics import TopicLibrary
+from cogs.polls.views import ClosePollButton, VoteButton
+
+if TYPE_CHECKING:
+    from agora import Agora
+
+
+async def setup(bot: Agora) -> None:
+    bot.add_dynamic_items(VoteButton, ClosePollButton)
+    await bot.add_cog(PollsCog(bot, TopicLibrary.load()))

@@ -1,0 +1,122 @@
+"""How a poll looks: the live tally embed, its buttons, the CSV export. No I/O.
+
+Words come from a `Words` callable (the catalogue bound to the poll's language), so the same code
+draws the French and the English poll.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import discord
+
+from cogs.polls.store import Poll, Tally
+from mentions import neutralise_mentions
+
+Words = Callable[..., str]
+
+BAR_WIDTH = 12
+COLOUR_OPEN = discord.Colour(0x2B6CB0)
+COLOUR_CLOSED = discord.Colour(0x4A5568)
+BUTTONS_PER_ROW = 5
+
+
+def letter(position: int) -> str:
+    """🇦, 🇧, … — one regional-indicator letter per option (20 options fit: A to T)."""
+    return chr(0x1F1E6 + position)
+
+
+def percent(count: int, total: int) -> float:
+    return 100.0 * count / total if total else 0.0
+
+
+def bar(count: int, total: int, width: int = BAR_WIDTH) -> str:
+    filled = round(width * count / total) if total else 0
+    return "█" * filled + "░" * (width - filled)
+
+
+def winners(tally: Tally) -> set[int]:
+    best = max(tally.counts, default=0)
+    return {position for position, count in enumerate(tally.counts) if best and count == best}
+
+
+def option_lines(poll: Poll, tally: Tally, *, show_counts: bool, final: bool) -> str:
+    total = sum(tally.counts)
+    top = winners(tally) if final else set()
+    lines = []
+    for position, label in enumerate(poll.options):
+        name = discord.utils.escape_markdown(neutralise_mentions(label))
+        trophy = " 🏆" if position in top else ""
+        lines.append(f"{letter(position)} **{name}**{trophy}")
+        if show_counts:
+            count = tally.counts[position]
+            lines.append(f"`{bar(count, total)}` {count} · {percent(count, total):.0f} %")
+    return "\n".join(lines)
+
+
+def poll_embed(
+    poll: Poll, tally: Tally, words: Words, *, member_count: int | None, final: bool
+) -> discord.Embed:
+    show_counts = final or not poll.hide_results
+    question = discord.utils.escape_markdown(neutralise_mentions(poll.question))
+    body = option_lines(poll, tally, show_counts=show_counts, final=final)
+    if not show_counts:
+        body += "\n\n" + words("polls.embed.hidden")
+    embed = discord.Embed(
+        title=words("polls.embed.closed_title" if final else "polls.embed.title"),
+        description=f"**{question}**\n\n{body}",
+        colour=COLOUR_CLOSED if final else COLOUR_OPEN,
+    )
+    if member_count:
+        voters = words("polls.embed.voters_of_members", voters=tally.voters, members=member_count)
+    else:
+        voters = words("polls.embed.voters", voters=tally.voters)
+    embed.add_field(name=words("polls.embed.participation"), value=voters)
+    if final and poll.closed_at:
+        embed.add_field(name=words("polls.embed.closed_at"), value=f"<t:{poll.closed_at}:f>")
+    elif poll.closes_at:
+        embed.add_field(
+            name=words("polls.embed.deadline"), value=f"<t:{poll.closes_at}:R> · <t:{poll.closes_at}:f>"
+        )
+    else:
+        embed.add_field(name=words("polls.embed.deadline"), value=words("polls.embed.no_deadline"))
+    if poll.role_id:
+        # A role mention renders in a field but not in a footer; fields never ping.
+        embed.add_field(
+            name=words("polls.embed.who"), value=words("polls.embed.role_only", role=f"<@&{poll.role_id}>")
+        )
+    rules = [words("polls.embed.private" if poll.anonymous else "polls.embed.public")]
+    if poll.choices > 1:
+        rules.append(words("polls.embed.choices", choices=poll.choices))
+    embed.set_footer(text=" · ".join(rules))
+    return embed
+
+
+def ballot_text(poll: Poll, positions: tuple[int, ...]) -> str:
+    return ", ".join(f"{letter(p)} **{discord.utils.escape_markdown(poll.options[p])}**" for p in positions)
+
+
+def export_csv(poll: Poll, tally: Tally, votes: list[tuple[int, int, int]]) -> bytes:
+    """A spreadsheet-friendly CSV (UTF-8 with BOM): counts, and each vote when the poll is not anonymous."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    total = sum(tally.counts)
+    writer.writerow(["option", "label", "votes", "percent"])
+    for position, label in enumerate(poll.options):
+        count = tally.counts[position]
+        writer.writerow([position + 1, _cell(label), count, f"{percent(count, total):.1f}"])
+    if not poll.anonymous:
+        writer.writerow([])
+        writer.writerow(["option", "label", "user_id", "voted_at_utc"])
+        for position, user_id, voted_at in votes:
+            moment = datetime.fromtimestamp(voted_at, UTC).strftime("%Y-%m-%d %H:%M:%S")
+            writer.writerow([position + 1, _cell(poll.options[position]), str(user_id), moment])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _cell(text: str) -> str:
+    # A label starting with = + - @ would run as a formula in a spreadsheet.
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

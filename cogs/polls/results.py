@@ -1,0 +1,84 @@
+"""The results post when a poll closes: the final counts and a bar chart, sent once."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+import charts
+from cogs.polls.render import letter, poll_embed
+from cogs.polls.store import Poll, PollStore
+
+if TYPE_CHECKING:
+    from agora import Agora
+
+log = logging.getLogger(__name__)
+
+VOTERS_SHOWN = 30
+
+
+class ResultsPoster:
+    def __init__(self, bot: Agora, store: PollStore) -> None:
+        self.bot = bot
+        self.store = store
+
+    async def post(self, poll: Poll) -> None:
+        """Post the results of a closed poll; recorded, so a restart never posts them twice."""
+        channel = self.bot.get_channel(poll.channel_id)
+        if not isinstance(channel, discord.abc.Messageable):
+            log.warning("poll %s closed but its channel %s is gone", poll.id, poll.channel_id)
+            return
+        words = self.words(poll)
+        tally = await self.store.tally(poll)
+        guild = self.bot.get_guild(poll.guild_id)
+        embed = poll_embed(poll, tally, words, member_count=guild.member_count if guild else None, final=True)
+        closed = datetime.fromtimestamp(poll.closed_at or 0, UTC).astimezone(self.bot.settings.timezone)
+        png = await asyncio.to_thread(
+            charts.poll_results_png,
+            title=poll.question,
+            subtitle=words(
+                "polls.results.subtitle", votes=tally.voters, date=closed.strftime("%d.%m.%Y %H:%M")
+            ),
+            labels=list(poll.options),
+            counts=list(tally.counts),
+        )
+        embed.set_image(url="attachment://results.png")
+        reference = None
+        if poll.message_id:
+            reference = discord.MessageReference(
+                message_id=poll.message_id, channel_id=poll.channel_id, fail_if_not_exists=False
+            )
+        try:
+            message = await channel.send(
+                words("polls.results.announce"),
+                embed=embed,
+                file=discord.File(io.BytesIO(png), filename="results.png"),
+                reference=reference,  # type: ignore[arg-type]
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+        except discord.HTTPException:
+            log.exception("could not post the results of poll %s in channel %s", poll.id, poll.channel_id)
+            return
+        await self.store.set_results_message(poll.id, message.id)
+
+    def words(self, poll: Poll) -> Any:
+        return lambda key, **values: self.bot.catalogue.translate(key, poll.language, **values)
+
+    async def add_voters(self, embed: discord.Embed, poll: Poll, words: Any) -> None:
+        """Who voted what, for organisers, on polls that are not anonymous."""
+        by_option: dict[int, list[int]] = {}
+        for position, user_id, _ in await self.store.votes(poll.id):
+            by_option.setdefault(position, []).append(user_id)
+        for position, label in enumerate(poll.options):
+            voters = by_option.get(position, [])
+            if not voters:
+                continue
+            shown = " ".join(f"<@{user_id}>" for user_id in voters[:VOTERS_SHOWN])
+            if len(voters) > VOTERS_SHOWN:
+                shown += " " + words("polls.results.more_voters", count=len(voters) - VOTERS_SHOWN)
+            embed.add_field(name=f"{letter(position)} {label}"[:256], value=shown[:1024], inline=False)

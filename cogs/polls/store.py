@@ -1,0 +1,278 @@
+"""The polls' SQL, and nowhere else. Returns frozen dataclasses, never rows.
+
+Every vote is decided inside one write transaction (the database's single writer serialises them), so
+the stored tally always equals the distinct valid votes, however many members click at once.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from clock import epoch
+from database import Database
+
+
+@dataclass(frozen=True, slots=True)
+class Poll:
+    id: int
+    guild_id: int
+    channel_id: int
+    message_id: int | None
+    author_id: int | None
+    question: str
+    choices: int
+    anonymous: bool
+    hide_results: bool
+    role_id: int | None
+    topic_id: str | None
+    language: str
+    created_at: int
+    closes_at: int | None
+    closed_at: int | None
+    closed_by: int | None
+    results_message_id: int | None
+    options: tuple[str, ...]
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    def is_open_at(self, now: datetime) -> bool:
+        return self.closed_at is None and (self.closes_at is None or epoch(now) < self.closes_at)
+
+
+@dataclass(frozen=True, slots=True)
+class NewPoll:
+    guild_id: int
+    channel_id: int
+    author_id: int
+    question: str
+    options: tuple[str, ...]
+    choices: int = 1
+    anonymous: bool = True
+    hide_results: bool = False
+    role_id: int | None = None
+    topic_id: str | None = None
+    language: str = "fr"
+    closes_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    counts: tuple[int, ...]  # votes per option, in option order
+    voters: int  # distinct members who hold at least one vote
+
+
+@dataclass(frozen=True, slots=True)
+class Ballot:
+    """What a member holds after a click, and what the click did."""
+
+    positions: tuple[int, ...]
+    action: str  # "added", "moved", "withdrawn"
+
+
+class PollClosed(Exception):
+    pass
+
+
+class PollNotFound(Exception):
+    pass
+
+
+class TooManyChoices(Exception):
+    def __init__(self, held: tuple[int, ...]) -> None:
+        super().__init__(held)
+        self.held = held
+
+
+_POLL_COLUMNS = (
+    "id, guild_id, channel_id, message_id, author_id, question, choices, anonymous, hide_results, role_id, "
+    "topic_id, language, created_at, closes_at, closed_at, closed_by, results_message_id"
+)
+
+
+class PollStore:
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    async def create(self, new: NewPoll, now: datetime) -> Poll:
+        async with self.database.transaction() as connection:
+            cursor = await connection.execute(
+                "INSERT INTO polls (guild_id, channel_id, author_id, question, choices, anonymous, "
+                "hide_results, role_id, topic_id, language, created_at, closes_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    new.guild_id,
+                    new.channel_id,
+                    new.author_id,
+                    new.question,
+                    new.choices,
+                    int(new.anonymous),
+                    int(new.hide_results),
+                    new.role_id,
+                    new.topic_id,
+                    new.language,
+                    epoch(now),
+                    epoch(new.closes_at) if new.closes_at else None,
+                ),
+            )
+            poll_id = cursor.lastrowid
+            await connection.executemany(
+                "INSERT INTO poll_options (poll_id, position, label) VALUES (?, ?, ?)",
+                [(poll_id, position, label) for position, label in enumerate(new.options)],
+            )
+        return await self.get(poll_id or 0)
+
+    async def get(self, poll_id: int) -> Poll:
+        row = await self.database.fetch_one(f"SELECT {_POLL_COLUMNS} FROM polls WHERE id = ?", (poll_id,))  # noqa: S608
+        if row is None:
+            raise PollNotFound(poll_id)
+        return await self._with_options(row)
+
+    async def _with_options(self, row: sqlite3.Row) -> Poll:
+        options = await self.database.fetch_all(
+            "SELECT label FROM poll_options WHERE poll_id = ? ORDER BY position", (row["id"],)
+        )
+        values = dict(row)
+        values["anonymous"] = bool(values["anonymous"])
+        values["hide_results"] = bool(values["hide_results"])
+        return Poll(**values, options=tuple(option["label"] for option in options))
+
+    async def set_message(self, poll_id: int, message_id: int) -> None:
+        async with self.database.transaction() as connection:
+            await connection.execute("UPDATE polls SET message_id = ? WHERE id = ?", (message_id, poll_id))
+
+    async def delete(self, poll_id: int) -> None:
+        """Only for a poll whose message could not be posted: nothing of it was ever shown."""
+        async with self.database.transaction() as connection:
+            await connection.execute("DELETE FROM polls WHERE id = ?", (poll_id,))
+
+    async def vote(self, poll_id: int, user_id: int, position: int, now: datetime) -> Ballot:
+        """One click on an option: add, move (single choice), toggle (multiple choice) or withdraw."""
+        async with self.database.transaction() as connection:
+            async with connection.execute(
+                "SELECT choices, closed_at, closes_at FROM polls WHERE id = ?", (poll_id,)
+            ) as cursor:
+                poll = await cursor.fetchone()
+            if poll is None:
+                raise PollNotFound(poll_id)
+            if poll["closed_at"] is not None or (
+                poll["closes_at"] is not None and epoch(now) >= poll["closes_at"]
+            ):
+                raise PollClosed(poll_id)
+            async with connection.execute(
+                "SELECT count(*) FROM poll_options WHERE poll_id = ? AND position = ?", (poll_id, position)
+            ) as cursor:
+                exists = (await cursor.fetchone())[0]
+            if not exists:
+                raise PollNotFound(poll_id)
+            async with connection.execute(
+                "SELECT position FROM poll_votes WHERE poll_id = ? AND user_id = ? ORDER BY position",
+                (poll_id, user_id),
+            ) as cursor:
+                held = tuple(row[0] for row in await cursor.fetchall())
+            if position in held:
+                await connection.execute(
+                    "DELETE FROM poll_votes WHERE poll_id = ? AND user_id = ? AND position = ?",
+                    (poll_id, user_id, position),
+                )
+                return Ballot(tuple(p for p in held if p != position), "withdrawn")
+            action = "added"
+            if poll["choices"] == 1 and held:
+                await connection.execute(
+                    "DELETE FROM poll_votes WHERE poll_id = ? AND user_id = ?", (poll_id, user_id)
+                )
+                held, action = (), "moved"
+            elif len(held) >= poll["choices"]:
+                raise TooManyChoices(held)
+            await connection.execute(
+                "INSERT INTO poll_votes (poll_id, position, user_id, voted_at) VALUES (?, ?, ?, ?)",
+                (poll_id, position, user_id, epoch(now)),
+            )
+            return Ballot(tuple(sorted((*held, position))), action)
+
+    async def ballot(self, poll_id: int, user_id: int) -> tuple[int, ...]:
+        rows = await self.database.fetch_all(
+            "SELECT position FROM poll_votes WHERE poll_id = ? AND user_id = ? ORDER BY position",
+            (poll_id, user_id),
+        )
+        return tuple(row["position"] for row in rows)
+
+    async def tally(self, poll: Poll) -> Tally:
+        rows = await self.database.fetch_all(
+            "SELECT position, count(*) AS votes FROM poll_votes WHERE poll_id = ? GROUP BY position",
+            (poll.id,),
+        )
+        by_position = {row["position"]: row["votes"] for row in rows}
+        voters = await self.database.fetch_one(
+            "SELECT count(DISTINCT user_id) AS voters FROM poll_votes WHERE poll_id = ?", (poll.id,)
+        )
+        return Tally(
+            tuple(by_position.get(position, 0) for position in range(len(poll.options))),
+            voters["voters"] if voters else 0,
+        )
+
+    async def votes(self, poll_id: int) -> list[tuple[int, int, int]]:
+        """(position, user_id, voted_at) of every vote, for non-anonymous results and exports."""
+        rows = await self.database.fetch_all(
+            "SELECT position, user_id, voted_at FROM poll_votes WHERE poll_id = ? "
+            "ORDER BY position, voted_at",
+            (poll_id,),
+        )
+        return [(row["position"], row["user_id"], row["voted_at"]) for row in rows]
+
+    async def close(self, poll_id: int, now: datetime, closed_by: int | None) -> bool:
+        """Close once: True for the caller that closed it, False if it was already closed."""
+        async with self.database.transaction() as connection:
+            cursor = await connection.execute(
+                "UPDATE polls SET closed_at = ?, closed_by = ? WHERE id = ? AND closed_at IS NULL",
+                (epoch(now), closed_by, poll_id),
+            )
+            return cursor.rowcount == 1
+
+    async def set_results_message(self, poll_id: int, message_id: int) -> None:
+        async with self.database.transaction() as connection:
+            await connection.execute(
+                "UPDATE polls SET results_message_id = ? WHERE id = ?", (message_id, poll_id)
+            )
+
+    async def due_to_close(self, now: datetime) -> list[int]:
+        rows = await self.database.fetch_all(
+            "SELECT id FROM polls WHERE closed_at IS NULL AND closes_at IS NOT NULL AND closes_at <= ? "
+            "AND message_id IS NOT NULL ORDER BY closes_at",
+            (epoch(now),),
+        )
+        return [row["id"] for row in rows]
+
+    async def closed_without_results(self) -> list[int]:
+        rows = await self.database.fetch_all(
+            "SELECT id FROM polls WHERE closed_at IS NOT NULL AND results_message_id IS NULL "
+            "AND message_id IS NOT NULL ORDER BY closed_at"
+        )
+        return [row["id"] for row in rows]
+
+    async def in_guild(self, guild_id: int, *, open_only: bool, limit: int = 25) -> list[Poll]:
+        condition = "AND closed_at IS NULL" if open_only else ""
+        rows = await self.database.fetch_all(
+            f"SELECT {_POLL_COLUMNS} FROM polls WHERE guild_id = ? AND message_id IS NOT NULL {condition} "  # noqa: S608
+            "ORDER BY closed_at IS NOT NULL, created_at DESC LIMIT ?",
+            (guild_id, limit),
+        )
+        return [await self._with_options(row) for row in rows]
+
+    async def recent_topics(self, guild_id: int, limit: int = 100) -> list[str]:
+        """Topic ids this server had, oldest first among the last `limit`."""
+        rows = await self.database.fetch_all(
+            "SELECT topic_id FROM (SELECT topic_id, created_at, id FROM polls WHERE guild_id = ? "
+            "AND topic_id IS NOT NULL ORDER BY created_at DESC, id DESC LIMIT ?) ORDER BY created_at, id",
+            (guild_id, limit),
+        )
+        return [row["topic_id"] for row in rows]
+
+    async def forget_member(self, user_id: int) -> None:
+        async with self.database.transaction() as connection:
+            await connection.execute("DELETE FROM poll_votes WHERE user_id = ?", (user_id,))
+            await connection.execute("UPDATE polls SET author_id = NULL WHERE author_id = ?", (user_id,))
+            await connection.execute("UPDATE polls SET closed_by = NULL WHERE closed_by = ?", (user_id,))

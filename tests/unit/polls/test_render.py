@@ -1,0 +1,95 @@
+import csv
+import io
+
+from cogs.polls.render import bar, export_csv, letter, option_lines, percent, poll_embed
+from cogs.polls.store import Poll, Tally
+
+
+def poll(**changes: object) -> Poll:
+    values = dict(
+        id=1,
+        guild_id=1,
+        channel_id=2,
+        message_id=3,
+        author_id=4,
+        question="@everyone Quel réseau ?",
+        choices=1,
+        anonymous=True,
+        hide_results=False,
+        role_id=None,
+        topic_id=None,
+        language="fr",
+        created_at=0,
+        closes_at=1_800_000_000,
+        closed_at=None,
+        closed_by=None,
+        results_message_id=None,
+        options=("LinkedIn", "=cmd()", "Slack"),
+    )
+    values.update(changes)
+    return Poll(**values)
+
+
+def words(key: str, **values: object) -> str:
+    return key + (str(sorted(values.items())) if values else "")
+
+
+def test_percentages_and_bars():
+    assert percent(1, 3) == 100 / 3
+    assert percent(0, 0) == 0
+    assert bar(0, 0) == "░" * 12
+    assert bar(3, 3) == "█" * 12
+    assert bar(1, 2) == "█" * 6 + "░" * 6
+
+
+def test_letters_run_from_a_to_t():
+    assert letter(0) == "🇦"
+    assert letter(19) == "🇹"
+
+
+def test_live_tally_shows_counts_and_percentages():
+    text = option_lines(poll(), Tally((2, 1, 1), 4), show_counts=True, final=False)
+    assert "2 · 50 %" in text
+    assert "🏆" not in text
+
+
+def test_hidden_results_show_no_counts_until_closed():
+    embed = poll_embed(poll(hide_results=True), Tally((2, 1, 1), 4), words, member_count=10, final=False)
+    assert "·" not in embed.description.split("**", 2)[2].split("polls.embed.hidden")[0]
+    assert "polls.embed.hidden" in embed.description
+    final = poll_embed(
+        poll(hide_results=True, closed_at=5), Tally((2, 1, 1), 4), words, member_count=10, final=True
+    )
+    assert "2 · 50 %" in final.description
+    assert "🏆" in final.description
+
+
+def test_mentions_in_the_question_are_neutralised():
+    embed = poll_embed(poll(), Tally((0, 0, 0), 0), words, member_count=None, final=False)
+    assert "@everyone" not in embed.description
+    assert "@\u200beveryone" in embed.description
+
+
+def test_embed_stays_within_limits_with_20_long_options():
+    many = poll(question="Q" * 300, options=tuple(f"{n:02d}" + "x" * 78 for n in range(20)))
+    embed = poll_embed(many, Tally(tuple(range(20)), 190), words, member_count=500, final=True)
+    assert len(embed.description) <= 4096
+    assert len(embed) <= 6000
+
+
+def test_anonymous_export_has_counts_only():
+    rows = list(csv.reader(io.StringIO(export_csv(poll(), Tally((2, 0, 1), 3), []).decode("utf-8-sig"))))
+    assert rows[0] == ["option", "label", "votes", "percent"]
+    assert rows[1] == ["1", "LinkedIn", "2", "66.7"]
+    assert rows[2][1] == "'=cmd()"  # never a spreadsheet formula
+    assert len(rows) == 4
+
+
+def test_named_export_lists_each_vote():
+    data = export_csv(
+        poll(anonymous=False), Tally((1, 0, 1), 2), [(0, 42, 1_800_000_000), (2, 43, 1_800_000_060)]
+    )
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[5] == ["option", "label", "user_id", "voted_at_utc"]
+    assert rows[6] == ["1", "LinkedIn", "42", "2027-01-15 08:00:00"]
+    assert rows[7][2] == "43"
