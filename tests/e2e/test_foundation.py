@@ -240,3 +240,26 @@ async def test_a_failing_modal_gives_the_apology(agora, fake):
         await submitted.response()
         assert submitted.is_ephemeral
         assert submitted.content.startswith("Sorry, something went wrong")
+
+
+def command_text_length(payload) -> int:
+    """What Discord counts against its 8000-character limit: names, descriptions, values, localisations."""
+    if isinstance(payload, list):
+        return sum(command_text_length(item) for item in payload)
+    total = 0
+    for key, value in payload.items():
+        if key in ("name", "description", "value"):
+            total += len(str(value))
+        elif key in ("name_localizations", "description_localizations"):
+            total += sum(len(text) for text in (value or {}).values())
+        elif key in ("options", "choices"):
+            total += command_text_length(value)
+    return total
+
+
+async def test_every_command_fits_discords_size_limit(agora, fake):
+    async with agora.running():
+        commands = await fake.wait_for_commands()
+    sizes = {command["name"]: command_text_length(command) for command in commands}
+    assert sizes["poll"] > 2000  # the count sees the localisations
+    assert all(size <= 8000 for size in sizes.values()), sizes
