@@ -58,7 +58,8 @@ Users acting (each returns an InteractionRecord unless noted)
     await fake.autocomplete(member, "feed remove", focused="feed", value="ab", options=None) -> choices
     await fake.click(member, message_or_record_or_id, custom_id)
     await fake.select(member, message_or_record_or_id, custom_id, values)
-    await fake.submit_modal(member, modal_or_record_or_custom_id, {custom_id: value})
+    await fake.submit_modal(member, modal_or_record_or_custom_id, {custom_id: value}, force=False)
+        (``force=True`` sends the values unchecked, as a modified client could)
     await fake.post_user_message(member, channel, content) -> FakeMessage
     await fake.create_scheduled_event(...), update_scheduled_event(ev, **changes),
     delete_scheduled_event(ev), set_event_interest(ev, member, True); fake.scheduled_events()
@@ -90,11 +91,12 @@ as Discord does; a restarted bot IDENTIFYs again (``identify_count`` grows).
 
 Discord behaviours reproduced: 401 on a bad token (4004 close on the gateway, 4014 for privileged
 intents not enabled), 403 50001/50013 from the permission computation, 403 50007 closed DMs,
-400 50035 for Discord's limits (content, embeds, components, modals, commands, autocomplete,
-scheduled events), 50006 empty message, 40060 double acknowledgement, 10062 unknown or expired
-(3 s) interaction, 10015 unknown webhook token, first follow-up after a defer edits the
-"thinking" message, MESSAGE_CREATE/UPDATE/DELETE for non-ephemeral messages, message content
-hidden without the message_content intent, RESUME with replay of missed events.
+400 50035 for Discord's limits (content, embeds, components, modals and their radio/checkbox
+groups, commands, autocomplete, scheduled events), 50006 empty message, 40060 double
+acknowledgement, 10062 unknown or expired (3 s) interaction, 10015 unknown webhook token, first
+follow-up after a defer edits the "thinking" message, MESSAGE_CREATE/UPDATE/DELETE for
+non-ephemeral messages, message content hidden without the message_content intent, RESUME with
+replay of missed events.
 """
 
 from __future__ import annotations

@@ -226,12 +226,15 @@ class UserActions:
         values: Mapping[str, Any] | None = None,
         *,
         locale: str | None = None,
+        force: bool = False,
     ) -> InteractionRecord:
         """Submits a modal the bot opened (FakeModal, the interaction answered with it, or its custom_id).
 
         ``values`` maps input custom_ids to: str (text input), list (selects, checkbox group),
         str|None (radio group), bool (checkbox), list of ``(filename, bytes)`` (file upload).
         Inputs left out keep their pre-filled value/defaults; required empty ones raise InvalidInteraction.
+        ``force=True`` forges the submission of a modified client: the given values are sent as they are
+        (an option the modal never offered, a text past ``max_length``, a wrong type...).
         """
         who = self.world.member(member)
         source = self._find_modal(modal)
@@ -241,7 +244,7 @@ class UserActions:
             raise InvalidInteraction(f"the modal was shown to {source.member.name}, not {who.name}")
         chan = self.world.channel(source.channel_id)
         data = self.builder.modal_submit_data(
-            source.callback.data, dict(values or {}), member=who, channel=chan
+            source.callback.data, dict(values or {}), member=who, channel=chan, force=force
         )
         msg = self.world.messages.get(source.source_message_id or 0)
         return await self._send_interaction(MODAL_SUBMIT, who, chan, locale, data, source_message=msg)

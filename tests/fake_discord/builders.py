@@ -303,22 +303,38 @@ class PayloadBuilder:
     # -- modal submit -------------------------------------------------------------------------------
 
     def modal_submit_data(
-        self, modal: Json, values: dict[str, Any], *, member: FakeMember, channel: FakeChannel
+        self,
+        modal: Json,
+        values: dict[str, Any],
+        *,
+        member: FakeMember,
+        channel: FakeChannel,
+        force: bool = False,
     ) -> Json:
+        """``force=True``: the given values are sent as they are, as a modified client could."""
         resolved = Resolved()
         remaining = dict(values)
         components: list[Json] = []
+
+        def submit(comp: Json) -> Json:
+            kind, custom_id = comp.get("type"), comp.get("custom_id")
+            if force and custom_id in remaining:
+                key = "value" if kind in (4, 21, 23) else "values"
+                return {
+                    "type": kind,
+                    "id": comp.get("id"),
+                    "custom_id": custom_id,
+                    key: remaining.pop(custom_id),
+                }
+            return self._submit_item(comp, remaining, resolved, member, channel)
+
         for comp in modal.get("components") or []:
             kind = comp.get("type")
             if kind == 1:
-                inner = [
-                    self._submit_item(c, remaining, resolved, member, channel)
-                    for c in comp.get("components") or []
-                ]
+                inner = [submit(c) for c in comp.get("components") or []]
                 components.append({"type": 1, "id": comp.get("id"), "components": inner})
             elif kind == 18:
-                item = self._submit_item(comp["component"], remaining, resolved, member, channel)
-                components.append({"type": 18, "id": comp.get("id"), "component": item})
+                components.append({"type": 18, "id": comp.get("id"), "component": submit(comp["component"])})
             elif kind == 10:
                 components.append({"type": 10, "id": comp.get("id")})
         if remaining:
@@ -379,7 +395,10 @@ class PayloadBuilder:
             bad = [v for v in chosen if v not in valid]
             if bad:
                 raise InvalidInteraction(f"{bad!r} not options of {custom_id!r}: {valid}")
-            low, high = comp.get("min_values", 1 if required else 0), comp.get("max_values", len(valid))
+            # discord.py sends null for min/max_values it was not given: Discord's defaults then apply
+            low, high = comp.get("min_values"), comp.get("max_values")
+            low = (1 if required else 0) if low is None else low
+            high = len(valid) if high is None else high
             if not low <= len(chosen) <= high:
                 raise InvalidInteraction(
                     f"{custom_id!r} accepts between {low} and {high} values, got {len(chosen)}"

@@ -281,8 +281,27 @@ def _validate_modal_item(errs: FormErrors, p: tuple[str | int, ...], item: Json,
     elif kind in (19, 21, 22, 23):
         if not in_label:
             errs.add((*p, "type"), "COMPONENT_TYPE_INVALID", "This component must be inside a Label")
+        if kind in (21, 22):
+            _validate_group(errs, p, item)
     else:
         errs.add((*p, "type"), "COMPONENT_TYPE_INVALID", f"Component type {kind} is invalid in a modal")
+
+
+def _validate_group(errs: FormErrors, p: tuple[str | int, ...], item: Json) -> None:
+    """Radio group (21): 2-10 options, one default at most; checkbox group (22): 1-10 options."""
+    radio, options = item.get("type") == 21, item.get("options") or []
+    errs.length((*p, "options"), options, 2 if radio else 1, 10)
+    for k, opt in enumerate(options):
+        errs.length((*p, "options", k, "label"), opt.get("label"), 1, 100)
+        errs.length((*p, "options", k, "value"), opt.get("value"), 1, 100)
+        errs.max_len((*p, "options", k, "description"), opt.get("description"), 100)
+    defaults = sum(1 for opt in options if opt.get("default"))
+    low, high = (None, 1) if radio else (item.get("min_values"), item.get("max_values"))
+    if low is not None and not (0 <= low <= 10 and (low or not item.get("required", True))):
+        errs.add((*p, "min_values"), "BASE_TYPE_BAD_VALUE", "0-10, and 0 only when not required")
+    if high is not None and not (max(1, low or 0, defaults) <= high <= 10):
+        where = "options" if radio else "max_values"
+        errs.add((*p, where), "BASE_TYPE_BAD_VALUE", "More defaults or min_values than max_values (1-10)")
 
 
 def validate_autocomplete(data: Json) -> FormErrors:

@@ -1,0 +1,232 @@
+"""The feedback form of an event: one modal of five labelled questions (discord.py 2.7 components).
+
+Every visible word comes from the caller, already in the member's language. The submitted values
+are parsed strictly: a modified client can send anything, so nothing reaches `on_answers` unless it
+is one of the answers the form offered.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import discord
+
+import errors
+from ui import AgoraModal
+
+log = logging.getLogger(__name__)
+
+RATING, RECOMMEND, USEFUL, IMPROVE, TOPICS = "rating", "recommend", "useful", "improve", "topics"
+RATINGS = {str(n): n for n in range(1, 6)}
+SCORES = {str(n): n for n in range(11)}
+TEXT_MAX = 1000
+MAX_TOPICS = 10
+# Long enough to write a paragraph; the instance is dropped afterwards, so a dismissed form does not
+# stay in memory until the bot restarts (discord.py's default for a modal is no timeout at all).
+FORM_TIMEOUT = 30 * 60
+
+
+@dataclass(frozen=True, slots=True)
+class FormAnswers:
+    rating: int
+    recommend: int
+    useful: str
+    improve: str
+    topics: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FormWords:
+    """The form's words in the member's language; lengths are Discord's limits for each place."""
+
+    title: str
+    rating_label: str
+    rating_option_labels: tuple[str, ...]  # five: 1 to 5
+    recommend_label: str
+    recommend_placeholder: str
+    useful_label: str
+    improve_label: str
+    topics_label: str
+    rating_description: str | None = None
+    recommend_description: str | None = None
+    recommend_low_hint: str | None = None
+    recommend_high_hint: str | None = None
+    useful_placeholder: str | None = None
+    improve_placeholder: str | None = None
+    topics_description: str | None = None
+
+    def __post_init__(self) -> None:
+        if len(self.rating_option_labels) != len(RATINGS):
+            raise ValueError(f"rating_option_labels needs {len(RATINGS)} labels")
+        labels = (self.title, self.rating_label, self.recommend_label, self.useful_label)
+        labels += (self.improve_label, self.topics_label)
+        hints = (self.rating_description, self.recommend_description, self.topics_description)
+        hints += (self.recommend_low_hint, self.recommend_high_hint, *self.rating_option_labels)
+        hints += (self.useful_placeholder, self.improve_placeholder)
+        for limit, texts in ((45, labels), (100, hints), (150, (self.recommend_placeholder,))):
+            for text in texts:
+                if text is not None and not 0 < len(text) <= limit:
+                    raise ValueError(f"form words must be 1-{limit} characters: {text!r}")
+
+
+class InvalidAnswer(errors.UserError):
+    """A submitted value the form never offered: a forged payload (a real client cannot send it)."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__("feedback.error.invalid_answer")
+        self.field = field
+
+
+def _choice(value: Any, allowed: Mapping[str, int], field: str) -> int:
+    # A lookup, not int(): int() also accepts " 3", "+3", "3_0" and other scripts' digits.
+    if not isinstance(value, str) or value not in allowed:
+        raise InvalidAnswer(field)
+    return allowed[value]
+
+
+def _text(value: Any, field: str) -> str:
+    if not isinstance(value, str) or len(value) > TEXT_MAX:
+        raise InvalidAnswer(field)
+    return value.strip()
+
+
+def _strings(value: Any, field: str) -> list[str]:
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise InvalidAnswer(field)
+    return list(value)
+
+
+def parse_answers(values: Mapping[str, Any], topic_ids: Collection[str]) -> FormAnswers:
+    """The answers in `values` (keyed by the inputs' custom ids), or `InvalidAnswer` (a `UserError`)."""
+    for field in (RATING, RECOMMEND, USEFUL, IMPROVE, TOPICS):
+        if field not in values:
+            raise InvalidAnswer(field)
+    recommend = _strings(values[RECOMMEND], RECOMMEND)
+    if len(recommend) != 1:
+        raise InvalidAnswer(RECOMMEND)
+    topics = _strings(values[TOPICS], TOPICS)
+    if any(t not in topic_ids for t in topics) or len(set(topics)) != len(topics):
+        raise InvalidAnswer(TOPICS)
+    return FormAnswers(
+        rating=_choice(values[RATING], RATINGS, RATING),
+        recommend=_choice(recommend[0], SCORES, RECOMMEND),
+        useful=_text(values[USEFUL], USEFUL),
+        improve=_text(values[IMPROVE], IMPROVE),
+        topics=tuple(topics),
+    )
+
+
+# Matches no option: the form opens empty.
+NO_ANSWERS = FormAnswers(rating=0, recommend=-1, useful="", improve="", topics=())
+OnAnswers = Callable[[discord.Interaction[Any], FormAnswers], Awaitable[None]]
+
+
+def _text_input(custom_id: str, placeholder: str | None, default: str) -> discord.ui.TextInput[Any]:
+    return discord.ui.TextInput(
+        custom_id=custom_id,
+        style=discord.TextStyle.paragraph,
+        placeholder=placeholder,
+        default=default or None,
+        required=False,
+        max_length=TEXT_MAX,
+    )
+
+
+class FeedbackForm(AgoraModal):
+    """Opened empty, or with the member's previous answers selected; `on_answers` must answer."""
+
+    def __init__(
+        self,
+        *,
+        event_id: int,
+        words: FormWords,
+        topics: Sequence[tuple[str, str]],
+        previous: FormAnswers | None,
+        on_answers: OnAnswers,
+    ) -> None:
+        ids = [topic_id for topic_id, _ in topics]
+        if len(ids) > MAX_TOPICS or len(set(ids)) != len(ids):
+            raise ValueError(f"at most {MAX_TOPICS} topics with distinct ids: {ids}")
+        if any(not 0 < len(text) <= 100 for topic in topics for text in topic):
+            raise ValueError(f"topic ids and labels must be 1-100 characters: {topics}")
+        # discord.py routes a submission to the open modal with the same custom_id, whoever sent it:
+        # with one id per event, the second member opening the form would take the first one's place.
+        super().__init__(
+            title=words.title,
+            timeout=FORM_TIMEOUT,
+            custom_id=f"feedback:form:{event_id}:{secrets.token_hex(6)}",
+        )
+        self.event_id = event_id
+        self.topic_ids = tuple(ids)
+        self.on_answers = on_answers
+        before = previous or NO_ANSWERS
+        self.rating: discord.ui.RadioGroup[FeedbackForm] = discord.ui.RadioGroup(
+            custom_id=RATING,
+            options=[
+                discord.RadioGroupOption(label=label, value=value, default=RATINGS[value] == before.rating)
+                for label, value in zip(words.rating_option_labels, RATINGS, strict=True)
+            ],
+        )
+        hints = {0: words.recommend_low_hint, 10: words.recommend_high_hint}
+        self.recommend: discord.ui.Select[FeedbackForm] = discord.ui.Select(
+            custom_id=RECOMMEND,
+            placeholder=words.recommend_placeholder,
+            options=[
+                discord.SelectOption(
+                    label=value, value=value, description=hints.get(n), default=n == before.recommend
+                )
+                for value, n in SCORES.items()
+            ],
+        )
+        self.useful = _text_input(USEFUL, words.useful_placeholder, before.useful)
+        self.improve = _text_input(IMPROVE, words.improve_placeholder, before.improve)
+        self.topics: discord.ui.CheckboxGroup[FeedbackForm] = discord.ui.CheckboxGroup(
+            custom_id=TOPICS,
+            required=False,
+            min_values=0,
+            max_values=max(1, len(topics)),
+            options=[
+                discord.CheckboxGroupOption(label=label, value=topic_id, default=topic_id in before.topics)
+                for topic_id, label in topics
+            ],
+        )
+        questions: list[tuple[str, str | None, discord.ui.Item[FeedbackForm]]] = [
+            (words.rating_label, words.rating_description, self.rating),
+            (words.recommend_label, words.recommend_description, self.recommend),
+            (words.useful_label, None, self.useful),
+            (words.improve_label, None, self.improve),
+        ]
+        # Discord refuses an empty checkbox group: without topics, the form asks four questions.
+        if topics:
+            questions.append((words.topics_label, words.topics_description, self.topics))
+        for text, description, component in questions:
+            self.add_item(discord.ui.Label(text=text, description=description, component=component))
+
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        submitted = {
+            RATING: self.rating.value,
+            RECOMMEND: self.recommend.values,
+            USEFUL: self.useful.value,
+            IMPROVE: self.improve.value,
+            TOPICS: self.topics.values,
+        }
+        try:
+            answers = parse_answers(submitted, self.topic_ids)
+        except InvalidAnswer as refused:
+            log.warning(
+                "refused a forged feedback answer (%s) for event %s %s",
+                refused.field,
+                self.event_id,
+                errors.locate(interaction),
+            )
+            raise
+        await self.on_answers(interaction, answers)
+
+    async def on_error(self, interaction: discord.Interaction[Any], error: Exception) -> None:
+        # Answering closes the member's modal, so this instance can never be submitted again.
+        self.stop()
+        await super().on_error(interaction, error)
