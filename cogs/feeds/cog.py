@@ -95,7 +95,10 @@ class FeedsCog(commands.Cog):
         """AGORA_FEEDS, subscribed once: a feed already followed in that channel is left as it is."""
         for declared in self.bot.settings.feeds:
             for guild in self._guilds():
-                await self._subscribe_declared(guild, declared)
+                try:
+                    await self._subscribe_declared(guild, declared)
+                except FeedFailure as error:
+                    log.warning("AGORA_FEEDS: cannot follow %s: %s", declared.url, error.code)
 
     async def _subscribe_declared(self, guild: discord.Guild, declared: DeclaredFeed) -> None:
         channel = find_channel(guild, declared.channel)

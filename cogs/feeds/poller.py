@@ -89,7 +89,12 @@ class FeedPoller:
 
             async def refresh(feed: Feed) -> None:
                 async with gate:
-                    await self.refresh(feed, report)
+                    try:
+                        await self.refresh(feed, report)
+                    except Exception:
+                        # One feed's unexpected error must not cost the others their cycle.
+                        report.failed += 1
+                        log.exception("feed %s (guild %s): unexpected error", feed.id, feed.guild_id)
 
             await asyncio.gather(*(refresh(feed) for feed in feeds))
             if feeds:

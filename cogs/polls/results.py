@@ -26,9 +26,20 @@ class ResultsPoster:
     def __init__(self, bot: Agora, store: PollStore) -> None:
         self.bot = bot
         self.store = store
+        # Polls whose results are being drawn and sent: the deadline pass must not post them again.
+        self._in_flight: set[int] = set()
 
     async def post(self, poll: Poll) -> None:
-        """Post the results of a closed poll; recorded, so a restart never posts them twice."""
+        """Post the results of a closed poll once; recorded, so a restart never posts them twice."""
+        if poll.id in self._in_flight or poll.results_message_id is not None:
+            return
+        self._in_flight.add(poll.id)
+        try:
+            await self._post(poll)
+        finally:
+            self._in_flight.discard(poll.id)
+
+    async def _post(self, poll: Poll) -> None:
         channel = self.bot.get_channel(poll.channel_id)
         if not isinstance(channel, discord.abc.Messageable):
             log.warning("poll %s closed but its channel %s is gone", poll.id, poll.channel_id)
