@@ -59,3 +59,12 @@ class Recurring(Generic[T]):
             async with asyncio.timeout(within):
                 await self._progress.wait_for(lambda: self._completed >= target)
         return self.last_result
+
+
+async def cancel_and_wait(task: asyncio.Task[object] | None) -> None:
+    """Stop a cog's background task at unload, and wait until it has really stopped."""
+    if task is None:
+        return
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task

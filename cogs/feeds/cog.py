@@ -24,6 +24,7 @@ from cogs.feeds.store import Feed, FeedAlreadyFollowed, FeedStore, NewFeed
 from cogs.feeds.views import AlternateFeedsView
 from errors import UserError, send_ephemeral
 from permissions import Rank, ensure_rank, requires
+from scheduling import cancel_and_wait
 from settings import DeclaredFeed
 
 if TYPE_CHECKING:
@@ -65,10 +66,7 @@ class FeedsCog(commands.Cog):
         self._task = asyncio.create_task(self.run(), name="feed-poller")
 
     async def cog_unload(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await cancel_and_wait(self._task)
         await self.fetcher.close()
         await self.parser.close()
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import io
 import logging
 import random
@@ -23,7 +22,7 @@ from cogs.polls.topics import TopicLibrary
 from cogs.polls.views import ClosePollButton, PollModal, poll_view
 from errors import UserError, send_ephemeral
 from permissions import Rank, interaction_rank, requires
-from scheduling import Recurring
+from scheduling import Recurring, cancel_and_wait
 
 if TYPE_CHECKING:
     from agora import Agora
@@ -55,10 +54,7 @@ class PollsCog(commands.Cog):
         await self.deadlines.run_forever()
 
     async def cog_unload(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await cancel_and_wait(self._task)
         await self.editor.flush()
 
     def words(self, poll: Poll) -> Any:
