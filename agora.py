@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import pkgutil
 from collections.abc import Sequence
@@ -90,6 +91,9 @@ class Agora(commands.Bot):
         await sync_if_changed(self.tree, guild=guild, store=store, application_id=self.application_id or 0)
 
     async def on_ready(self) -> None:
+        # What exists once connected (modules, caches) lives as long as the bot: keep it out of the
+        # collector's full passes, which otherwise pause every interaction for a quarter second.
+        gc.freeze()
         log.info(
             "connected as %s (%s) to %d server(s)", self.user, self.user and self.user.id, len(self.guilds)
         )

@@ -35,11 +35,12 @@ class CoalescingEditor:
                 if wait > 0:
                     await asyncio.sleep(wait)  # rate limiting, not synchronisation
                 self._dirty.discard(key)
-                self._last_edit[key] = loop.time()
                 try:
                     await self.apply(key)
                 except Exception:
                     log.exception("could not refresh poll %s", key)
+                # Spaced from when the edit reached Discord, not from when it was started.
+                self._last_edit[key] = loop.time()
         finally:
             self._tasks.pop(key, None)
 

@@ -152,27 +152,24 @@ class PollStore:
     async def vote(self, poll_id: int, user_id: int, position: int, now: datetime) -> Ballot:
         """One click on an option: add, move (single choice), toggle (multiple choice) or withdraw."""
         async with self.database.transaction() as connection:
-            async with connection.execute(
-                "SELECT choices, closed_at, closes_at FROM polls WHERE id = ?", (poll_id,)
-            ) as cursor:
-                poll = await cursor.fetchone()
-            if poll is None:
+            # Everything the decision needs in one round trip: votes are the hottest write path.
+            rows = await connection.execute_fetchall(
+                "SELECT choices, closed_at, closes_at, "
+                "EXISTS (SELECT 1 FROM poll_options WHERE poll_id = polls.id AND position = ?) "
+                "AS option_exists, "
+                "(SELECT group_concat(position) FROM poll_votes WHERE poll_id = polls.id AND user_id = ?) "
+                "AS held "
+                "FROM polls WHERE id = ?",
+                (position, user_id, poll_id),
+            )
+            if not rows or not rows[0]["option_exists"]:
                 raise PollNotFound(poll_id)
+            poll = rows[0]
             if poll["closed_at"] is not None or (
                 poll["closes_at"] is not None and epoch(now) >= poll["closes_at"]
             ):
                 raise PollClosed(poll_id)
-            async with connection.execute(
-                "SELECT count(*) FROM poll_options WHERE poll_id = ? AND position = ?", (poll_id, position)
-            ) as cursor:
-                exists = (await cursor.fetchone())[0]
-            if not exists:
-                raise PollNotFound(poll_id)
-            async with connection.execute(
-                "SELECT position FROM poll_votes WHERE poll_id = ? AND user_id = ? ORDER BY position",
-                (poll_id, user_id),
-            ) as cursor:
-                held = tuple(row[0] for row in await cursor.fetchall())
+            held = tuple(sorted(int(p) for p in poll["held"].split(","))) if poll["held"] else ()
             if position in held:
                 await connection.execute(
                     "DELETE FROM poll_votes WHERE poll_id = ? AND user_id = ? AND position = ?",
@@ -202,16 +199,15 @@ class PollStore:
 
     async def tally(self, poll: Poll) -> Tally:
         rows = await self.database.fetch_all(
-            "SELECT position, count(*) AS votes FROM poll_votes WHERE poll_id = ? GROUP BY position",
-            (poll.id,),
+            "SELECT position, count(*) AS votes, "
+            "(SELECT count(DISTINCT user_id) FROM poll_votes WHERE poll_id = ?) AS voters "
+            "FROM poll_votes WHERE poll_id = ? GROUP BY position",
+            (poll.id, poll.id),
         )
         by_position = {row["position"]: row["votes"] for row in rows}
-        voters = await self.database.fetch_one(
-            "SELECT count(DISTINCT user_id) AS voters FROM poll_votes WHERE poll_id = ?", (poll.id,)
-        )
         return Tally(
             tuple(by_position.get(position, 0) for position in range(len(poll.options))),
-            voters["voters"] if voters else 0,
+            rows[0]["voters"] if rows else 0,
         )
 
     async def votes(self, poll_id: int) -> list[tuple[int, int, int]]:
