@@ -123,7 +123,8 @@ class FeedPoller:
             report.failed += 1
             await self.record_failure(feed, error.code, dict(error.values))
             return
-        report.posted += await self.publish_waiting(feed)
+        posted = await self.publish_waiting(feed)  # awaited first: `+= await` would lose updates
+        report.posted += posted
 
     async def absorb(self, feed: Feed, parsed: ParsedFeed) -> list[str]:
         """Claim the entries not seen before; on the very first fetch only the newest may be posted."""
