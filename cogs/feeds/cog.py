@@ -73,6 +73,10 @@ class FeedsCog(commands.Cog):
     async def run(self) -> None:
         await self.bot.wait_until_ready()
         try:
+            await self.parser.warm()
+        except Exception:
+            log.exception("could not start the feed parser's workers; they start on first use")
+        try:
             await self.subscribe_declared()
         except Exception:
             log.exception("could not subscribe the feeds declared in AGORA_FEEDS")

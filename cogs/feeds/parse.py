@@ -306,6 +306,10 @@ def _parse_in_worker(body: bytes, url: str, content_type: str | None, max_entrie
     return parse_feed(body, url, content_type, max_entries=max_entries)
 
 
+def _ready() -> bool:
+    return True
+
+
 def _lower_priority() -> None:
     # Parsing is background work: the bot's event loop (gateway heartbeats) must win the CPU.
     with contextlib.suppress(AttributeError, OSError):
@@ -343,6 +347,12 @@ class FeedParserPool:
         except Exception as error:
             log.exception("feed parser failed on %s", url)
             raise ParseError("malformed", truncated=False) from error
+
+    async def warm(self) -> None:
+        """Start every worker now (at startup), so the first poll cycle does not pay for it."""
+        executor = self._executor_now()
+        loop = asyncio.get_running_loop()
+        await asyncio.gather(*(loop.run_in_executor(executor, _ready) for _ in range(self.workers)))
 
     async def close(self) -> None:
         executor, self._executor = self._executor, None

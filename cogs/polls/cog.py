@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 DEADLINE_TICK = 30.0
 AUTOCOMPLETE_LIMIT = 25
+VOTING_CACHE = 256
 
 
 class PollsCog(commands.Cog):
@@ -44,6 +45,7 @@ class PollsCog(commands.Cog):
         self.results = ResultsPoster(bot, self.store)
         self.deadlines: Recurring[int] = Recurring("poll deadlines", self.close_due, tick=DEADLINE_TICK)
         self._task: asyncio.Task[None] | None = None
+        self._voting: dict[int, Poll] = {}
         self.rng = random.Random()  # noqa: S311 — picking a topic, not a secret
 
     async def cog_load(self) -> None:
@@ -191,10 +193,7 @@ class PollsCog(commands.Cog):
     # ---- voting -----------------------------------------------------------------------------------
 
     async def vote(self, interaction: discord.Interaction[Agora], poll_id: int, position: int) -> None:
-        try:
-            poll = await self.store.get(poll_id)
-        except PollNotFound:
-            raise UserError("polls.error.unknown_poll") from None
+        poll = await self.poll_for_voting(poll_id)
         if poll.role_id and not any(r.id == poll.role_id for r in getattr(interaction.user, "roles", [])):
             raise UserError("polls.error.role_required", role=f"<@&{poll.role_id}>")
         try:
@@ -215,6 +214,23 @@ class PollsCog(commands.Cog):
             text = self.t(interaction, "polls.vote.none_left")
         await send_ephemeral(interaction, text)
         self.editor.request(poll_id)
+
+    async def poll_for_voting(self, poll_id: int) -> Poll:
+        """The poll's question, options, choices and role, which never change once it exists.
+
+        Cached because every click needs them; whether the poll is still open is decided by the
+        store inside the vote's transaction, never from this copy.
+        """
+        poll = self._voting.get(poll_id)
+        if poll is None:
+            try:
+                poll = await self.store.get(poll_id)
+            except PollNotFound:
+                raise UserError("polls.error.unknown_poll") from None
+            if len(self._voting) >= VOTING_CACHE:
+                self._voting.pop(next(iter(self._voting)))
+            self._voting[poll_id] = poll
+        return poll
 
     # ---- closing ----------------------------------------------------------------------------------
 
