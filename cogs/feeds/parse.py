@@ -123,7 +123,9 @@ def parse_feed(
     if content_type:
         headers["content-type"] = content_type
     # A BytesIO, never bytes: feedparser opens a bytes argument as a file name if such a file exists.
-    parsed = feedparser.parse(io.BytesIO(body), response_headers=headers)
+    # feedparser's own sanitiser is off: html_to_markdown keeps only text, emphasis, lists and
+    # http(s)/mailto links and drops every other tag, so sanitising first would be paid twice.
+    parsed = feedparser.parse(io.BytesIO(body), response_headers=headers, sanitize_html=False)
     version = parsed.get("version") or ""
     if not version:
         if root.rpartition(":")[2].lower() in _FEED_ROOTS:
