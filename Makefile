@@ -18,6 +18,10 @@ test: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/python -m pytest
 
+bench: $(INSTALLED)
+	$(VENV)/bin/python bench/feeds.py
+	$(VENV)/bin/python bench/votes.py
+
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
