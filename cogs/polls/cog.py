@@ -13,11 +13,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from channels import ChannelUse, posting_problems
+from cogs.polls.ballots import PollClosed, PollNotFound, TooManyChoices
 from cogs.polls.editor import CoalescingEditor
 from cogs.polls.render import ballot_text, export_csv, poll_embed
 from cogs.polls.results import ResultsPoster
 from cogs.polls.rules import check_draft, split_options
-from cogs.polls.store import NewPoll, Poll, PollClosed, PollNotFound, PollStore, TooManyChoices
+from cogs.polls.store import NewPoll, Poll, PollStore
 from cogs.polls.topics import TopicLibrary
 from cogs.polls.views import ClosePollButton, PollModal, poll_view
 from errors import UserError, send_ephemeral

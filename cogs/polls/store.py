@@ -6,14 +6,12 @@ the stored tally always equals the distinct valid votes, however many members cl
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
 from clock import epoch
+from cogs.polls.ballots import Ballot, BallotBox, PollNotFound
 from database import Database
 
 
@@ -68,28 +66,6 @@ class Tally:
     voters: int  # distinct members who hold at least one vote
 
 
-@dataclass(frozen=True, slots=True)
-class Ballot:
-    """What a member holds after a click, and what the click did."""
-
-    positions: tuple[int, ...]
-    action: str  # "added", "moved", "withdrawn"
-
-
-class PollClosed(Exception):
-    pass
-
-
-class PollNotFound(Exception):
-    pass
-
-
-class TooManyChoices(Exception):
-    def __init__(self, held: tuple[int, ...]) -> None:
-        super().__init__(held)
-        self.held = held
-
-
 _POLL_COLUMNS = (
     "id, guild_id, channel_id, message_id, author_id, question, choices, anonymous, hide_results, role_id, "
     "topic_id, language, created_at, closes_at, closed_at, closed_by, results_message_id"
@@ -99,8 +75,7 @@ _POLL_COLUMNS = (
 class PollStore:
     def __init__(self, database: Database) -> None:
         self.database = database
-        self._queued: list[tuple[tuple[int, int, int, datetime], asyncio.Future[Ballot]]] = []
-        self._drainer: asyncio.Task[None] | None = None
+        self.box = BallotBox(database)
 
     async def create(self, new: NewPoll, now: datetime) -> Poll:
         async with self.database.transaction() as connection:
@@ -153,86 +128,11 @@ class PollStore:
         """Only for a poll whose message could not be posted: nothing of it was ever shown."""
         async with self.database.transaction() as connection:
             await connection.execute("DELETE FROM polls WHERE id = ?", (poll_id,))
+        self.box.forget(poll_id)
 
     async def vote(self, poll_id: int, user_id: int, position: int, now: datetime) -> Ballot:
-        """One click on an option: add, move (single choice), toggle (multiple choice) or withdraw.
-
-        Clicks that arrive together are decided one after the other inside one transaction (a group
-        commit): the tally stays exact, and a burst costs one commit instead of one per click. Each
-        caller gets its answer only once the transaction holding its vote has committed.
-        """
-        future: asyncio.Future[Ballot] = asyncio.get_running_loop().create_future()
-        self._queued.append(((poll_id, user_id, position, now), future))
-        if self._drainer is None or self._drainer.done():
-            self._drainer = asyncio.create_task(self._drain_votes(), name="poll-votes")
-        return await future
-
-    async def _drain_votes(self) -> None:
-        while self._queued:
-            batch, self._queued = self._queued, []
-            decided: list[tuple[asyncio.Future[Ballot], Ballot | None, Exception | None]] = []
-            try:
-                async with self.database.transaction() as connection:
-                    for (poll_id, user_id, position, now), future in batch:
-                        try:
-                            ballot = await self._decide(connection, poll_id, user_id, position, now)
-                        except (PollClosed, PollNotFound, TooManyChoices) as refusal:
-                            decided.append((future, None, refusal))
-                        else:
-                            decided.append((future, ballot, None))
-            except Exception as error:  # nothing of the batch was stored: every click hears so
-                for _, future in batch:
-                    if not future.done():
-                        future.set_exception(error)
-                continue
-            for future, ballot, refusal in decided:
-                if future.done():
-                    continue
-                if refusal is not None:
-                    future.set_exception(refusal)
-                else:
-                    future.set_result(ballot)  # type: ignore[arg-type]
-
-    async def _decide(
-        self, connection: aiosqlite.Connection, poll_id: int, user_id: int, position: int, now: datetime
-    ) -> Ballot:
-        # Everything the decision needs in one round trip: votes are the hottest write path.
-        rows = await connection.execute_fetchall(
-            "SELECT choices, closed_at, closes_at, "
-            "EXISTS (SELECT 1 FROM poll_options WHERE poll_id = polls.id AND position = ?) "
-            "AS option_exists, "
-            "(SELECT group_concat(position) FROM poll_votes WHERE poll_id = polls.id AND user_id = ?) "
-            "AS held "
-            "FROM polls WHERE id = ?",
-            (position, user_id, poll_id),
-        )
-        if not rows or not rows[0]["option_exists"]:
-            raise PollNotFound(poll_id)
-        poll = rows[0]
-        if poll["closed_at"] is not None or (
-            poll["closes_at"] is not None and epoch(now) >= poll["closes_at"]
-        ):
-            raise PollClosed(poll_id)
-        held = tuple(sorted(int(p) for p in poll["held"].split(","))) if poll["held"] else ()
-        if position in held:
-            await connection.execute(
-                "DELETE FROM poll_votes WHERE poll_id = ? AND user_id = ? AND position = ?",
-                (poll_id, user_id, position),
-            )
-            return Ballot(tuple(p for p in held if p != position), "withdrawn")
-        action = "added"
-        if poll["choices"] == 1 and held:
-            await connection.execute(
-                "DELETE FROM poll_votes WHERE poll_id = ? AND user_id = ?", (poll_id, user_id)
-            )
-            held, action = (), "moved"
-        elif len(held) >= poll["choices"]:
-            raise TooManyChoices(held)
-        await connection.execute(
-            "INSERT INTO poll_votes (poll_id, position, user_id, voted_at) VALUES (?, ?, ?, ?)",
-            (poll_id, position, user_id, epoch(now)),
-        )
-        return Ballot(tuple(sorted((*held, position))), action)
+        """One click on an option: add, move (single choice), toggle (multiple choice) or withdraw."""
+        return await self.box.vote(poll_id, user_id, position, now)
 
     async def ballot(self, poll_id: int, user_id: int) -> tuple[int, ...]:
         rows = await self.database.fetch_all(
@@ -270,7 +170,9 @@ class PollStore:
                 "UPDATE polls SET closed_at = ?, closed_by = ? WHERE id = ? AND closed_at IS NULL",
                 (epoch(now), closed_by, poll_id),
             )
-            return cursor.rowcount == 1
+        # Right after the commit, before any other task runs: no later click is decided as open.
+        self.box.forget(poll_id)
+        return cursor.rowcount == 1
 
     async def set_results_message(self, poll_id: int, message_id: int) -> None:
         async with self.database.transaction() as connection:
@@ -316,3 +218,4 @@ class PollStore:
             await connection.execute("DELETE FROM poll_votes WHERE user_id = ?", (user_id,))
             await connection.execute("UPDATE polls SET author_id = NULL WHERE author_id = ?", (user_id,))
             await connection.execute("UPDATE polls SET closed_by = NULL WHERE closed_by = ?", (user_id,))
+        self.box.forget()

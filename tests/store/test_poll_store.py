@@ -3,7 +3,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from cogs.polls.store import NewPoll, PollClosed, PollStore, TooManyChoices
+from cogs.polls.ballots import PollClosed, TooManyChoices
+from cogs.polls.store import NewPoll, PollStore
 from database import Database
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
@@ -106,3 +107,35 @@ async def test_forgetting_a_member_removes_their_votes(store):
     await store.forget_member(7)
     assert (await store.tally(poll)).counts == (1, 0, 0)
     assert (await store.get(poll.id)).author_id is None
+
+
+async def test_votes_survive_a_restart_of_the_store(tmp_path):
+    async with Database(tmp_path / "agora.db") as database:
+        await database.migrate()
+        first = PollStore(database)
+        poll = await new_poll(first)
+        await first.vote(poll.id, 7, 0, NOW)
+        again = PollStore(database)  # a restarted bot: nothing in memory yet
+        ballot = await again.vote(poll.id, 7, 2, NOW)
+        assert (ballot.positions, ballot.action) == ((2,), "moved")
+        assert (await again.tally(poll)).counts == (0, 0, 1)
+
+
+async def test_a_failed_write_leaves_memory_and_database_as_they_were(store, monkeypatch):
+    poll = await new_poll(store)
+    await store.vote(poll.id, 7, 0, NOW)
+
+    class Broken(Exception):
+        pass
+
+    real = store.database.transaction
+
+    def broken_transaction():
+        raise Broken
+
+    monkeypatch.setattr(store.database, "transaction", broken_transaction)
+    with pytest.raises(Broken):
+        await store.vote(poll.id, 7, 1, NOW)
+    monkeypatch.setattr(store.database, "transaction", real)
+    assert (await store.vote(poll.id, 7, 0, NOW)).action == "withdrawn"  # memory still held option 0
+    assert (await store.tally(poll)).counts == (0, 0, 0)
