@@ -242,27 +242,36 @@ class FeedStore:
         Returns the keys that were new. Entries already known are left as they are, so an entry whose
         date or comment count changed is never taken for a new one.
         """
-        new_keys: list[str] = []
+        keys = [entry.key for entry in entries]
         async with self.database.transaction() as connection:
-            for entry in entries:
-                wanted = entry.key in post
-                cursor = await connection.execute(
-                    "INSERT OR IGNORE INTO feed_entries "
-                    "(feed_id, entry_key, state, seen_at, published_at, link, payload) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            # Two round trips whatever the feed's size: which keys are known, then the new ones at once.
+            known = {
+                row[0]
+                for row in await connection.execute_fetchall(
+                    "SELECT entry_key FROM feed_entries WHERE feed_id = ? AND entry_key IN "
+                    "(SELECT value FROM json_each(?))",
+                    (feed_id, json.dumps(keys)),
+                )
+            }
+            fresh = [entry for entry in entries if entry.key not in known]
+            await connection.executemany(
+                "INSERT OR IGNORE INTO feed_entries "
+                "(feed_id, entry_key, state, seen_at, published_at, link, payload) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
                     (
                         feed_id,
                         entry.key,
-                        "pending" if wanted else "skipped",
+                        "pending" if entry.key in post else "skipped",
                         epoch(now),
                         epoch(entry.published) if entry.published else None,
                         entry.link,
-                        entry_to_json(entry) if wanted else None,
-                    ),
-                )
-                if cursor.rowcount:
-                    new_keys.append(entry.key)
-        return new_keys
+                        entry_to_json(entry) if entry.key in post else None,
+                    )
+                    for entry in fresh
+                ],
+            )
+        return [entry.key for entry in fresh]
 
     async def known_keys(self, feed_id: int, keys: Iterable[str]) -> set[str]:
         wanted = list(keys)
