@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from clock import epoch
@@ -151,10 +151,6 @@ class FeedStore:
         )
         return [_feed(row) for row in rows]
 
-    async def next_due_at(self) -> int | None:
-        row = await self.database.fetch_one("SELECT min(next_fetch_at) AS due FROM feeds WHERE paused = 0")
-        return row["due"] if row else None
-
     async def remove(self, guild_id: int, feed_id: int) -> bool:
         async with self.database.transaction() as connection:
             cursor = await connection.execute(
@@ -273,17 +269,6 @@ class FeedStore:
             )
         return [entry.key for entry in fresh]
 
-    async def known_keys(self, feed_id: int, keys: Iterable[str]) -> set[str]:
-        wanted = list(keys)
-        if not wanted:
-            return set()
-        placeholders = ", ".join("?" for _ in wanted)
-        rows = await self.database.fetch_all(
-            f"SELECT entry_key FROM feed_entries WHERE feed_id = ? AND entry_key IN ({placeholders})",  # noqa: S608
-            (feed_id, *wanted),
-        )
-        return {row["entry_key"] for row in rows}
-
     async def waiting(self, feed_id: int, limit: int) -> list[WaitingEntry]:
         """Entries to post, in the order they were claimed (oldest first)."""
         rows = await self.database.fetch_all(
@@ -321,7 +306,3 @@ class FeedStore:
             "SELECT entry_key, state FROM feed_entries WHERE feed_id = ?", (feed_id,)
         )
         return {row["entry_key"]: row["state"] for row in rows}
-
-
-def from_epoch(seconds: int | None) -> datetime | None:
-    return datetime.fromtimestamp(seconds, UTC) if seconds is not None else None

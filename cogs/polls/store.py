@@ -134,13 +134,6 @@ class PollStore:
         """One click on an option: add, move (single choice), toggle (multiple choice) or withdraw."""
         return await self.box.vote(poll_id, user_id, position, now)
 
-    async def ballot(self, poll_id: int, user_id: int) -> tuple[int, ...]:
-        rows = await self.database.fetch_all(
-            "SELECT position FROM poll_votes WHERE poll_id = ? AND user_id = ? ORDER BY position",
-            (poll_id, user_id),
-        )
-        return tuple(row["position"] for row in rows)
-
     async def tally(self, poll: Poll) -> Tally:
         rows = await self.database.fetch_all(
             "SELECT position, count(*) AS votes, "
