@@ -59,6 +59,11 @@ class Settings:
     feeds: tuple[DeclaredFeed, ...] = ()
     feed_interval_seconds: int = 15 * 60
     feed_allow_private: bool = False
+    event_channel: str | None = None
+    event_reminders: tuple[int, ...] = (24 * 3600, 3600)  # seconds before the start, largest first
+    feedback_delay_seconds: int = 15 * 60
+    feedback_window_seconds: int = 7 * 24 * 3600
+    feedback_anonymous: bool = True
 
     # Settings a person may see in /config; the token is shown only as redacted.
     SECRET_FIELDS = frozenset({"discord_token"})
@@ -96,6 +101,13 @@ class Settings:
             feeds=_declared_feeds("AGORA_FEEDS", get("AGORA_FEEDS")),
             feed_interval_seconds=_duration("AGORA_FEED_INTERVAL", get("AGORA_FEED_INTERVAL") or "15m", 60),
             feed_allow_private=_flag("AGORA_FEED_ALLOW_PRIVATE", get("AGORA_FEED_ALLOW_PRIVATE") or "0"),
+            event_channel=get("AGORA_EVENT_CHANNEL"),
+            event_reminders=_reminders("AGORA_EVENT_REMINDERS", get("AGORA_EVENT_REMINDERS") or "24h,1h"),
+            feedback_delay_seconds=_duration("AGORA_FEEDBACK_DELAY", get("AGORA_FEEDBACK_DELAY") or "15m", 0),
+            feedback_window_seconds=_duration(
+                "AGORA_FEEDBACK_WINDOW", get("AGORA_FEEDBACK_WINDOW") or "7d", 3600
+            ),
+            feedback_anonymous=_flag("AGORA_FEEDBACK_ANONYMOUS", get("AGORA_FEEDBACK_ANONYMOUS") or "1"),
         )
 
     def public_view(self) -> list[tuple[str, str]]:
@@ -157,18 +169,39 @@ def _url(variable: str, raw: str | None, schemes: tuple[str, ...]) -> str | None
     return raw.rstrip("/") if parts.scheme in ("http", "https") else raw
 
 
-_DURATION = re.compile(r"^(\d+)\s*(s|m|min|h)?$")
-_UNIT_SECONDS = {"s": 1, "m": 60, "min": 60, "h": 3600, None: 60}
+_DURATION = re.compile(r"^(\d+)\s*(s|m|min|h|d|j)?$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "j": 86400, None: 60}
+MAX_REMINDER = 30 * 86400
 
 
 def _duration(variable: str, raw: str, minimum: int) -> int:
-    """Seconds from `15m`, `900s`, `1h` or a bare number of minutes."""
+    """Seconds from `15m`, `900s`, `1h`, `7d` (or `7j`) or a bare number of minutes."""
     match = _DURATION.match(raw.strip().lower())
     if match is None or int(match.group(1)) * _UNIT_SECONDS[match.group(2)] < minimum:
         raise SettingsError(
             variable, f"expected a duration of at least {minimum} s such as 15m, 900s or 1h, got {raw!r}"
         )
     return int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+
+
+def _reminders(variable: str, raw: str) -> tuple[int, ...]:
+    """`24h,1h` → (86400, 3600): distinct, largest first; `none` (or `0`) sends no reminders."""
+    if raw.strip().lower() in ("none", "aucun", "0"):
+        return ()
+    expected = (
+        f"expected durations before the start separated by commas, each from 1m to 30d, "
+        f"such as 24h,1h (or none), got {raw!r}"
+    )
+    offsets = set()
+    for part in raw.split(","):
+        try:
+            seconds = _duration(variable, part, 60)
+        except SettingsError:
+            raise SettingsError(variable, expected) from None
+        if seconds > MAX_REMINDER:
+            raise SettingsError(variable, expected)
+        offsets.add(seconds)
+    return tuple(sorted(offsets, reverse=True))
 
 
 def _flag(variable: str, raw: str) -> bool:

@@ -1,0 +1,17 @@
+"""Events: follow the server's scheduled events, remind before them, and after each one collect
+feedback (rating, would-recommend score, comments) into a report for organisers."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cogs.events.cog import EventsCog
+from cogs.events.views import FeedbackButton
+
+if TYPE_CHECKING:
+    from agora import Agora
+
+
+async def setup(bot: Agora) -> None:
+    bot.add_dynamic_items(FeedbackButton)
+    await bot.add_cog(EventsCog(bot))

@@ -1,0 +1,403 @@
+"""`/event create|list|report|export|compare` (`/evenement …`), `/feedback optout|optin|forget` (`/avis …`),
+the tracking of the server's scheduled events, and the feedback form."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from channels import ChannelUse, find_channel, posting_problems
+from clock import epoch
+from cogs.events.form import FeedbackForm, FormAnswers, FormWords
+from cogs.events.render import TOPICS, announcement_embed, list_line
+from cogs.events.reporting import Reporter
+from cogs.events.store import Answers, EventSnapshot, EventStore, TrackedEvent
+from cogs.events.timeline import Timeline
+from cogs.events.timing import check_event
+from errors import UserError, send_ephemeral
+from permissions import Rank, requires
+from scheduling import Recurring, cancel_and_wait
+
+if TYPE_CHECKING:
+    from agora import Agora
+
+log = logging.getLogger(__name__)
+
+TIMELINE_TICK = 30.0
+AUTOCOMPLETE_LIMIT = 25
+RECENT_DAYS = 30
+_STATUSES = {
+    discord.EventStatus.scheduled: "scheduled",
+    discord.EventStatus.active: "active",
+    discord.EventStatus.completed: "completed",
+    discord.EventStatus.cancelled: "cancelled",
+}
+
+
+def snapshot_of(event: discord.ScheduledEvent) -> EventSnapshot:
+    return EventSnapshot(
+        id=event.id,
+        guild_id=event.guild_id,
+        name=event.name,
+        description=event.description or None,
+        location=event.location or None,
+        starts_at=epoch(event.start_time),
+        ends_at=epoch(event.end_time) if event.end_time else None,
+        status=_STATUSES.get(event.status, "scheduled"),
+    )
+
+
+class EventsCog(commands.Cog):
+    event = app_commands.Group(name="event", description="Events and their feedback.", guild_only=True)
+    feedback = app_commands.Group(name="feedback", description="Your feedback after events.", guild_only=True)
+
+    def __init__(self, bot: Agora) -> None:
+        self.bot = bot
+        self.store = EventStore(bot.database)
+        self.reporter = Reporter(bot, self.store)
+        self.timeline = Timeline(bot, self.store, self.reporter)
+        self.passes: Recurring[int] = Recurring("event timeline", self.timeline.run_pass, tick=TIMELINE_TICK)
+        self._task: asyncio.Task[None] | None = None
+
+    async def cog_load(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="event-timeline")
+
+    async def cog_unload(self) -> None:
+        await cancel_and_wait(self._task)
+
+    async def _run(self) -> None:
+        await self.bot.wait_until_ready()
+        for guild in self.bot.guilds:
+            try:
+                await self.sync_guild(guild)
+            except Exception:
+                log.exception("could not read the scheduled events of guild %s", guild.id)
+        await self.passes.run_forever()
+
+    def t(self, interaction: discord.Interaction[Any], key: str, **values: Any) -> str:
+        return self.bot.catalogue.for_interaction(interaction, key, **values)
+
+    # ---- tracking Discord's scheduled events ------------------------------------------------------
+
+    def default_channel(self, guild: discord.Guild) -> int | None:
+        channel = find_channel(guild, self.bot.settings.event_channel) or guild.system_channel
+        return channel.id if channel else None
+
+    async def track(self, event: discord.ScheduledEvent, *, channel_id: int | None = None) -> TrackedEvent:
+        guild = event.guild
+        return await self.store.record(
+            snapshot_of(event),
+            self.bot.clock.now(),
+            channel_id=channel_id
+            if channel_id is not None
+            else (self.default_channel(guild) if guild else None),
+            language=self.bot.settings.locale,
+            reminder_offsets=self.bot.settings.event_reminders,
+            created_by_agora=channel_id is not None,
+        )
+
+    async def sync_guild(self, guild: discord.Guild) -> None:
+        """At startup: catch up on what changed while the bot was away."""
+        for event in guild.scheduled_events:
+            await self.track(event)
+        await self.store.mark_missing(guild.id, {e.id for e in guild.scheduled_events}, self.bot.clock.now())
+
+    @commands.Cog.listener()
+    async def on_scheduled_event_create(self, event: discord.ScheduledEvent) -> None:
+        await self.track(event)
+        self.passes.wake()
+
+    @commands.Cog.listener()
+    async def on_scheduled_event_update(
+        self, before: discord.ScheduledEvent, after: discord.ScheduledEvent
+    ) -> None:
+        await self.track(after)
+        self.passes.wake()
+
+    @commands.Cog.listener()
+    async def on_scheduled_event_delete(self, event: discord.ScheduledEvent) -> None:
+        await self.store.set_status(event.id, "deleted", self.bot.clock.now())
+
+    async def channels_in_use(self, guild: discord.Guild) -> list[ChannelUse]:
+        reference = self.bot.settings.event_channel
+        channel = find_channel(guild, reference) or guild.system_channel
+        return [ChannelUse(reference or "system channel", "events.purpose", channel)]
+
+    # ---- /event create ----------------------------------------------------------------------------
+
+    @event.command(name="create")
+    @app_commands.describe(
+        title="The event's title (up to 100 characters)",
+        start="Start, in the community's time zone: 2026-12-05 08:30 or 5.12.2026 8h30",
+        end="End: a date and time, or a time alone on the same day (12:00)",
+        location="Where it happens, e.g. Genève (default: to be announced)",
+        channel="Where to announce it, remind and call for feedback (default: here)",
+        description="What it is about (up to 1000 characters)",
+    )
+    @requires(Rank.organiser)
+    async def create(
+        self,
+        interaction: discord.Interaction[Agora],
+        title: app_commands.Range[str, 1, 100],
+        start: app_commands.Range[str, 1, 40],
+        end: app_commands.Range[str, 1, 40],
+        location: app_commands.Range[str, 1, 100] | None = None,
+        channel: discord.TextChannel | None = None,
+        description: app_commands.Range[str, 1, 1000] | None = None,
+    ) -> None:
+        """Create a Discord event, announce it, remind before it and call for feedback after it."""
+        guild = interaction.guild
+        draft = check_event(
+            title=title,
+            start=start,
+            end=end,
+            location=location,
+            description=description,
+            now=self.bot.clock.now(),
+            zone=self.bot.settings.timezone,
+        )
+        target = channel or interaction.channel
+        if guild is None or not isinstance(target, discord.TextChannel):
+            raise UserError("events.error.text_channel_only")
+        problems = posting_problems(
+            ChannelUse(target.name, "events.purpose", target), target.permissions_for(guild.me)
+        )
+        if problems:
+            raise UserError(
+                "events.error.cannot_post", channel=target.mention, problem=self.t(interaction, problems[0])
+            )
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            created = await guild.create_scheduled_event(
+                name=draft.title,
+                start_time=draft.starts_at,
+                end_time=draft.ends_at,
+                entity_type=discord.EntityType.external,
+                privacy_level=discord.PrivacyLevel.guild_only,
+                location=draft.location or self.t(interaction, "events.default_location")[:100],
+                description=draft.description or discord.utils.MISSING,
+                reason=f"/event create by {interaction.user.id}",
+            )
+        except discord.Forbidden:
+            raise UserError("events.error.cannot_create") from None
+        except discord.HTTPException as error:
+            log.warning("Discord refused a scheduled event (%s %s)", error.status, error.code)
+            raise UserError("events.error.refused") from None
+        tracked = await self.track(created, channel_id=target.id)
+        words = lambda key, **v: self.bot.catalogue.translate(key, tracked.language, **v)  # noqa: E731
+        try:
+            message = await target.send(
+                embed=announcement_embed(tracked, words), allowed_mentions=discord.AllowedMentions.none()
+            )
+        except discord.HTTPException as error:
+            # Nothing half-made: without its announcement, the event is undone.
+            log.warning("could not announce event %s in %s (%s)", tracked.id, target.id, error.status)
+            await self.store.forget_event(tracked.id)
+            try:
+                await created.delete(reason="announcement refused")
+            except discord.HTTPException:
+                log.warning("could not delete event %s after a refused announcement", tracked.id)
+            raise UserError("events.error.cannot_post", channel=target.mention, problem="—") from None
+        await self.store.set_announcement(tracked.id, message.id)
+        self.passes.wake()
+        await send_ephemeral(
+            interaction,
+            self.t(interaction, "events.created", link=tracked.link, announcement=message.jump_url),
+        )
+
+    # ---- /event list, report, export, compare -----------------------------------------------------
+
+    @event.command(name="list")
+    async def list_events(self, interaction: discord.Interaction[Agora]) -> None:
+        """Upcoming and recent events, with their feedback status."""
+        since = epoch(self.bot.clock.now()) - RECENT_DAYS * 86400
+        events = await self.store.in_guild(interaction.guild_id or 0, since=since, limit=30)
+        if not events:
+            await send_ephemeral(interaction, self.t(interaction, "events.list.empty"))
+            return
+        counts = await self.store.response_counts([e.id for e in events])
+        words = lambda key, **v: self.t(interaction, key, **v)  # noqa: E731
+        lines = [list_line(e, counts.get(e.id, 0), words) for e in events]
+        text = ""
+        for line in lines:
+            if len(text) + len(line) + 1 > 4000:
+                break
+            text += line + "\n"
+        embed = discord.Embed(title=self.t(interaction, "events.list.title"), description=text)
+        await interaction.response.send_message(
+            embed=embed, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+        )
+
+    async def event_in_guild(self, interaction: discord.Interaction[Agora], value: str) -> TrackedEvent:
+        event = await self.store.get(int(value)) if value.isdigit() else None
+        if event is None or event.guild_id != interaction.guild_id:
+            raise UserError("events.error.unknown_event")
+        return event
+
+    @event.command(name="report")
+    @app_commands.describe(event="The event")
+    @requires(Rank.organiser)
+    async def report(self, interaction: discord.Interaction[Agora], event: str) -> None:
+        """The feedback report of an event, with its chart (only to you)."""
+        target = await self.event_in_guild(interaction, event)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        embed, chart = await self.reporter.report(target, self.bot.catalogue.resolve(interaction.locale))
+        await interaction.followup.send(
+            embed=embed, file=chart, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+        )
+
+    @event.command(name="export")
+    @app_commands.describe(event="The event")
+    @requires(Rank.organiser)
+    async def export(self, interaction: discord.Interaction[Agora], event: str) -> None:
+        """A CSV of an event's feedback (member ids only when feedback is not anonymous)."""
+        target = await self.event_in_guild(interaction, event)
+        csv_file = await self.reporter.export(target, self.bot.catalogue.resolve(interaction.locale))
+        await interaction.response.send_message(
+            self.t(interaction, "feedback.exported", name=discord.utils.escape_markdown(target.name)),
+            file=csv_file,
+            ephemeral=True,
+        )
+
+    @event.command(name="compare")
+    @requires(Rank.organiser)
+    async def compare(self, interaction: discord.Interaction[Agora]) -> None:
+        """Rating and Net Promoter Score across the season's events, as a chart."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        season = await self.reporter.season(
+            interaction.guild_id or 0, self.bot.catalogue.resolve(interaction.locale)
+        )
+        if season is None:
+            await send_ephemeral(interaction, self.t(interaction, "feedback.season.empty"))
+            return
+        embed, chart = season
+        await interaction.followup.send(embed=embed, file=chart, ephemeral=True)
+
+    @report.autocomplete("event")
+    @export.autocomplete("event")
+    async def event_autocomplete(
+        self, interaction: discord.Interaction[Agora], current: str
+    ) -> list[app_commands.Choice[str]]:
+        needle = current.casefold()
+        zone = self.bot.settings.timezone
+        choices = []
+        for event in await self.store.recent_first(interaction.guild_id or 0, limit=100):
+            if needle in event.name.casefold():
+                day = datetime.fromtimestamp(event.starts_at, zone).strftime("%d.%m.%Y")
+                label = f"{event.name[:85]} · {day}"
+                choices.append(app_commands.Choice(name=label, value=str(event.id)))
+        return choices[:AUTOCOMPLETE_LIMIT]
+
+    # ---- the form ---------------------------------------------------------------------------------
+
+    def form_words(self, interaction: discord.Interaction[Any]) -> FormWords:
+        def t(key: str) -> str:
+            return self.t(interaction, f"feedback.form.{key}")
+
+        return FormWords(
+            title=t("title"),
+            rating_label=t("rating"),
+            rating_option_labels=tuple(t(f"rating_{n}") for n in range(1, 6)),
+            recommend_label=t("recommend"),
+            recommend_placeholder=t("recommend_placeholder"),
+            recommend_low_hint=t("recommend_low"),
+            recommend_high_hint=t("recommend_high"),
+            useful_label=t("useful"),
+            useful_placeholder=t("useful_placeholder"),
+            improve_label=t("improve"),
+            improve_placeholder=t("improve_placeholder"),
+            topics_label=t("topics"),
+            topics_description=t("topics_description"),
+        )
+
+    async def open_form(self, interaction: discord.Interaction[Agora], event_id: int) -> None:
+        event = await self.open_event(interaction, event_id)
+        previous = await self.store.response(event.id, interaction.user.id)
+        before = (
+            FormAnswers(
+                previous.rating, previous.recommend, previous.useful, previous.improve, previous.topics
+            )
+            if previous
+            else None
+        )
+        topics = [(topic, self.t(interaction, f"feedback.topics.{topic}")) for topic in TOPICS]
+        form = FeedbackForm(
+            event_id=event.id,
+            words=self.form_words(interaction),
+            topics=topics,
+            previous=before,
+            on_answers=lambda answering, answers: self.save(answering, event.id, answers),
+        )
+        await interaction.response.send_modal(form)
+
+    async def open_event(self, interaction: discord.Interaction[Agora], event_id: int) -> TrackedEvent:
+        """The event whose feedback is open, for a member of its server; otherwise a polite refusal."""
+        event = await self.store.get(event_id)
+        if event is None or event.call_at is None:
+            raise UserError("feedback.error.not_open")
+        if not event.feedback_open_at(self.bot.clock.now()):
+            raise UserError("feedback.error.closed", name=discord.utils.escape_markdown(event.name))
+        await self.ensure_member(interaction, event.guild_id)
+        return event
+
+    async def ensure_member(self, interaction: discord.Interaction[Agora], guild_id: int) -> None:
+        if interaction.guild_id == guild_id and isinstance(interaction.user, discord.Member):
+            return
+        guild = self.bot.get_guild(guild_id)
+        try:
+            if guild is not None and await guild.fetch_member(interaction.user.id):
+                return
+        except discord.NotFound:
+            pass
+        raise UserError("feedback.error.not_a_member")
+
+    async def save(
+        self, interaction: discord.Interaction[Agora], event_id: int, answers: FormAnswers
+    ) -> None:
+        event = await self.open_event(interaction, event_id)
+        replaced = await self.store.save_response(
+            event.id,
+            interaction.user.id,
+            Answers(answers.rating, answers.recommend, answers.useful, answers.improve, answers.topics),
+            self.bot.clock.now(),
+        )
+        key = "feedback.saved.replaced" if replaced else "feedback.saved.new"
+        await send_ephemeral(
+            interaction, self.t(interaction, key, name=discord.utils.escape_markdown(event.name))
+        )
+
+    # ---- /feedback --------------------------------------------------------------------------------
+
+    @feedback.command(name="optout")
+    async def optout(self, interaction: discord.Interaction[Agora]) -> None:
+        """Stop receiving direct messages asking for your feedback."""
+        changed = await self.store.set_opted_out(interaction.user.id, True, self.bot.clock.now())
+        await send_ephemeral(
+            interaction, self.t(interaction, "feedback.optout.done" if changed else "feedback.optout.already")
+        )
+
+    @feedback.command(name="optin")
+    async def optin(self, interaction: discord.Interaction[Agora]) -> None:
+        """Receive direct messages asking for your feedback again."""
+        changed = await self.store.set_opted_out(interaction.user.id, False, self.bot.clock.now())
+        await send_ephemeral(
+            interaction, self.t(interaction, "feedback.optin.done" if changed else "feedback.optin.already")
+        )
+
+    @feedback.command(name="forget")
+    async def forget(self, interaction: discord.Interaction[Agora]) -> None:
+        """Delete your feedback answers and your votes, everywhere in Agora, at once."""
+        user_id = interaction.user.id
+        deleted = await self.store.forget_member(user_id)
+        for cog in self.bot.cogs.values():
+            store = getattr(cog, "store", None)
+            if cog is not self and hasattr(store, "forget_member"):
+                await store.forget_member(user_id)
+        log.info("member %s asked to be forgotten", user_id)
+        await send_ephemeral(interaction, self.t(interaction, "feedback.forgotten", count=deleted))

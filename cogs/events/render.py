@@ -1,0 +1,234 @@
+"""What events look like in Discord: the announcement, reminders, the feedback call, DMs, the report.
+
+Pure: every function takes `words` (a translate function in the right language) and returns text or
+embeds within Discord's limits. Times are Discord timestamps, shown in each reader's own time zone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import discord
+
+from cogs.events.report import (
+    FeedbackReport,
+    format_nps,
+    format_percent,
+    format_rating,
+)
+from cogs.events.store import TrackedEvent
+
+Words = Callable[..., str]
+
+# Topics members can ask for next time (the form's checkbox group holds at most 10).
+TOPICS = (
+    "customer_relationship",
+    "employer_branding",
+    "collective_intelligence",
+    "social_media_roi",
+    "digital_workplace",
+    "community_management",
+    "knowledge_sharing",
+    "change_management",
+    "social_selling",
+    "ai_at_work",
+)
+EMBED_TOTAL = 5800  # below Discord's 6000, leaving room for the footer
+FIELD_VALUE = 1024
+STARS = "★"
+
+
+def escape(text: str) -> str:
+    return discord.utils.escape_markdown(discord.utils.escape_mentions(text))
+
+
+def when(starts_at: int, ends_at: int | None) -> str:
+    if ends_at is None:
+        return f"<t:{starts_at}:F>"
+    return (
+        f"<t:{starts_at}:F> → <t:{ends_at}:t>"
+        if ends_at - starts_at < 86400
+        else (f"<t:{starts_at}:F> → <t:{ends_at}:F>")
+    )
+
+
+def announcement_embed(event: TrackedEvent, words: Words) -> discord.Embed:
+    embed = discord.Embed(
+        title=event.name[:256],
+        url=event.link,
+        description=(event.description or "")[:4000] or None,
+        colour=discord.Colour.blurple(),
+    )
+    embed.add_field(name=words("events.field.when"), value=when(event.starts_at, event.ends_at), inline=False)
+    if event.location:
+        embed.add_field(name=words("events.field.where"), value=escape(event.location)[:FIELD_VALUE])
+    embed.add_field(
+        name=words("events.field.link"), value=words("events.announcement.interested", link=event.link)
+    )
+    return embed
+
+
+def reminder_text(event: TrackedEvent, words: Words) -> str:
+    text = words(
+        "events.reminder",
+        name=escape(event.name),
+        relative=f"<t:{event.starts_at}:R>",
+        when=f"<t:{event.starts_at}:F>",
+        link=event.link,
+    )
+    if event.location:
+        text += "\n" + words("events.reminder_location", location=escape(event.location))
+    return text[:2000]
+
+
+def call_embed(event: TrackedEvent, words: Words, *, closed: bool) -> discord.Embed:
+    description = (
+        words("feedback.call.closed")
+        if closed
+        else words(
+            "feedback.call.body", closes=f"<t:{event.closes_at}:F>", relative=f"<t:{event.closes_at}:R>"
+        )
+    )
+    return discord.Embed(
+        title=words("feedback.call.title", name=event.name)[:256],
+        url=event.link,
+        description=description,
+        colour=discord.Colour.light_grey() if closed else discord.Colour.green(),
+    )
+
+
+def invitation_text(event: TrackedEvent, words: Words, *, kind: str, call_link: str | None) -> str:
+    key = "feedback.dm.call" if kind == "call" else "feedback.dm.reminder"
+    text = words(key, name=escape(event.name), closes=f"<t:{event.closes_at}:F>")
+    if call_link:
+        text += "\n" + words("feedback.dm.channel_link", link=call_link)
+    return (text + "\n-# " + words("feedback.dm.optout_hint"))[:2000]
+
+
+def _bar(count: int, most: int, width: int = 10) -> str:
+    filled = round(width * count / most) if most else 0
+    return "█" * filled + "░" * (width - filled)
+
+
+def _limited(lines: list[str], limit: int, more: Callable[[int], str]) -> str:
+    kept: list[str] = []
+    used = 0
+    for position, line in enumerate(lines):
+        tail = len(more(len(lines) - position)) + 1
+        if used + len(line) + 1 + tail > limit:
+            kept.append(more(len(lines) - position))
+            break
+        kept.append(line)
+        used += len(line) + 1
+    return "\n".join(kept)
+
+
+def report_embed(
+    event: TrackedEvent,
+    report: FeedbackReport,
+    words: Words,
+    *,
+    topic_names: Mapping[str, str],
+    chart_name: str | None,
+    decimal_mark: str,
+) -> discord.Embed:
+    if report.interested:
+        summary = words(
+            "feedback.report.summary",
+            responses=report.responses,
+            interested=report.interested,
+            rate=format_percent(report.response_rate),
+        )
+    else:
+        summary = words("feedback.report.summary_no_interest", responses=report.responses)
+    embed = discord.Embed(
+        title=words("feedback.report.title", name=event.name)[:256],
+        url=event.link,
+        description=f"{when(event.starts_at, event.ends_at)}\n{summary}\n{_status(event, words)}",
+        colour=discord.Colour.gold(),
+    )
+    most = max(report.rating_counts)
+    distribution = "\n".join(
+        f"`{stars} {STARS}` {_bar(count, most)} {count}"
+        for stars, count in reversed(list(enumerate(report.rating_counts, start=1)))
+    )
+    embed.add_field(
+        name=words("feedback.report.rating"),
+        value=f"**{format_rating(report.average_rating, decimal_mark)}** / 5\n{distribution}",
+        inline=True,
+    )
+    nps = report.nps
+    embed.add_field(
+        name=words("feedback.report.nps"),
+        value=words(
+            "feedback.report.nps_value",
+            score=format_nps(nps.score),
+            promoters=nps.promoters,
+            passives=nps.passives,
+            detractors=nps.detractors,
+        ),
+        inline=True,
+    )
+    topics = [f"{topic_names.get(t, t)} — **{n}**" for t, n in report.topic_counts]
+    embed.add_field(
+        name=words("feedback.report.topics"),
+        value=_limited(topics, FIELD_VALUE, lambda n: words("feedback.report.more", count=n)) or "—",
+        inline=False,
+    )
+    for key, pick in (("useful", lambda c: c.useful), ("improve", lambda c: c.improve)):
+        lines = [
+            f"> {escape(' '.join(pick(c).split()))[:300]}" + (f" — <@{c.author_id}>" if c.author_id else "")
+            for c in report.comments
+            if pick(c)
+        ]
+        room = min(FIELD_VALUE, EMBED_TOTAL - len(embed))
+        if room < 100:
+            break
+        embed.add_field(
+            name=words(f"feedback.report.{key}"),
+            value=_limited(lines, room - 40, lambda n: words("feedback.report.more_in_export", count=n))
+            or "—",
+            inline=False,
+        )
+    if chart_name:
+        embed.set_image(url=f"attachment://{chart_name}")
+    return embed
+
+
+def _status(event: TrackedEvent, words: Words) -> str:
+    if event.is_called_off:
+        return words("feedback.status.called_off")
+    if event.call_at is None:
+        return words("feedback.status.waiting")
+    if event.closed_at is None:
+        return words("feedback.status.open", closes=f"<t:{event.closes_at}:R>")
+    return words("feedback.status.closed", closed=f"<t:{event.closed_at}:d>")
+
+
+def list_line(event: TrackedEvent, responses: int, words: Words) -> str:
+    name = escape(event.name)[:80]
+    return words(
+        "events.list.line",
+        name=name,
+        link=event.link,
+        when=f"<t:{event.starts_at}:f>",
+        status=_status(event, words),
+        responses=responses,
+    )
+
+
+def feedback_status(event: TrackedEvent, words: Words) -> str:
+    return _status(event, words)
+
+
+def chart_labels(words: Words) -> dict[str, Any]:
+    return {
+        "rating_title": words("feedback.chart.rating_title"),
+        "nps_title": words("feedback.chart.nps_title"),
+        "nps_labels": (
+            words("feedback.chart.detractors"),
+            words("feedback.chart.passives"),
+            words("feedback.chart.promoters"),
+        ),
+    }

@@ -1,0 +1,128 @@
+"""An event's report as organisers receive it (embed and chart), its CSV export and the season chart.
+
+Charts are drawn by matplotlib in a worker thread: a report never stalls the bot's event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+import discord
+
+import charts
+from cogs.events.render import TOPICS, Words, chart_labels, report_embed
+from cogs.events.report import (
+    CATEGORIES,
+    CSV_COLUMNS,
+    build_report,
+    export_csv,
+    format_nps,
+    format_rating,
+    rounded,
+    season,
+)
+from cogs.events.store import EventStore, TrackedEvent
+
+if TYPE_CHECKING:
+    from agora import Agora
+
+SEASON_EVENTS = 12
+
+
+class Reporter:
+    def __init__(self, bot: Agora, store: EventStore) -> None:
+        self.bot = bot
+        self.store = store
+
+    def words(self, language: str) -> Words:
+        return lambda key, **values: self.bot.catalogue.translate(key, language, **values)
+
+    def topic_names(self, words: Words) -> dict[str, str]:
+        return {topic: words(f"feedback.topics.{topic}") for topic in TOPICS}
+
+    async def report(self, event: TrackedEvent, language: str) -> tuple[discord.Embed, discord.File]:
+        words = self.words(language)
+        report = build_report(
+            await self.store.responses(event.id),
+            interested=event.interested,
+            topic_order=TOPICS,
+            anonymous=self.bot.settings.feedback_anonymous,
+        )
+        nps = report.nps
+        png = await asyncio.to_thread(
+            charts.feedback_report_png,
+            title=event.name,
+            rating_counts=report.rating_counts,
+            nps_counts=(nps.detractors, nps.passives, nps.promoters),
+            nps_text=words("feedback.chart.nps_text", score=format_nps(nps.score)),
+            **chart_labels(words),
+        )
+        name = f"feedback-{event.id}.png"
+        embed = report_embed(
+            event,
+            report,
+            words,
+            topic_names=self.topic_names(words),
+            chart_name=name,
+            decimal_mark=words("feedback.decimal_mark"),
+        )
+        return embed, discord.File(io.BytesIO(png), filename=name)
+
+    async def export(self, event: TrackedEvent, language: str) -> discord.File:
+        words = self.words(language)
+        labels = {key: words(f"feedback.csv.{key}") for key in (*CSV_COLUMNS, *CATEGORIES, "user_id")}
+        data = export_csv(
+            await self.store.responses(event.id),
+            topic_order=TOPICS,
+            anonymous=self.bot.settings.feedback_anonymous,
+            event_name=event.name,
+            labels=labels,
+            delimiter=words("feedback.csv.delimiter"),
+        )
+        return discord.File(io.BytesIO(data), filename=f"feedback-{event.id}.csv")
+
+    async def season(self, guild_id: int, language: str) -> tuple[discord.Embed, discord.File] | None:
+        """Rating and NPS of the latest events whose feedback was called, oldest first."""
+        events = [e for e in await self.store.recent_first(guild_id, limit=200) if e.call_at is not None]
+        events = list(reversed(events[:SEASON_EVENTS]))
+        if not events:
+            return None
+        words = self.words(language)
+        zone = self.bot.settings.timezone
+        labelled = [
+            (f"{e.name[:28]}\n{datetime.fromtimestamp(e.starts_at, UTC).astimezone(zone):%d.%m.%Y}", answers)
+            for e in events
+            for answers in [await self.store.responses(e.id)]
+        ]
+        points = season(labelled)
+        png = await asyncio.to_thread(
+            charts.season_comparison_png,
+            title=words("feedback.season.title"),
+            event_labels=[p.label for p in points],
+            ratings=[None if p.average_rating is None else rounded(p.average_rating, 1) for p in points],
+            nps=[None if p.nps is None else rounded(p.nps, 0) for p in points],
+            rating_label=words("feedback.season.rating"),
+            nps_label=words("feedback.season.nps"),
+            decimal_mark=words("feedback.decimal_mark"),
+        )
+        lines = [
+            words(
+                "feedback.season.line",
+                name=e.name[:80],
+                link=e.link,
+                responses=p.responses,
+                rating=format_rating(p.average_rating, words("feedback.decimal_mark")),
+                nps=format_nps(p.nps),
+            )
+            for e, p in zip(events, points, strict=True)
+        ]
+        embed = discord.Embed(
+            title=words("feedback.season.title"),
+            description="\n".join(lines)[:4000],
+            colour=discord.Colour.gold(),
+        )
+        embed.set_image(url="attachment://season.png")
+        return embed, discord.File(io.BytesIO(png), filename="season.png")

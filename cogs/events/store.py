@@ -1,0 +1,473 @@
+"""The events' SQL, and nowhere else: what Discord says of each event, and what Agora did about it.
+
+Every step that must happen once (a reminder, the feedback call, a DM, the halfway reminder, closing
+the window) is claimed in a write transaction before it is done: after a crash it is not done again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from clock import epoch
+from cogs.events.report import Response
+from database import Database
+
+STATUSES = ("scheduled", "active", "completed", "cancelled", "deleted")
+# An event Discord gives no end time (voice and stage events may have none) is taken to last this long.
+DEFAULT_LENGTH = 3 * 3600
+
+
+@dataclass(frozen=True, slots=True)
+class EventSnapshot:
+    """What Discord says of a scheduled event, in Agora's terms."""
+
+    id: int
+    guild_id: int
+    name: str
+    description: str | None
+    location: str | None
+    starts_at: int
+    ends_at: int | None
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class TrackedEvent:
+    id: int
+    guild_id: int
+    name: str
+    description: str | None
+    location: str | None
+    channel_id: int | None
+    starts_at: int
+    ends_at: int | None
+    status: str
+    completed_at: int | None
+    language: str
+    created_by_agora: bool
+    announcement_message_id: int | None
+    call_at: int | None
+    closes_at: int | None
+    call_channel_id: int | None
+    call_message_id: int | None
+    interested: int
+    call_dms_at: int | None
+    reminder_dms_at: int | None
+    closed_at: int | None
+    report_message_id: int | None
+    updated_at: int
+
+    @property
+    def assumed_end(self) -> int:
+        return self.ends_at if self.ends_at is not None else self.starts_at + DEFAULT_LENGTH
+
+    @property
+    def is_called_off(self) -> bool:
+        return self.status in ("cancelled", "deleted")
+
+    def feedback_open_at(self, now: datetime) -> bool:
+        return (
+            self.call_at is not None
+            and self.closed_at is None
+            and self.closes_at is not None
+            and epoch(now) < self.closes_at
+        )
+
+    @property
+    def link(self) -> str:
+        return f"https://discord.com/events/{self.guild_id}/{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Answers:
+    rating: int
+    recommend: int
+    useful: str
+    improve: str
+    topics: tuple[str, ...]
+
+
+_COLUMNS = ", ".join(TrackedEvent.__slots__)  # type: ignore[attr-defined]
+
+
+def _event(row: Sequence[object]) -> TrackedEvent:
+    values = list(row)
+    values[11] = bool(values[11])  # created_by_agora
+    return TrackedEvent(*values)  # type: ignore[arg-type]
+
+
+def _response(row: Sequence[object]) -> Response:
+    user_id, rating, recommend, useful, improve, topics, submitted_at = row
+    return Response(
+        user_id=int(user_id),  # type: ignore[call-overload]
+        rating=int(rating),  # type: ignore[call-overload]
+        recommend=int(recommend),  # type: ignore[call-overload]
+        useful=str(useful),
+        improve=str(improve),
+        topics=tuple(t for t in str(topics).split(",") if t),
+        submitted_at=int(submitted_at),  # type: ignore[call-overload]
+    )
+
+
+def _marks(values: Collection[object]) -> str:
+    return ", ".join("?" * len(values))
+
+
+class EventStore:
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    # ---- what Discord says ------------------------------------------------------------------------
+
+    async def record(
+        self,
+        snapshot: EventSnapshot,
+        now: datetime,
+        *,
+        channel_id: int | None,
+        language: str,
+        reminder_offsets: Sequence[int],
+        created_by_agora: bool = False,
+    ) -> TrackedEvent:
+        """Insert or update an event. Reminders already past when it is first seen are skipped; when its
+        start moves, reminders that fall in the future again are re-armed."""
+        at = epoch(now)
+        async with self.database.transaction() as db:
+            cursor = await db.execute("SELECT starts_at, status FROM events WHERE id = ?", (snapshot.id,))
+            known = await cursor.fetchone()
+            if known is None:
+                await db.execute(
+                    "INSERT INTO events (id, guild_id, name, description, location, channel_id, starts_at, "
+                    "ends_at, status, completed_at, language, created_by_agora, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        snapshot.id,
+                        snapshot.guild_id,
+                        snapshot.name,
+                        snapshot.description,
+                        snapshot.location,
+                        channel_id,
+                        snapshot.starts_at,
+                        snapshot.ends_at,
+                        snapshot.status,
+                        at if snapshot.status == "completed" else None,
+                        language,
+                        int(created_by_agora),
+                        at,
+                    ),
+                )
+                await db.executemany(
+                    "INSERT INTO event_reminders (event_id, offset_seconds, handled_at, outcome) "
+                    "VALUES (?, ?, ?, 'skipped')",
+                    [(snapshot.id, o, at) for o in reminder_offsets if snapshot.starts_at - o <= at],
+                )
+            else:
+                previous_start, previous_status = known
+                # Once deleted it stays so; a late update must not bring it back.
+                status = "deleted" if previous_status == "deleted" else snapshot.status
+                await db.execute(
+                    "UPDATE events SET name = ?, description = ?, location = ?, starts_at = ?, ends_at = ?, "
+                    "status = ?, completed_at = CASE WHEN ? = 'completed' AND completed_at IS NULL THEN ? "
+                    "ELSE completed_at END, updated_at = ? WHERE id = ?",
+                    (
+                        snapshot.name,
+                        snapshot.description,
+                        snapshot.location,
+                        snapshot.starts_at,
+                        snapshot.ends_at,
+                        status,
+                        status,
+                        at,
+                        at,
+                        snapshot.id,
+                    ),
+                )
+                if created_by_agora:  # Discord's own event may have been recorded first, without the channel
+                    await db.execute(
+                        "UPDATE events SET channel_id = ?, created_by_agora = 1 WHERE id = ?",
+                        (channel_id, snapshot.id),
+                    )
+                if snapshot.starts_at != previous_start:
+                    await db.execute(
+                        "DELETE FROM event_reminders WHERE event_id = ? AND ? - offset_seconds > ?",
+                        (snapshot.id, snapshot.starts_at, at),
+                    )
+        found = await self.get(snapshot.id)
+        if found is None:
+            raise LookupError(f"event {snapshot.id} vanished while being recorded")
+        return found
+
+    async def set_status(self, event_id: int, status: str, now: datetime) -> None:
+        at = epoch(now)
+        async with self.database.transaction() as db:
+            await db.execute(
+                "UPDATE events SET status = ?, updated_at = ?, completed_at = CASE WHEN ? = 'completed' "
+                "AND completed_at IS NULL THEN ? ELSE completed_at END WHERE id = ? AND status != 'deleted'",
+                (status, at, status, at, event_id),
+            )
+
+    async def mark_missing(self, guild_id: int, present: Collection[int], now: datetime) -> list[int]:
+        """Events Discord no longer lists (it drops completed ones): completed if they had started,
+        deleted otherwise. Returns the ids deleted."""
+        at = epoch(now)
+        rows = await self.database.fetch_all(
+            "SELECT id, starts_at FROM events WHERE guild_id = ? AND status IN ('scheduled', 'active')",
+            (guild_id,),
+        )
+        gone = [(int(r[0]), int(r[1])) for r in rows if int(r[0]) not in present]
+        for event_id, starts_at in gone:
+            await self.set_status(event_id, "completed" if starts_at <= at else "deleted", now)
+        return [event_id for event_id, starts_at in gone if starts_at > at]
+
+    async def get(self, event_id: int) -> TrackedEvent | None:
+        row = await self.database.fetch_one(f"SELECT {_COLUMNS} FROM events WHERE id = ?", (event_id,))  # noqa: S608 — column names and placeholders, no values
+        return _event(row) if row else None
+
+    async def in_guild(self, guild_id: int, *, since: int, limit: int = 100) -> list[TrackedEvent]:
+        """Events starting from `since` on, soonest first."""
+        rows = await self.database.fetch_all(
+            f"SELECT {_COLUMNS} FROM events WHERE guild_id = ? AND starts_at >= ? AND status != 'deleted' "  # noqa: S608 — column names and placeholders, no values
+            "ORDER BY starts_at LIMIT ?",
+            (guild_id, since, limit),
+        )
+        return [_event(r) for r in rows]
+
+    async def recent_first(self, guild_id: int, limit: int = 100) -> list[TrackedEvent]:
+        rows = await self.database.fetch_all(
+            f"SELECT {_COLUMNS} FROM events WHERE guild_id = ? AND status != 'deleted' "  # noqa: S608 — column names and placeholders, no values
+            "ORDER BY starts_at DESC LIMIT ?",
+            (guild_id, limit),
+        )
+        return [_event(r) for r in rows]
+
+    async def set_announcement(self, event_id: int, message_id: int) -> None:
+        async with self.database.transaction() as db:
+            await db.execute(
+                "UPDATE events SET announcement_message_id = ? WHERE id = ?", (message_id, event_id)
+            )
+
+    async def forget_event(self, event_id: int) -> None:
+        async with self.database.transaction() as db:
+            await db.execute("DELETE FROM events WHERE id = ?", (event_id,))
+
+    # ---- reminders --------------------------------------------------------------------------------
+
+    async def claim_reminders(self, now: datetime, offsets: Sequence[int]) -> list[tuple[TrackedEvent, int]]:
+        """Reminders due before events that have not started. When several are due at once (the bot
+        was down), only the one nearest the start is sent; the others are skipped."""
+        if not offsets:
+            return []
+        at = epoch(now)
+        claimed: list[tuple[TrackedEvent, int]] = []
+        async with self.database.transaction() as db:
+            cursor = await db.execute(
+                f"SELECT {_COLUMNS} FROM events WHERE status = 'scheduled' AND call_at IS NULL "  # noqa: S608 — column names and placeholders, no values
+                "AND starts_at > ? AND starts_at - ? <= ?",
+                (at, max(offsets), at),
+            )
+            for event in [_event(r) for r in await cursor.fetchall()]:
+                cursor = await db.execute(
+                    "SELECT offset_seconds FROM event_reminders WHERE event_id = ?", (event.id,)
+                )
+                handled = {int(r[0]) for r in await cursor.fetchall()}
+                due = sorted(o for o in offsets if event.starts_at - o <= at and o not in handled)
+                if not due:
+                    continue
+                await db.executemany(
+                    "INSERT INTO event_reminders (event_id, offset_seconds, handled_at, outcome) "
+                    "VALUES (?, ?, ?, ?)",
+                    [(event.id, o, at, "sent" if o == due[0] else "skipped") for o in due],
+                )
+                claimed.append((event, due[0]))
+        return claimed
+
+    async def reminders_sent(self, event_id: int) -> list[int]:
+        rows = await self.database.fetch_all(
+            "SELECT offset_seconds FROM event_reminders WHERE event_id = ? AND outcome = 'sent' "
+            "ORDER BY offset_seconds DESC",
+            (event_id,),
+        )
+        return [int(r[0]) for r in rows]
+
+    # ---- the feedback call and its window ---------------------------------------------------------
+
+    async def claim_calls(self, now: datetime, *, delay: int, window: int) -> list[TrackedEvent]:
+        """Events that are over (Discord said so, or their end plus `delay` has passed): the call is
+        claimed, and the window opens now."""
+        at = epoch(now)
+        async with self.database.transaction() as db:
+            cursor = await db.execute(
+                "SELECT id FROM events WHERE call_at IS NULL "
+                "AND status IN ('scheduled', 'active', 'completed') "
+                "AND (status = 'completed' OR COALESCE(ends_at, starts_at + ?) + ? <= ?)",
+                (DEFAULT_LENGTH, delay, at),
+            )
+            ids = [int(r[0]) for r in await cursor.fetchall()]
+            await db.executemany(
+                "UPDATE events SET call_at = ?, closes_at = ?, call_channel_id = channel_id WHERE id = ?",
+                [(at, at + window, event_id) for event_id in ids],
+            )
+        return [e for e in [await self.get(i) for i in ids] if e is not None]
+
+    async def calls_to_post(self) -> list[TrackedEvent]:
+        rows = await self.database.fetch_all(
+            f"SELECT {_COLUMNS} FROM events WHERE call_at IS NOT NULL AND closed_at IS NULL "  # noqa: S608 — column names and placeholders, no values
+            "AND call_channel_id IS NOT NULL AND call_message_id IS NULL"
+        )
+        return [_event(r) for r in rows]
+
+    async def set_call_message(self, event_id: int, message_id: int | None) -> None:
+        """The call's post; None when it cannot be posted (the channel is gone): DMs only."""
+        async with self.database.transaction() as db:
+            if message_id is None:
+                await db.execute("UPDATE events SET call_channel_id = NULL WHERE id = ?", (event_id,))
+            else:
+                await db.execute("UPDATE events SET call_message_id = ? WHERE id = ?", (message_id, event_id))
+
+    async def set_interested(self, event_id: int, count: int) -> None:
+        async with self.database.transaction() as db:
+            await db.execute("UPDATE events SET interested = ? WHERE id = ?", (count, event_id))
+
+    async def invitations_due(self, now: datetime) -> list[tuple[TrackedEvent, str]]:
+        """Open calls whose DMs are not all sent: the call's, then the halfway reminder's. Resumed
+        after a restart; `claim_invitations` keeps anyone from getting one twice."""
+        at = epoch(now)
+        rows = await self.database.fetch_all(
+            f"SELECT {_COLUMNS}, CASE WHEN call_dms_at IS NULL THEN 'call' ELSE 'reminder' END FROM events "  # noqa: S608 — column names and placeholders, no values
+            "WHERE call_at IS NOT NULL AND closed_at IS NULL AND closes_at > ? AND (call_dms_at IS NULL "
+            "OR (reminder_dms_at IS NULL AND call_at + (closes_at - call_at) / 2 <= ?))",
+            (at, at),
+        )
+        return [(_event(tuple(r)[:-1]), str(r[-1])) for r in rows]
+
+    async def set_invitations_sent(self, event_id: int, kind: str, now: datetime) -> None:
+        column = "call_dms_at" if kind == "call" else "reminder_dms_at"
+        async with self.database.transaction() as db:
+            await db.execute(f"UPDATE events SET {column} = ? WHERE id = ?", (epoch(now), event_id))  # noqa: S608
+
+    async def claim_closing(self, now: datetime) -> list[TrackedEvent]:
+        at = epoch(now)
+        async with self.database.transaction() as db:
+            cursor = await db.execute(
+                "SELECT id FROM events WHERE call_at IS NOT NULL AND closed_at IS NULL AND closes_at <= ?",
+                (at,),
+            )
+            ids = [int(r[0]) for r in await cursor.fetchall()]
+            await db.executemany("UPDATE events SET closed_at = ? WHERE id = ?", [(at, i) for i in ids])
+        return [e for e in [await self.get(i) for i in ids] if e is not None]
+
+    async def set_report_message(self, event_id: int, message_id: int) -> None:
+        async with self.database.transaction() as db:
+            await db.execute("UPDATE events SET report_message_id = ? WHERE id = ?", (message_id, event_id))
+
+    async def claim_invitations(
+        self, event_id: int, kind: str, user_ids: Collection[int], now: datetime
+    ) -> list[int]:
+        """Members to DM now: not opted out, not already sent this kind, and for the halfway
+        reminder, not yet answered."""
+        if not user_ids:
+            return []
+        candidates = sorted(set(user_ids))
+        async with self.database.transaction() as db:
+            cursor = await db.execute(
+                f"SELECT user_id FROM feedback_optouts WHERE user_id IN ({_marks(candidates)}) "  # noqa: S608 — column names and placeholders, no values
+                "UNION SELECT user_id FROM feedback_invitations WHERE event_id = ? AND kind = ? "
+                "UNION SELECT user_id FROM feedback_responses WHERE event_id = ? AND ? = 'reminder'",
+                (*candidates, event_id, kind, event_id, kind),
+            )
+            excluded = {int(r[0]) for r in await cursor.fetchall()}
+            chosen = [u for u in candidates if u not in excluded]
+            await db.executemany(
+                "INSERT INTO feedback_invitations (event_id, user_id, kind, sent_at) VALUES (?, ?, ?, ?)",
+                [(event_id, u, kind, epoch(now)) for u in chosen],
+            )
+        return chosen
+
+    async def invited(self, event_id: int, kind: str) -> set[int]:
+        rows = await self.database.fetch_all(
+            "SELECT user_id FROM feedback_invitations WHERE event_id = ? AND kind = ?", (event_id, kind)
+        )
+        return {int(r[0]) for r in rows}
+
+    # ---- answers ----------------------------------------------------------------------------------
+
+    async def save_response(self, event_id: int, user_id: int, answers: Answers, now: datetime) -> bool:
+        """Store the member's answers, replacing earlier ones; True when there were earlier ones."""
+        async with self.database.transaction() as db:
+            cursor = await db.execute(
+                "SELECT 1 FROM feedback_responses WHERE event_id = ? AND user_id = ?", (event_id, user_id)
+            )
+            replaced = await cursor.fetchone() is not None
+            await db.execute(
+                "INSERT INTO feedback_responses (event_id, user_id, rating, recommend, useful, improve, "
+                "topics, submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id, user_id) "
+                "DO UPDATE SET rating = excluded.rating, recommend = excluded.recommend, "
+                "useful = excluded.useful, improve = excluded.improve, topics = excluded.topics, "
+                "submitted_at = excluded.submitted_at",
+                (
+                    event_id,
+                    user_id,
+                    answers.rating,
+                    answers.recommend,
+                    answers.useful,
+                    answers.improve,
+                    ",".join(answers.topics),
+                    epoch(now),
+                ),
+            )
+        return replaced
+
+    async def response(self, event_id: int, user_id: int) -> Response | None:
+        row = await self.database.fetch_one(
+            "SELECT user_id, rating, recommend, useful, improve, topics, submitted_at "
+            "FROM feedback_responses WHERE event_id = ? AND user_id = ?",
+            (event_id, user_id),
+        )
+        return _response(row) if row else None
+
+    async def responses(self, event_id: int) -> list[Response]:
+        rows = await self.database.fetch_all(
+            "SELECT user_id, rating, recommend, useful, improve, topics, submitted_at "
+            "FROM feedback_responses WHERE event_id = ? ORDER BY submitted_at, user_id",
+            (event_id,),
+        )
+        return [_response(r) for r in rows]
+
+    async def response_counts(self, event_ids: Collection[int]) -> dict[int, int]:
+        if not event_ids:
+            return {}
+        rows = await self.database.fetch_all(
+            f"SELECT event_id, COUNT(*) FROM feedback_responses WHERE event_id IN ({_marks(event_ids)}) "  # noqa: S608 — column names and placeholders, no values
+            "GROUP BY event_id",
+            tuple(event_ids),
+        )
+        return {int(r[0]): int(r[1]) for r in rows}
+
+    # ---- members' choices -------------------------------------------------------------------------
+
+    async def set_opted_out(self, user_id: int, opted_out: bool, now: datetime) -> bool:
+        """True when this changed something."""
+        async with self.database.transaction() as db:
+            if opted_out:
+                cursor = await db.execute(
+                    "INSERT OR IGNORE INTO feedback_optouts (user_id, opted_at) VALUES (?, ?)",
+                    (user_id, epoch(now)),
+                )
+            else:
+                cursor = await db.execute("DELETE FROM feedback_optouts WHERE user_id = ?", (user_id,))
+            return cursor.rowcount > 0
+
+    async def is_opted_out(self, user_id: int) -> bool:
+        row = await self.database.fetch_one("SELECT 1 FROM feedback_optouts WHERE user_id = ?", (user_id,))
+        return row is not None
+
+    async def forget_member(self, user_id: int) -> int:
+        """Delete the member's answers and the record of DMs sent to them; returns the answers deleted.
+        The opt-out stays: it is the member's own request not to be contacted."""
+        async with self.database.transaction() as db:
+            cursor = await db.execute("DELETE FROM feedback_responses WHERE user_id = ?", (user_id,))
+            deleted = cursor.rowcount
+            await db.execute("DELETE FROM feedback_invitations WHERE user_id = ?", (user_id,))
+        return deleted

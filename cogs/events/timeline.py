@@ -1,0 +1,219 @@
+"""What happens around an event on the clock: reminders, the feedback call and its DMs, the halfway
+reminder, closing the window and posting the report.
+
+One `Recurring` pass compares the injected clock with the store. Every step is claimed in the store
+before it is done, so a pass after a restart catches up without doing anything twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from channels import find_channel
+from cogs.events.render import call_embed, invitation_text, reminder_text
+from cogs.events.reporting import Reporter
+from cogs.events.store import EventStore, TrackedEvent
+from cogs.events.views import call_view
+
+if TYPE_CHECKING:
+    from agora import Agora
+
+log = logging.getLogger(__name__)
+
+HISTORY_CHECKED = 50
+NO_PINGS = discord.AllowedMentions.none()
+
+
+class Timeline:
+    def __init__(self, bot: Agora, store: EventStore, reporter: Reporter) -> None:
+        self.bot = bot
+        self.store = store
+        self.reporter = reporter
+        self._attempted: set[int] = set()  # calls this process tried to post
+
+    def words(self, event: TrackedEvent) -> Any:
+        return self.reporter.words(event.language)
+
+    async def run_pass(self) -> int:
+        """One pass; returns how many steps it took (reminders, calls, invitations, closings)."""
+        now = self.bot.clock.now()
+        settings = self.bot.settings
+        steps = 0
+        for event, _offset in await self.store.claim_reminders(now, settings.event_reminders):
+            steps += await self._guarded("reminder", event, self.remind(event))
+        await self.store.claim_calls(
+            now, delay=settings.feedback_delay_seconds, window=settings.feedback_window_seconds
+        )
+        for event in await self.store.calls_to_post():
+            steps += await self._guarded("call", event, self.post_call(event))
+        for event, kind in await self.store.invitations_due(now):
+            steps += await self._guarded(f"{kind} DMs", event, self.invite(event, kind, now))
+        for event in await self.store.claim_closing(now):
+            steps += await self._guarded("closing", event, self.close(event))
+        return steps
+
+    async def _guarded(self, step: str, event: TrackedEvent, work: Any) -> int:
+        # One event's trouble must not hold up the others' reminders and calls.
+        try:
+            await work
+        except Exception:
+            log.exception("event %s: the %s step failed", event.id, step)
+            return 0
+        return 1
+
+    def _channel(self, channel_id: int | None) -> discord.abc.Messageable | None:
+        channel = self.bot.get_channel(channel_id) if channel_id else None
+        return channel if isinstance(channel, discord.abc.Messageable) else None
+
+    async def remind(self, event: TrackedEvent) -> None:
+        channel = self._channel(event.channel_id)
+        if channel is None:
+            log.info("event %s: no channel for its reminder", event.id)
+            return
+        try:
+            await channel.send(reminder_text(event, self.words(event)), allowed_mentions=NO_PINGS)
+        except discord.HTTPException as error:
+            log.warning(
+                "event %s: reminder refused in channel %s (%s)", event.id, event.channel_id, error.status
+            )
+
+    # ---- the call ---------------------------------------------------------------------------------
+
+    async def post_call(self, event: TrackedEvent) -> None:
+        channel = self._channel(event.call_channel_id)
+        if channel is None:
+            log.warning(
+                "event %s: its channel %s is gone; the call goes by DM only", event.id, event.call_channel_id
+            )
+            await self.store.set_call_message(event.id, None)
+            return
+        if event.id not in self._attempted:
+            # A previous run may have posted it and stopped before recording it.
+            found = await self._find_call(channel, event)
+            if found is not None:
+                await self.store.set_call_message(event.id, found.id)
+                return
+        self._attempted.add(event.id)
+        words = self.words(event)
+        try:
+            message = await channel.send(
+                embed=call_embed(event, words, closed=False),
+                view=call_view(event.id, words("feedback.button"), closed=False),
+                allowed_mentions=NO_PINGS,
+            )
+        except (discord.Forbidden, discord.NotFound) as error:
+            log.warning(
+                "event %s: call refused in channel %s (%s); DMs only",
+                event.id,
+                event.call_channel_id,
+                error.code,
+            )
+            await self.store.set_call_message(event.id, None)
+            return
+        await self.store.set_call_message(event.id, message.id)
+
+    async def _find_call(
+        self, channel: discord.abc.Messageable, event: TrackedEvent
+    ) -> discord.Message | None:
+        me = self.bot.user
+        custom_id = f"feedback:open:{event.id}"
+        after = discord.Object(
+            discord.utils.time_snowflake(datetime.fromtimestamp((event.call_at or 0) - 60, UTC))
+        )
+        async for message in channel.history(limit=HISTORY_CHECKED, after=after):
+            if me is None or message.author.id != me.id:
+                continue
+            for row in message.components:
+                for child in getattr(row, "children", ()):
+                    if getattr(child, "custom_id", None) == custom_id:
+                        return message
+        return None
+
+    def call_link(self, event: TrackedEvent) -> str | None:
+        if event.call_message_id is None or event.call_channel_id is None:
+            return None
+        return (
+            f"https://discord.com/channels/{event.guild_id}/{event.call_channel_id}/{event.call_message_id}"
+        )
+
+    # ---- direct messages --------------------------------------------------------------------------
+
+    async def interested(self, event: TrackedEvent) -> list[int] | None:
+        """Members marked interested, from Discord; None when Discord no longer has the event."""
+        guild = self.bot.get_guild(event.guild_id)
+        if guild is None:
+            return None
+        scheduled = guild.get_scheduled_event(event.id)
+        try:
+            if scheduled is None:
+                scheduled = await guild.fetch_scheduled_event(event.id)
+            return [user.id async for user in scheduled.users(limit=None) if not user.bot]
+        except discord.NotFound:
+            return None
+
+    async def invite(self, event: TrackedEvent, kind: str, now: datetime) -> None:
+        members = await self.interested(event)
+        if members is not None:
+            await self.store.set_interested(event.id, len(members))
+        for user_id in members or ():
+            # Claimed one by one: a restart in the middle resumes with those not yet claimed.
+            if await self.store.claim_invitations(event.id, kind, [user_id], now):
+                await self._send_dm(user_id, event, kind)
+        await self.store.set_invitations_sent(event.id, kind, now)
+
+    async def _send_dm(self, user_id: int, event: TrackedEvent, kind: str) -> None:
+        words = self.words(event)
+        try:
+            user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
+            await user.send(
+                invitation_text(event, words, kind=kind, call_link=self.call_link(event)),
+                view=call_view(event.id, words("feedback.button"), closed=False),
+                allowed_mentions=NO_PINGS,
+            )
+        except discord.Forbidden:
+            log.debug("event %s: member %s does not accept DMs", event.id, user_id)
+        except discord.HTTPException as error:
+            log.warning("event %s: DM to member %s failed (%s)", event.id, user_id, error.status)
+
+    # ---- closing ----------------------------------------------------------------------------------
+
+    async def close(self, event: TrackedEvent) -> None:
+        words = self.words(event)
+        channel = self._channel(event.call_channel_id)
+        if channel is not None and event.call_message_id is not None:
+            try:
+                await channel.get_partial_message(event.call_message_id).edit(  # type: ignore[attr-defined]
+                    embed=call_embed(event, words, closed=True),
+                    view=call_view(event.id, words("feedback.button"), closed=True),
+                )
+            except discord.HTTPException as error:
+                log.warning("event %s: could not show the call as closed (%s)", event.id, error.status)
+        members = await self.interested(event)
+        if members is not None:
+            await self.store.set_interested(event.id, len(members))
+        await self.post_report(event)
+
+    async def post_report(self, event: TrackedEvent) -> None:
+        guild = self.bot.get_guild(event.guild_id)
+        channel = find_channel(guild, self.bot.settings.organiser_channel) if guild else None
+        if channel is None:
+            log.info("event %s: feedback closed; no organisers' channel for the report", event.id)
+            return
+        fresh = await self.store.get(event.id) or event
+        embed, chart = await self.reporter.report(fresh, fresh.language)
+        words = self.words(fresh)
+        try:
+            message = await channel.send(
+                words("feedback.report.closed_intro", name=discord.utils.escape_markdown(fresh.name)),
+                embed=embed,
+                file=chart,
+                allowed_mentions=NO_PINGS,
+            )
+        except discord.HTTPException as error:
+            log.warning("event %s: report refused in channel %s (%s)", event.id, channel.id, error.status)
+            return
+        await self.store.set_report_message(event.id, message.id)
