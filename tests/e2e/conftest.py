@@ -64,8 +64,8 @@ class AgoraHarness:
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    async with FakeDiscord() as server:
+async def fake(clock: FakeClock) -> AsyncIterator[FakeDiscord]:
+    async with FakeDiscord(now=clock.now) as server:
         yield server
 
 

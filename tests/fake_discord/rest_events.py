@@ -94,7 +94,7 @@ class EventsApi:
         )
         if start is None:
             errs.add(("scheduled_start_time",), "DATE_TYPE_PARSE", "Could not parse date.")
-        elif self.fake.validate_event_times and creating and start < dt.datetime.now(dt.UTC):
+        elif self.fake.validate_event_times and creating and start < self.fake.now():
             errs.add(
                 ("scheduled_start_time",),
                 "GUILD_SCHEDULED_EVENT_SCHEDULE_PAST",
