@@ -8,7 +8,7 @@ before it is done, so a pass after a restart catches up without doing anything t
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -121,10 +121,7 @@ class Timeline:
     ) -> discord.Message | None:
         me = self.bot.user
         custom_id = f"feedback:open:{event.id}"
-        after = discord.Object(
-            discord.utils.time_snowflake(datetime.fromtimestamp((event.call_at or 0) - 60, UTC))
-        )
-        async for message in channel.history(limit=HISTORY_CHECKED, after=after):
+        async for message in channel.history(limit=HISTORY_CHECKED):
             if me is None or message.author.id != me.id:
                 continue
             for row in message.components:
