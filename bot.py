@@ -44,6 +44,18 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+# Loggers whose DEBUG records carry raw payloads: Discord's requests, responses and gateway events
+# (members' feedback, DMs) and SQL parameters. Agora's own DEBUG records stay available.
+PAYLOAD_LOGGERS = ("discord.http", "discord.gateway", "discord.webhook.async_", "discord.state", "aiosqlite")
+
+
+def keep_payloads_out_of_logs() -> None:
+    for name in PAYLOAD_LOGGERS:
+        logger = logging.getLogger(name)
+        if logger.level < logging.INFO:  # NOTSET (0) included: it would inherit DEBUG from the root
+            logger.setLevel(logging.INFO)
+
+
 def configure_logging(settings: Settings) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(
@@ -76,6 +88,7 @@ async def open_agora(
     guild_ready_timeout: float = 2.0,
 ) -> AsyncIterator[Agora]:
     """The bot with its database open and migrated; closed (bot first, then database) on exit."""
+    keep_payloads_out_of_logs()
     point_discord_at(settings)
     database = Database(settings.database_path)
     await database.open()

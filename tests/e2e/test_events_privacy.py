@@ -1,0 +1,103 @@
+"""Feedback and members' choices: opting out of DMs, closed DMs, forgetting, anonymity, quiet logs."""
+
+from __future__ import annotations
+
+import logging
+
+from tests.e2e.events_helpers import (
+    END,
+    answer,
+    calls,
+    create_event,
+    field,
+    is_call,
+    read_csv,
+    step,
+)
+from tests.e2e.polls_helpers import create_poll, poll_message, vote
+
+COMPLETED = 3
+
+
+async def complete(fake, clock, event):
+    clock.set(END)
+    await fake.update_scheduled_event(event, status=2)
+    await fake.update_scheduled_event(event, status=COMPLETED)
+    return await fake.wait_for_message("général", lambda m: is_call(m, event.id), timeout=10)
+
+
+async def reply(fake, member, command, locale=None):
+    interaction = await fake.run_command(member, command, locale=locale)
+    await interaction.response(timeout=10)
+    assert interaction.is_ephemeral
+    return interaction.content
+
+
+async def test_members_who_opted_out_or_closed_their_dms_get_none_and_the_call_is_still_posted(
+    agora, fake, clock
+):
+    async with agora.running() as bot:
+        assert "ne recevrez plus" in await reply(fake, "alice", "feedback optout")
+        assert "déjà" in await reply(fake, "alice", "feedback optout")
+        fake.set_dms_open("bob", False)
+        await create_event(fake)
+        (event,) = fake.scheduled_events()
+        for member in ("alice", "bob", "adam"):
+            await fake.set_event_interest(event, member)
+        await complete(fake, clock, event)
+        await fake.wait_for_dm("adam", lambda m: is_call(m, event.id), timeout=10)
+        await step(bot)
+        assert len(calls(fake, event.id)) == 1
+        assert fake.dm_messages("alice") == [] and fake.dm_messages("bob") == []
+        assert "You already get" in await reply(fake, "bob", "feedback optin")
+        assert "de nouveau" in await reply(fake, "alice", "feedback optin")
+
+
+async def test_forget_deletes_the_members_answers_and_votes_at_once(agora, fake, clock):
+    async with agora.running() as bot:
+        await create_poll(fake)
+        await vote(fake, "alice", poll_message(fake), 0)
+        await create_event(fake)
+        (event,) = fake.scheduled_events()
+        call = await complete(fake, clock, event)
+        await answer(fake, "alice", call, event.id, 2, 4, improve="Trop long")
+        await answer(fake, "bob", call, event.id, 5, 10)
+        assert "1" in await reply(fake, "alice", "feedback forget")
+        responses = await bot.get_cog("EventsCog").store.responses(event.id)
+        assert [r.user_id for r in responses] == [fake.member("bob").id]
+        polls = bot.get_cog("PollsCog").store
+        (poll,) = await polls.in_guild(fake.guild.id, open_only=True)
+        assert (await polls.tally(poll)).voters == 0
+        export = await fake.run_command("olivia", "event export", {"event": str(event.id)})
+        await export.response(timeout=10)
+        assert "Trop long" not in export.files[0].text
+
+
+async def test_reports_name_members_only_when_feedback_is_not_anonymous(agora, fake, clock):
+    async with agora.running(feedback_anonymous=False):
+        await create_event(fake)
+        (event,) = fake.scheduled_events()
+        call = await complete(fake, clock, event)
+        await answer(fake, "alice", call, event.id, 4, 9, useful="Le panel RH")
+        report = await fake.run_command("olivia", "event report", {"event": str(event.id)})
+        (message,) = await report.followups(timeout=20)
+        alice = fake.member("alice").id
+        assert f"<@{alice}>" in field(message.embeds[0], "Le plus utile")
+        assert message.allowed_mentions == {"parse": []}
+        export = await fake.run_command("olivia", "event export", {"event": str(event.id)})
+        await export.response(timeout=10)
+        rows = read_csv(export.files[0].data, ";")
+        assert rows[0][-1] == "id du membre" and rows[1][-1] == str(alice)
+
+
+async def test_logs_never_hold_feedback_text(agora, fake, clock, caplog):
+    caplog.set_level(logging.DEBUG)
+    async with agora.running() as bot:
+        await create_event(fake)
+        (event,) = fake.scheduled_events()
+        call = await complete(fake, clock, event)
+        await answer(
+            fake, "alice", call, event.id, 3, 7, useful="Secret-utile-42", improve="Secret-ameliorer-42"
+        )
+        await bot.get_cog("EventsCog").store.responses(event.id)
+    assert "Secret-" not in caplog.text
