@@ -122,7 +122,8 @@ class EventsCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_scheduled_event_delete(self, event: discord.ScheduledEvent) -> None:
-        await self.store.set_status(event.id, "deleted", self.bot.clock.now())
+        await self.store.mark_gone(event.id, self.bot.clock.now())
+        self.passes.wake()
 
     async def channels_in_use(self, guild: discord.Guild) -> list[ChannelUse]:
         reference = self.bot.settings.event_channel

@@ -199,27 +199,27 @@ class EventStore:
             raise LookupError(f"event {snapshot.id} vanished while being recorded")
         return found
 
-    async def set_status(self, event_id: int, status: str, now: datetime) -> None:
+    async def mark_gone(self, event_id: int, now: datetime) -> None:
+        """Discord deleted the event, or no longer lists it (it drops ended ones): an event that had
+        started counts as completed, so its feedback is still asked; one still to come is deleted."""
         at = epoch(now)
         async with self.database.transaction() as db:
             await db.execute(
-                "UPDATE events SET status = ?, updated_at = ?, completed_at = CASE WHEN ? = 'completed' "
-                "AND completed_at IS NULL THEN ? ELSE completed_at END WHERE id = ? AND status != 'deleted'",
-                (status, at, status, at, event_id),
+                "UPDATE events SET status = CASE WHEN starts_at <= ? OR status = 'active' THEN 'completed' "
+                "ELSE 'deleted' END, completed_at = CASE WHEN starts_at <= ? OR status = 'active' "
+                "THEN COALESCE(completed_at, ?) END, updated_at = ? "
+                "WHERE id = ? AND status IN ('scheduled', 'active')",
+                (at, at, at, at, event_id),
             )
 
-    async def mark_missing(self, guild_id: int, present: Collection[int], now: datetime) -> list[int]:
-        """Events Discord no longer lists (it drops completed ones): completed if they had started,
-        deleted otherwise. Returns the ids deleted."""
-        at = epoch(now)
+    async def mark_missing(self, guild_id: int, present: Collection[int], now: datetime) -> None:
+        """At startup: events Discord no longer lists went while the bot was away."""
         rows = await self.database.fetch_all(
-            "SELECT id, starts_at FROM events WHERE guild_id = ? AND status IN ('scheduled', 'active')",
-            (guild_id,),
+            "SELECT id FROM events WHERE guild_id = ? AND status IN ('scheduled', 'active')", (guild_id,)
         )
-        gone = [(int(r[0]), int(r[1])) for r in rows if int(r[0]) not in present]
-        for event_id, starts_at in gone:
-            await self.set_status(event_id, "completed" if starts_at <= at else "deleted", now)
-        return [event_id for event_id, starts_at in gone if starts_at > at]
+        for row in rows:
+            if int(row[0]) not in present:
+                await self.mark_gone(int(row[0]), now)
 
     async def get(self, event_id: int) -> TrackedEvent | None:
         row = await self.database.fetch_one(f"SELECT {_COLUMNS} FROM events WHERE id = ?", (event_id,))  # noqa: S608 — column names and placeholders, no values
@@ -272,7 +272,9 @@ class EventStore:
                     "SELECT offset_seconds FROM event_reminders WHERE event_id = ?", (event.id,)
                 )
                 handled = {int(r[0]) for r in await cursor.fetchall()}
-                due = sorted(o for o in offsets if event.starts_at - o <= at and o not in handled)
+                # Never one farther from the start than one already handled (offsets added since).
+                nearest = min(handled, default=max(offsets) + 1)
+                due = sorted(o for o in offsets if event.starts_at - o <= at and o < nearest)
                 if not due:
                     continue
                 await db.executemany(
@@ -326,9 +328,21 @@ class EventStore:
             else:
                 await db.execute("UPDATE events SET call_message_id = ? WHERE id = ?", (message_id, event_id))
 
-    async def set_interested(self, event_id: int, count: int) -> None:
+    async def set_interested(self, event_id: int, user_ids: Collection[int]) -> None:
+        """The members Discord lists as interested now (replacing the previous copy)."""
         async with self.database.transaction() as db:
-            await db.execute("UPDATE events SET interested = ? WHERE id = ?", (count, event_id))
+            await db.execute("DELETE FROM event_interest WHERE event_id = ?", (event_id,))
+            await db.executemany(
+                "INSERT INTO event_interest (event_id, user_id) VALUES (?, ?)",
+                [(event_id, user_id) for user_id in set(user_ids)],
+            )
+            await db.execute("UPDATE events SET interested = ? WHERE id = ?", (len(set(user_ids)), event_id))
+
+    async def interested_members(self, event_id: int) -> list[int]:
+        rows = await self.database.fetch_all(
+            "SELECT user_id FROM event_interest WHERE event_id = ? ORDER BY user_id", (event_id,)
+        )
+        return [int(r[0]) for r in rows]
 
     async def invitations_due(self, now: datetime) -> list[tuple[TrackedEvent, str]]:
         """Open calls whose DMs are not all sent: the call's, then the halfway reminder's. Resumed
@@ -470,4 +484,5 @@ class EventStore:
             cursor = await db.execute("DELETE FROM feedback_responses WHERE user_id = ?", (user_id,))
             deleted = cursor.rowcount
             await db.execute("DELETE FROM feedback_invitations WHERE user_id = ?", (user_id,))
+            await db.execute("DELETE FROM event_interest WHERE user_id = ?", (user_id,))
         return deleted

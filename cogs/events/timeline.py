@@ -70,6 +70,7 @@ class Timeline:
         return channel if isinstance(channel, discord.abc.Messageable) else None
 
     async def remind(self, event: TrackedEvent) -> None:
+        await self.interested(event)  # a copy while Discord surely still serves the event
         channel = self._channel(event.channel_id)
         if channel is None:
             log.info("event %s: no channel for its reminder", event.id)
@@ -139,24 +140,24 @@ class Timeline:
 
     # ---- direct messages --------------------------------------------------------------------------
 
-    async def interested(self, event: TrackedEvent) -> list[int] | None:
-        """Members marked interested, from Discord; None when Discord no longer has the event."""
+    async def interested(self, event: TrackedEvent) -> list[int]:
+        """Members marked interested, read from Discord and kept; when Discord no longer serves the
+        event (it may drop ended ones), the last copy kept."""
         guild = self.bot.get_guild(event.guild_id)
-        if guild is None:
-            return None
-        scheduled = guild.get_scheduled_event(event.id)
+        scheduled = guild.get_scheduled_event(event.id) if guild else None
         try:
-            if scheduled is None:
+            if guild is not None and scheduled is None:
                 scheduled = await guild.fetch_scheduled_event(event.id)
-            return [user.id async for user in scheduled.users(limit=None) if not user.bot]
-        except discord.NotFound:
-            return None
+            if scheduled is not None:
+                members = [user.id async for user in scheduled.users(limit=None) if not user.bot]
+                await self.store.set_interested(event.id, members)
+                return members
+        except discord.HTTPException as error:
+            log.info("event %s: interested members unavailable from Discord (%s)", event.id, error.status)
+        return await self.store.interested_members(event.id)
 
     async def invite(self, event: TrackedEvent, kind: str, now: datetime) -> None:
-        members = await self.interested(event)
-        if members is not None:
-            await self.store.set_interested(event.id, len(members))
-        for user_id in members or ():
+        for user_id in await self.interested(event):
             # Claimed one by one: a restart in the middle resumes with those not yet claimed.
             if await self.store.claim_invitations(event.id, kind, [user_id], now):
                 await self._send_dm(user_id, event, kind)
@@ -189,9 +190,7 @@ class Timeline:
                 )
             except discord.HTTPException as error:
                 log.warning("event %s: could not show the call as closed (%s)", event.id, error.status)
-        members = await self.interested(event)
-        if members is not None:
-            await self.store.set_interested(event.id, len(members))
+        await self.interested(event)  # the report's count, as it stands at the close
         await self.post_report(event)
 
     async def post_report(self, event: TrackedEvent) -> None:

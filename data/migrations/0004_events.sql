@@ -40,6 +40,14 @@ CREATE TABLE event_reminders (
     PRIMARY KEY (event_id, offset_seconds)
 ) STRICT;
 
+-- Members marked interested, as last read from Discord: Discord may stop serving an event's list once
+-- it has ended, so the call's DMs fall back on this copy.
+CREATE TABLE event_interest (
+    event_id  INTEGER NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+    user_id   INTEGER NOT NULL,
+    PRIMARY KEY (event_id, user_id)
+) STRICT;
+
 -- Direct messages: claimed before sending, so a restart never sends one twice.
 CREATE TABLE feedback_invitations (
     event_id  INTEGER NOT NULL REFERENCES events (id) ON DELETE CASCADE,

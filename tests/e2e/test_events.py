@@ -189,3 +189,20 @@ async def test_a_cancelled_or_deleted_event_gets_no_reminder_and_no_call(agora, 
         listing = await fake.run_command("olivia", "event list")
         await listing.response(timeout=10)
         assert "annulé" in listing.embeds[0]["description"]
+
+
+async def test_an_event_discord_drops_after_its_start_still_gets_its_call_and_dms(agora, fake, clock):
+    async with agora.running() as bot:
+        await create_event(fake)
+        (event,) = fake.scheduled_events()
+        await fake.set_event_interest(event, "alice")
+        clock.set(START - timedelta(minutes=30))
+        await step(bot)  # the reminder; Agora keeps a copy of who is interested
+        clock.set(END + timedelta(minutes=1))
+        # Discord deletes the ended event without ever reporting it completed: its list is gone too.
+        await fake.delete_scheduled_event(event)
+        await fake.wait_for_message("général", lambda m: is_call(m, event.id), timeout=10)
+        await fake.wait_for_dm("alice", lambda m: is_call(m, event.id), timeout=10)
+        await step(bot)
+        assert len(calls(fake, event.id)) == 1
+        assert fake.find_requests("GET", rf"scheduled-events/{event.id}$", status=404)
