@@ -14,10 +14,11 @@ from discord.ext import commands
 
 from channels import ChannelUse, find_channel, posting_problems
 from clock import epoch
-from cogs.events.form import FeedbackForm, FormAnswers, FormWords
-from cogs.events.render import TOPICS, announcement_embed, list_line
+from cogs.events.answers import AnswerStore
+from cogs.events.desk import FeedbackDesk
+from cogs.events.render import announcement_embed, list_line
 from cogs.events.reporting import Reporter
-from cogs.events.store import Answers, EventSnapshot, EventStore, TrackedEvent
+from cogs.events.store import EventSnapshot, EventStore, TrackedEvent
 from cogs.events.timeline import Timeline
 from cogs.events.timing import check_event
 from errors import UserError, send_ephemeral
@@ -60,8 +61,10 @@ class EventsCog(commands.Cog):
     def __init__(self, bot: Agora) -> None:
         self.bot = bot
         self.store = EventStore(bot.database)
-        self.reporter = Reporter(bot, self.store)
-        self.timeline = Timeline(bot, self.store, self.reporter)
+        self.answers = AnswerStore(bot.database)
+        self.reporter = Reporter(bot, self.store, self.answers)
+        self.timeline = Timeline(bot, self.store, self.answers, self.reporter)
+        self.desk = FeedbackDesk(bot, self.store, self.answers)
         self.passes: Recurring[int] = Recurring("event timeline", self.timeline.run_pass, tick=TIMELINE_TICK)
         self._task: asyncio.Task[None] | None = None
 
@@ -222,7 +225,7 @@ class EventsCog(commands.Cog):
         if not events:
             await send_ephemeral(interaction, self.t(interaction, "events.list.empty"))
             return
-        counts = await self.store.response_counts([e.id for e in events])
+        counts = await self.answers.response_counts([e.id for e in events])
         words = lambda key, **v: self.t(interaction, key, **v)  # noqa: E731
         lines = [list_line(e, counts.get(e.id, 0), words) for e in events]
         text = ""
@@ -295,90 +298,12 @@ class EventsCog(commands.Cog):
                 choices.append(app_commands.Choice(name=label, value=str(event.id)))
         return choices[:AUTOCOMPLETE_LIMIT]
 
-    # ---- the form ---------------------------------------------------------------------------------
-
-    def form_words(self, interaction: discord.Interaction[Any]) -> FormWords:
-        def t(key: str) -> str:
-            return self.t(interaction, f"feedback.form.{key}")
-
-        return FormWords(
-            title=t("title"),
-            rating_label=t("rating"),
-            rating_option_labels=tuple(t(f"rating_{n}") for n in range(1, 6)),
-            recommend_label=t("recommend"),
-            recommend_placeholder=t("recommend_placeholder"),
-            recommend_low_hint=t("recommend_low"),
-            recommend_high_hint=t("recommend_high"),
-            useful_label=t("useful"),
-            useful_placeholder=t("useful_placeholder"),
-            improve_label=t("improve"),
-            improve_placeholder=t("improve_placeholder"),
-            topics_label=t("topics"),
-            topics_description=t("topics_description"),
-        )
-
-    async def open_form(self, interaction: discord.Interaction[Agora], event_id: int) -> None:
-        event = await self.open_event(interaction, event_id)
-        previous = await self.store.response(event.id, interaction.user.id)
-        before = (
-            FormAnswers(
-                previous.rating, previous.recommend, previous.useful, previous.improve, previous.topics
-            )
-            if previous
-            else None
-        )
-        topics = [(topic, self.t(interaction, f"feedback.topics.{topic}")) for topic in TOPICS]
-        form = FeedbackForm(
-            event_id=event.id,
-            words=self.form_words(interaction),
-            topics=topics,
-            previous=before,
-            on_answers=lambda answering, answers: self.save(answering, event.id, answers),
-        )
-        await interaction.response.send_modal(form)
-
-    async def open_event(self, interaction: discord.Interaction[Agora], event_id: int) -> TrackedEvent:
-        """The event whose feedback is open, for a member of its server; otherwise a polite refusal."""
-        event = await self.store.get(event_id)
-        if event is None or event.call_at is None:
-            raise UserError("feedback.error.not_open")
-        if not event.feedback_open_at(self.bot.clock.now()):
-            raise UserError("feedback.error.closed", name=discord.utils.escape_markdown(event.name))
-        await self.ensure_member(interaction, event.guild_id)
-        return event
-
-    async def ensure_member(self, interaction: discord.Interaction[Agora], guild_id: int) -> None:
-        if interaction.guild_id == guild_id and isinstance(interaction.user, discord.Member):
-            return
-        guild = self.bot.get_guild(guild_id)
-        try:
-            if guild is not None and await guild.fetch_member(interaction.user.id):
-                return
-        except discord.NotFound:
-            pass
-        raise UserError("feedback.error.not_a_member")
-
-    async def save(
-        self, interaction: discord.Interaction[Agora], event_id: int, answers: FormAnswers
-    ) -> None:
-        event = await self.open_event(interaction, event_id)
-        replaced = await self.store.save_response(
-            event.id,
-            interaction.user.id,
-            Answers(answers.rating, answers.recommend, answers.useful, answers.improve, answers.topics),
-            self.bot.clock.now(),
-        )
-        key = "feedback.saved.replaced" if replaced else "feedback.saved.new"
-        await send_ephemeral(
-            interaction, self.t(interaction, key, name=discord.utils.escape_markdown(event.name))
-        )
-
     # ---- /feedback --------------------------------------------------------------------------------
 
     @feedback.command(name="optout")
     async def optout(self, interaction: discord.Interaction[Agora]) -> None:
         """Stop receiving direct messages asking for your feedback."""
-        changed = await self.store.set_opted_out(interaction.user.id, True, self.bot.clock.now())
+        changed = await self.answers.set_opted_out(interaction.user.id, True, self.bot.clock.now())
         await send_ephemeral(
             interaction, self.t(interaction, "feedback.optout.done" if changed else "feedback.optout.already")
         )
@@ -386,7 +311,7 @@ class EventsCog(commands.Cog):
     @feedback.command(name="optin")
     async def optin(self, interaction: discord.Interaction[Agora]) -> None:
         """Receive direct messages asking for your feedback again."""
-        changed = await self.store.set_opted_out(interaction.user.id, False, self.bot.clock.now())
+        changed = await self.answers.set_opted_out(interaction.user.id, False, self.bot.clock.now())
         await send_ephemeral(
             interaction, self.t(interaction, "feedback.optin.done" if changed else "feedback.optin.already")
         )
@@ -395,10 +320,10 @@ class EventsCog(commands.Cog):
     async def forget(self, interaction: discord.Interaction[Agora]) -> None:
         """Delete your feedback answers and your votes, everywhere in Agora, at once."""
         user_id = interaction.user.id
-        deleted = await self.store.forget_member(user_id)
-        for cog in self.bot.cogs.values():
+        deleted = await self.answers.forget_member(user_id)
+        for cog in self.bot.cogs.values():  # the other features' member data
             store = getattr(cog, "store", None)
-            if cog is not self and hasattr(store, "forget_member"):
+            if hasattr(store, "forget_member"):
                 await store.forget_member(user_id)
         log.info("member %s asked to be forgotten", user_id)
         await send_ephemeral(interaction, self.t(interaction, "feedback.forgotten", count=deleted))

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import discord
 
 import charts
+from cogs.events.answers import AnswerStore
 from cogs.events.render import TOPICS, Words, chart_labels, report_embed
 from cogs.events.report import (
     CATEGORIES,
@@ -33,9 +34,10 @@ SEASON_EVENTS = 12
 
 
 class Reporter:
-    def __init__(self, bot: Agora, store: EventStore) -> None:
+    def __init__(self, bot: Agora, store: EventStore, answers: AnswerStore) -> None:
         self.bot = bot
         self.store = store
+        self.answers = answers
 
     def words(self, language: str) -> Words:
         return lambda key, **values: self.bot.catalogue.translate(key, language, **values)
@@ -46,7 +48,7 @@ class Reporter:
     async def report(self, event: TrackedEvent, language: str) -> tuple[discord.Embed, discord.File]:
         words = self.words(language)
         report = build_report(
-            await self.store.responses(event.id),
+            await self.answers.responses(event.id),
             interested=event.interested,
             topic_order=TOPICS,
             anonymous=self.bot.settings.feedback_anonymous,
@@ -75,7 +77,7 @@ class Reporter:
         words = self.words(language)
         labels = {key: words(f"feedback.csv.{key}") for key in (*CSV_COLUMNS, *CATEGORIES, "user_id")}
         data = export_csv(
-            await self.store.responses(event.id),
+            await self.answers.responses(event.id),
             topic_order=TOPICS,
             anonymous=self.bot.settings.feedback_anonymous,
             event_name=event.name,
@@ -95,7 +97,7 @@ class Reporter:
         labelled = [
             (f"{e.name[:28]}\n{datetime.fromtimestamp(e.starts_at, UTC).astimezone(zone):%d.%m.%Y}", answers)
             for e in events
-            for answers in [await self.store.responses(e.id)]
+            for answers in [await self.answers.responses(e.id)]
         ]
         points = season(labelled)
         png = await asyncio.to_thread(

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from channels import find_channel
+from cogs.events.answers import AnswerStore
 from cogs.events.render import call_embed, invitation_text, reminder_text
 from cogs.events.reporting import Reporter
 from cogs.events.store import EventStore, TrackedEvent
@@ -29,9 +30,10 @@ NO_PINGS = discord.AllowedMentions.none()
 
 
 class Timeline:
-    def __init__(self, bot: Agora, store: EventStore, reporter: Reporter) -> None:
+    def __init__(self, bot: Agora, store: EventStore, answers: AnswerStore, reporter: Reporter) -> None:
         self.bot = bot
         self.store = store
+        self.answers = answers
         self.reporter = reporter
         self._attempted: set[int] = set()  # calls this process tried to post
 
@@ -159,7 +161,7 @@ class Timeline:
     async def invite(self, event: TrackedEvent, kind: str, now: datetime) -> None:
         for user_id in await self.interested(event):
             # Claimed one by one: a restart in the middle resumes with those not yet claimed.
-            if await self.store.claim_invitations(event.id, kind, [user_id], now):
+            if await self.answers.claim_invitations(event.id, kind, [user_id], now):
                 await self._send_dm(user_id, event, kind)
         await self.store.set_invitations_sent(event.id, kind, now)
 

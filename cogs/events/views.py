@@ -38,7 +38,7 @@ class FeedbackButton(
     @reports_errors
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         cog: EventsCog = interaction.client.get_cog("EventsCog")
-        await cog.open_form(interaction, self.event_id)
+        await cog.desk.open_form(interaction, self.event_id)
 
 
 def call_view(event_id: int, label: str, *, closed: bool) -> discord.ui.View:

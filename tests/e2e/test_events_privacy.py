@@ -63,7 +63,7 @@ async def test_forget_deletes_the_members_answers_and_votes_at_once(agora, fake,
         await answer(fake, "alice", call, event.id, 2, 4, improve="Trop long")
         await answer(fake, "bob", call, event.id, 5, 10)
         assert "1" in await reply(fake, "alice", "feedback forget")
-        responses = await bot.get_cog("EventsCog").store.responses(event.id)
+        responses = await bot.get_cog("EventsCog").answers.responses(event.id)
         assert [r.user_id for r in responses] == [fake.member("bob").id]
         polls = bot.get_cog("PollsCog").store
         (poll,) = await polls.in_guild(fake.guild.id, open_only=True)
@@ -99,5 +99,5 @@ async def test_logs_never_hold_feedback_text(agora, fake, clock, caplog):
         await answer(
             fake, "alice", call, event.id, 3, 7, useful="Secret-utile-42", improve="Secret-ameliorer-42"
         )
-        await bot.get_cog("EventsCog").store.responses(event.id)
+        await bot.get_cog("EventsCog").answers.responses(event.id)
     assert "Secret-" not in caplog.text

@@ -79,7 +79,7 @@ async def test_buttons_of_a_call_keep_working_after_a_restart(agora, fake, clock
     async with agora.running() as bot:
         await answer(fake, "alice", dm, event.id, 4, 9, useful="Les ateliers")
         await answer(fake, "bob", call, event.id, 5, 10)
-        responses = await bot.get_cog("EventsCog").store.responses(event.id)
+        responses = await bot.get_cog("EventsCog").answers.responses(event.id)
         assert sorted((r.rating, r.recommend) for r in responses) == [(4, 9), (5, 10)]
     async with agora.running():
         _, modal = await open_form(fake, "alice", call, event.id)

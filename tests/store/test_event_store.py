@@ -4,7 +4,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from clock import epoch
-from cogs.events.store import DEFAULT_LENGTH, Answers, EventSnapshot, EventStore
+from cogs.events.answers import Answers, AnswerStore
+from cogs.events.store import DEFAULT_LENGTH, EventSnapshot, EventStore
 from database import Database
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
@@ -16,10 +17,20 @@ GUILD, CHANNEL = 10, 50
 
 
 @pytest.fixture
-async def store(tmp_path):
-    async with Database(tmp_path / "agora.db") as database:
-        await database.migrate()
-        yield EventStore(database)
+async def database(tmp_path):
+    async with Database(tmp_path / "agora.db") as opened:
+        await opened.migrate()
+        yield opened
+
+
+@pytest.fixture
+def store(database):
+    return EventStore(database)
+
+
+@pytest.fixture
+def answer_store(database):
+    return AnswerStore(database)
 
 
 def snapshot(
@@ -454,151 +465,156 @@ async def test_an_event_not_called_is_neither_halfway_nor_closed(store):
 # ---- direct messages ------------------------------------------------------------------------------
 
 
-async def test_invitations_skip_opted_out_and_already_invited_members(store):
+async def test_invitations_skip_opted_out_and_already_invited_members(store, answer_store):
     await called(store, 1)
-    await store.set_opted_out(5, True, NOW)
-    assert await store.claim_invitations(1, "call", [9, 5, 3, 7, 3], NOW) == [3, 7, 9]
-    assert await store.invited(1, "call") == {3, 7, 9}
-    assert await store.claim_invitations(1, "call", [3, 4, 5, 9, 2], NOW) == [2, 4]
-    assert await store.claim_invitations(1, "call", [2, 3, 4], NOW) == []
-    assert await store.invited(1, "call") == {2, 3, 4, 7, 9}
-    assert await store.claim_invitations(1, "call", [], NOW) == []
+    await answer_store.set_opted_out(5, True, NOW)
+    assert await answer_store.claim_invitations(1, "call", [9, 5, 3, 7, 3], NOW) == [3, 7, 9]
+    assert await answer_store.invited(1, "call") == {3, 7, 9}
+    assert await answer_store.claim_invitations(1, "call", [3, 4, 5, 9, 2], NOW) == [2, 4]
+    assert await answer_store.claim_invitations(1, "call", [2, 3, 4], NOW) == []
+    assert await answer_store.invited(1, "call") == {2, 3, 4, 7, 9}
+    assert await answer_store.claim_invitations(1, "call", [], NOW) == []
 
 
-async def test_invitations_are_kept_per_kind_and_per_event(store):
-    await called(store, 1)
-    await called(store, 2)
-    assert await store.claim_invitations(1, "call", [1, 2], NOW) == [1, 2]
-    assert await store.claim_invitations(2, "call", [1, 2], NOW) == [1, 2]
-    assert await store.claim_invitations(1, "reminder", [1, 2], NOW) == [1, 2]
-    assert await store.invited(1, "reminder") == {1, 2}
-    assert await store.invited(2, "reminder") == set()
-
-
-async def test_the_halfway_reminder_skips_members_who_answered(store):
+async def test_invitations_are_kept_per_kind_and_per_event(store, answer_store):
     await called(store, 1)
     await called(store, 2)
-    await store.claim_invitations(1, "call", [1, 2, 3], NOW)
-    await store.save_response(1, 2, answers(), NOW)
-    await store.save_response(2, 3, answers(), NOW)  # answered another event
-    await store.set_opted_out(1, True, NOW)
-    assert await store.claim_invitations(1, "reminder", [1, 2, 3, 4], NOW) == [3, 4]
+    assert await answer_store.claim_invitations(1, "call", [1, 2], NOW) == [1, 2]
+    assert await answer_store.claim_invitations(2, "call", [1, 2], NOW) == [1, 2]
+    assert await answer_store.claim_invitations(1, "reminder", [1, 2], NOW) == [1, 2]
+    assert await answer_store.invited(1, "reminder") == {1, 2}
+    assert await answer_store.invited(2, "reminder") == set()
+
+
+async def test_the_halfway_reminder_skips_members_who_answered(store, answer_store):
+    await called(store, 1)
+    await called(store, 2)
+    await answer_store.claim_invitations(1, "call", [1, 2, 3], NOW)
+    await answer_store.save_response(1, 2, answers(), NOW)
+    await answer_store.save_response(2, 3, answers(), NOW)  # answered another event
+    await answer_store.set_opted_out(1, True, NOW)
+    assert await answer_store.claim_invitations(1, "reminder", [1, 2, 3, 4], NOW) == [3, 4]
     # The call itself does not look at answers.
-    assert await store.claim_invitations(2, "call", [3, 4], NOW) == [3, 4]
+    assert await answer_store.claim_invitations(2, "call", [3, 4], NOW) == [3, 4]
 
 
 # ---- answers --------------------------------------------------------------------------------------
 
 
-async def test_a_second_answer_replaces_the_first(store):
+async def test_a_second_answer_replaces_the_first(store, answer_store):
     await called(store, 1)
     first = answers(rating=2, recommend=3, topics=("x",), useful="u1", improve="i1")
-    assert await store.save_response(1, 7, first, NOW) is False
-    saved = await store.response(1, 7)
+    assert await answer_store.save_response(1, 7, first, NOW) is False
+    saved = await answer_store.response(1, 7)
     assert (saved.user_id, saved.rating, saved.recommend) == (7, 2, 3)
     assert (saved.useful, saved.improve, saved.topics, saved.submitted_at) == ("u1", "i1", ("x",), epoch(NOW))
 
     second = answers(rating=5, recommend=10, topics=("y", "z"), useful="u2", improve="i2")
-    assert await store.save_response(1, 7, second, NOW + HOUR) is True
-    replaced = await store.response(1, 7)
+    assert await answer_store.save_response(1, 7, second, NOW + HOUR) is True
+    replaced = await answer_store.response(1, 7)
     assert (replaced.rating, replaced.recommend, replaced.useful, replaced.improve) == (5, 10, "u2", "i2")
     assert (replaced.topics, replaced.submitted_at) == (("y", "z"), epoch(NOW + HOUR))
-    assert len(await store.responses(1)) == 1
-    assert await store.response(1, 8) is None
-    assert await store.response(2, 7) is None
+    assert len(await answer_store.responses(1)) == 1
+    assert await answer_store.response(1, 8) is None
+    assert await answer_store.response(2, 7) is None
 
 
-async def test_topics_round_trip_including_none(store):
+async def test_topics_round_trip_including_none(store, answer_store):
     await called(store, 1)
-    await store.save_response(1, 1, answers(topics=()), NOW)
-    await store.save_response(1, 2, answers(topics=("only",)), NOW)
-    await store.save_response(1, 3, answers(topics=("a", "b", "c")), NOW)
-    assert [r.topics for r in await store.responses(1)] == [(), ("only",), ("a", "b", "c")]
-    assert (await store.response(1, 1)).topics == ()
+    await answer_store.save_response(1, 1, answers(topics=()), NOW)
+    await answer_store.save_response(1, 2, answers(topics=("only",)), NOW)
+    await answer_store.save_response(1, 3, answers(topics=("a", "b", "c")), NOW)
+    assert [r.topics for r in await answer_store.responses(1)] == [(), ("only",), ("a", "b", "c")]
+    assert (await answer_store.response(1, 1)).topics == ()
 
 
-async def test_answers_come_oldest_first_then_by_member(store):
+async def test_answers_come_oldest_first_then_by_member(store, answer_store):
     await called(store, 1)
-    await store.save_response(1, 30, answers(), NOW + 2 * HOUR)
-    await store.save_response(1, 20, answers(), NOW + HOUR)
-    await store.save_response(1, 40, answers(), NOW + HOUR)
-    await store.save_response(1, 10, answers(), NOW + 3 * HOUR)
-    await store.save_response(1, 40, answers(), NOW + 4 * HOUR)  # a change moves the answer last
-    assert [r.user_id for r in await store.responses(1)] == [20, 30, 10, 40]
-    assert await store.responses(2) == []
+    await answer_store.save_response(1, 30, answers(), NOW + 2 * HOUR)
+    await answer_store.save_response(1, 20, answers(), NOW + HOUR)
+    await answer_store.save_response(1, 40, answers(), NOW + HOUR)
+    await answer_store.save_response(1, 10, answers(), NOW + 3 * HOUR)
+    await answer_store.save_response(1, 40, answers(), NOW + 4 * HOUR)  # a change moves the answer last
+    assert [r.user_id for r in await answer_store.responses(1)] == [20, 30, 10, 40]
+    assert await answer_store.responses(2) == []
 
 
-async def test_response_counts_per_event(store):
+async def test_response_counts_per_event(store, answer_store):
     await called(store, 1)
     await called(store, 2)
     await called(store, 3)
     for user_id in (1, 2, 3):
-        await store.save_response(1, user_id, answers(), NOW)
-    await store.save_response(2, 1, answers(), NOW)
-    await store.save_response(2, 1, answers(rating=1), NOW)  # a replacement counts once
-    assert await store.response_counts([1, 2, 3]) == {1: 3, 2: 1}
-    assert await store.response_counts({2}) == {2: 1}
-    assert await store.response_counts([]) == {}
+        await answer_store.save_response(1, user_id, answers(), NOW)
+    await answer_store.save_response(2, 1, answers(), NOW)
+    await answer_store.save_response(2, 1, answers(rating=1), NOW)  # a replacement counts once
+    assert await answer_store.response_counts([1, 2, 3]) == {1: 3, 2: 1}
+    assert await answer_store.response_counts({2}) == {2: 1}
+    assert await answer_store.response_counts([]) == {}
 
 
-async def test_fifty_members_answering_at_once_all_land(store):
+async def test_fifty_members_answering_at_once_all_land(store, answer_store):
     await called(store, 1)
     results = await asyncio.gather(
-        *(store.save_response(1, user_id, answers(rating=user_id % 5 + 1), NOW) for user_id in range(50))
+        *(
+            answer_store.save_response(1, user_id, answers(rating=user_id % 5 + 1), NOW)
+            for user_id in range(50)
+        )
     )
     assert results == [False] * 50
-    saved = await store.responses(1)
+    saved = await answer_store.responses(1)
     assert [r.user_id for r in saved] == list(range(50))
     assert [r.rating for r in saved] == [u % 5 + 1 for u in range(50)]
-    assert await store.response_counts([1]) == {1: 50}
+    assert await answer_store.response_counts([1]) == {1: 50}
 
 
 # ---- members' choices -----------------------------------------------------------------------------
 
 
-async def test_opting_out_and_back_in(store):
-    assert not await store.is_opted_out(7)
-    assert await store.set_opted_out(7, True, NOW) is True
-    assert await store.is_opted_out(7)
-    assert await store.set_opted_out(7, True, NOW + HOUR) is False
-    assert await store.is_opted_out(7)
-    assert not await store.is_opted_out(8)
-    assert await store.set_opted_out(7, False, NOW) is True
-    assert not await store.is_opted_out(7)
-    assert await store.set_opted_out(7, False, NOW) is False
-    assert await store.set_opted_out(8, False, NOW) is False
+async def test_opting_out_and_back_in(store, answer_store):
+    assert not await answer_store.is_opted_out(7)
+    assert await answer_store.set_opted_out(7, True, NOW) is True
+    assert await answer_store.is_opted_out(7)
+    assert await answer_store.set_opted_out(7, True, NOW + HOUR) is False
+    assert await answer_store.is_opted_out(7)
+    assert not await answer_store.is_opted_out(8)
+    assert await answer_store.set_opted_out(7, False, NOW) is True
+    assert not await answer_store.is_opted_out(7)
+    assert await answer_store.set_opted_out(7, False, NOW) is False
+    assert await answer_store.set_opted_out(8, False, NOW) is False
 
 
-async def test_forgetting_a_member_deletes_their_answers_everywhere_but_keeps_the_opt_out(store):
+async def test_forgetting_a_member_deletes_their_answers_everywhere_but_keeps_the_opt_out(
+    store, answer_store
+):
     for event_id in (1, 2, 3):
         await called(store, event_id)
-    await store.save_response(1, 7, answers(), NOW)
-    await store.save_response(2, 7, answers(), NOW)
-    await store.save_response(1, 8, answers(), NOW)
-    await store.save_response(3, 8, answers(), NOW)
-    await store.claim_invitations(1, "call", [7, 8], NOW)
-    await store.set_opted_out(7, True, NOW)
+    await answer_store.save_response(1, 7, answers(), NOW)
+    await answer_store.save_response(2, 7, answers(), NOW)
+    await answer_store.save_response(1, 8, answers(), NOW)
+    await answer_store.save_response(3, 8, answers(), NOW)
+    await answer_store.claim_invitations(1, "call", [7, 8], NOW)
+    await answer_store.set_opted_out(7, True, NOW)
 
-    assert await store.forget_member(7) == 2
-    assert await store.response(1, 7) is None and await store.response(2, 7) is None
-    assert [r.user_id for r in await store.responses(1)] == [8]
-    assert await store.response_counts([1, 2, 3]) == {1: 1, 3: 1}
-    assert await store.invited(1, "call") == {8}
-    assert await store.is_opted_out(7)
-    assert await store.forget_member(7) == 0
-    assert await store.forget_member(99) == 0
+    assert await answer_store.forget_member(7) == 2
+    assert await answer_store.response(1, 7) is None and await answer_store.response(2, 7) is None
+    assert [r.user_id for r in await answer_store.responses(1)] == [8]
+    assert await answer_store.response_counts([1, 2, 3]) == {1: 1, 3: 1}
+    assert await answer_store.invited(1, "call") == {8}
+    assert await answer_store.is_opted_out(7)
+    assert await answer_store.forget_member(7) == 0
+    assert await answer_store.forget_member(99) == 0
 
 
-async def test_forgetting_an_event_removes_its_reminders_invitations_and_answers(store):
+async def test_forgetting_an_event_removes_its_reminders_invitations_and_answers(store, answer_store):
     await called(store, 1)
     await track(store, snapshot(2, starts=NOW + 2 * HOUR))  # a skipped reminder
-    await store.claim_invitations(1, "call", [7], NOW)
-    await store.save_response(1, 7, answers(), NOW)
+    await answer_store.claim_invitations(1, "call", [7], NOW)
+    await answer_store.save_response(1, 7, answers(), NOW)
     await store.forget_event(1)
     await store.forget_event(2)
     assert await store.get(1) is None and await store.get(2) is None
-    assert await store.responses(1) == []
-    assert await store.invited(1, "call") == set()
+    assert await answer_store.responses(1) == []
+    assert await answer_store.invited(1, "call") == set()
     assert await reminder_rows(store, 2) == {}
 
 

@@ -1,0 +1,154 @@
+"""Members' feedback and choices, and nowhere else their SQL: answers, the DMs sent asking for them,
+and opt-outs. DMs are claimed before they are sent, so a restart never sends one twice."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from clock import epoch
+from cogs.events.report import Response
+from database import Database
+
+
+@dataclass(frozen=True, slots=True)
+class Answers:
+    rating: int
+    recommend: int
+    useful: str
+    improve: str
+    topics: tuple[str, ...]
+
+
+def _response(row: Sequence[object]) -> Response:
+    user_id, rating, recommend, useful, improve, topics, submitted_at = row
+    return Response(
+        user_id=int(user_id),  # type: ignore[call-overload]
+        rating=int(rating),  # type: ignore[call-overload]
+        recommend=int(recommend),  # type: ignore[call-overload]
+        useful=str(useful),
+        improve=str(improve),
+        topics=tuple(t for t in str(topics).split(",") if t),
+        submitted_at=int(submitted_at),  # type: ignore[call-overload]
+    )
+
+
+def _marks(values: Collection[object]) -> str:
+    return ", ".join("?" * len(values))
+
+
+class AnswerStore:
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    async def claim_invitations(
+        self, event_id: int, kind: str, user_ids: Collection[int], now: datetime
+    ) -> list[int]:
+        """Members to DM now: not opted out, not already sent this kind, and for the halfway
+        reminder, not yet answered."""
+        if not user_ids:
+            return []
+        candidates = sorted(set(user_ids))
+        async with self.database.transaction() as db:
+            cursor = await db.execute(
+                f"SELECT user_id FROM feedback_optouts WHERE user_id IN ({_marks(candidates)}) "  # noqa: S608 — column names and placeholders, no values
+                "UNION SELECT user_id FROM feedback_invitations WHERE event_id = ? AND kind = ? "
+                "UNION SELECT user_id FROM feedback_responses WHERE event_id = ? AND ? = 'reminder'",
+                (*candidates, event_id, kind, event_id, kind),
+            )
+            excluded = {int(r[0]) for r in await cursor.fetchall()}
+            chosen = [u for u in candidates if u not in excluded]
+            await db.executemany(
+                "INSERT INTO feedback_invitations (event_id, user_id, kind, sent_at) VALUES (?, ?, ?, ?)",
+                [(event_id, u, kind, epoch(now)) for u in chosen],
+            )
+        return chosen
+
+    async def invited(self, event_id: int, kind: str) -> set[int]:
+        rows = await self.database.fetch_all(
+            "SELECT user_id FROM feedback_invitations WHERE event_id = ? AND kind = ?", (event_id, kind)
+        )
+        return {int(r[0]) for r in rows}
+
+    # ---- answers ----------------------------------------------------------------------------------
+
+    async def save_response(self, event_id: int, user_id: int, answers: Answers, now: datetime) -> bool:
+        """Store the member's answers, replacing earlier ones; True when there were earlier ones."""
+        async with self.database.transaction() as db:
+            cursor = await db.execute(
+                "SELECT 1 FROM feedback_responses WHERE event_id = ? AND user_id = ?", (event_id, user_id)
+            )
+            replaced = await cursor.fetchone() is not None
+            await db.execute(
+                "INSERT INTO feedback_responses (event_id, user_id, rating, recommend, useful, improve, "
+                "topics, submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id, user_id) "
+                "DO UPDATE SET rating = excluded.rating, recommend = excluded.recommend, "
+                "useful = excluded.useful, improve = excluded.improve, topics = excluded.topics, "
+                "submitted_at = excluded.submitted_at",
+                (
+                    event_id,
+                    user_id,
+                    answers.rating,
+                    answers.recommend,
+                    answers.useful,
+                    answers.improve,
+                    ",".join(answers.topics),
+                    epoch(now),
+                ),
+            )
+        return replaced
+
+    async def response(self, event_id: int, user_id: int) -> Response | None:
+        row = await self.database.fetch_one(
+            "SELECT user_id, rating, recommend, useful, improve, topics, submitted_at "
+            "FROM feedback_responses WHERE event_id = ? AND user_id = ?",
+            (event_id, user_id),
+        )
+        return _response(row) if row else None
+
+    async def responses(self, event_id: int) -> list[Response]:
+        rows = await self.database.fetch_all(
+            "SELECT user_id, rating, recommend, useful, improve, topics, submitted_at "
+            "FROM feedback_responses WHERE event_id = ? ORDER BY submitted_at, user_id",
+            (event_id,),
+        )
+        return [_response(r) for r in rows]
+
+    async def response_counts(self, event_ids: Collection[int]) -> dict[int, int]:
+        if not event_ids:
+            return {}
+        rows = await self.database.fetch_all(
+            f"SELECT event_id, COUNT(*) FROM feedback_responses WHERE event_id IN ({_marks(event_ids)}) "  # noqa: S608 — column names and placeholders, no values
+            "GROUP BY event_id",
+            tuple(event_ids),
+        )
+        return {int(r[0]): int(r[1]) for r in rows}
+
+    # ---- members' choices -------------------------------------------------------------------------
+
+    async def set_opted_out(self, user_id: int, opted_out: bool, now: datetime) -> bool:
+        """True when this changed something."""
+        async with self.database.transaction() as db:
+            if opted_out:
+                cursor = await db.execute(
+                    "INSERT OR IGNORE INTO feedback_optouts (user_id, opted_at) VALUES (?, ?)",
+                    (user_id, epoch(now)),
+                )
+            else:
+                cursor = await db.execute("DELETE FROM feedback_optouts WHERE user_id = ?", (user_id,))
+            return cursor.rowcount > 0
+
+    async def is_opted_out(self, user_id: int) -> bool:
+        row = await self.database.fetch_one("SELECT 1 FROM feedback_optouts WHERE user_id = ?", (user_id,))
+        return row is not None
+
+    async def forget_member(self, user_id: int) -> int:
+        """Delete the member's answers and the record of DMs sent to them; returns the answers deleted.
+        The opt-out stays: it is the member's own request not to be contacted."""
+        async with self.database.transaction() as db:
+            cursor = await db.execute("DELETE FROM feedback_responses WHERE user_id = ?", (user_id,))
+            deleted = cursor.rowcount
+            await db.execute("DELETE FROM feedback_invitations WHERE user_id = ?", (user_id,))
+            await db.execute("DELETE FROM event_interest WHERE user_id = ?", (user_id,))
+        return deleted

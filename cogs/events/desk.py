@@ -1,0 +1,103 @@
+"""The feedback form, from the button's click to the stored answers: only members of the event's
+server, only while its window is open, one answer per member (a new one replaces it)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from cogs.events.answers import Answers, AnswerStore
+from cogs.events.form import FeedbackForm, FormAnswers, FormWords
+from cogs.events.render import TOPICS
+from cogs.events.store import EventStore, TrackedEvent
+from errors import UserError, send_ephemeral
+
+if TYPE_CHECKING:
+    from agora import Agora
+
+
+class FeedbackDesk:
+    def __init__(self, bot: Agora, store: EventStore, answers: AnswerStore) -> None:
+        self.bot = bot
+        self.store = store
+        self.answers = answers
+
+    def t(self, interaction: discord.Interaction[Any], key: str, **values: Any) -> str:
+        return self.bot.catalogue.for_interaction(interaction, key, **values)
+
+    def form_words(self, interaction: discord.Interaction[Any]) -> FormWords:
+        def t(key: str) -> str:
+            return self.t(interaction, f"feedback.form.{key}")
+
+        return FormWords(
+            title=t("title"),
+            rating_label=t("rating"),
+            rating_option_labels=tuple(t(f"rating_{n}") for n in range(1, 6)),
+            recommend_label=t("recommend"),
+            recommend_placeholder=t("recommend_placeholder"),
+            recommend_low_hint=t("recommend_low"),
+            recommend_high_hint=t("recommend_high"),
+            useful_label=t("useful"),
+            useful_placeholder=t("useful_placeholder"),
+            improve_label=t("improve"),
+            improve_placeholder=t("improve_placeholder"),
+            topics_label=t("topics"),
+            topics_description=t("topics_description"),
+        )
+
+    async def open_form(self, interaction: discord.Interaction[Agora], event_id: int) -> None:
+        event = await self.open_event(interaction, event_id)
+        previous = await self.answers.response(event.id, interaction.user.id)
+        before = (
+            FormAnswers(
+                previous.rating, previous.recommend, previous.useful, previous.improve, previous.topics
+            )
+            if previous
+            else None
+        )
+        topics = [(topic, self.t(interaction, f"feedback.topics.{topic}")) for topic in TOPICS]
+        form = FeedbackForm(
+            event_id=event.id,
+            words=self.form_words(interaction),
+            topics=topics,
+            previous=before,
+            on_answers=lambda answering, answers: self.save(answering, event.id, answers),
+        )
+        await interaction.response.send_modal(form)
+
+    async def open_event(self, interaction: discord.Interaction[Agora], event_id: int) -> TrackedEvent:
+        """The event whose feedback is open, for a member of its server; otherwise a polite refusal."""
+        event = await self.store.get(event_id)
+        if event is None or event.call_at is None:
+            raise UserError("feedback.error.not_open")
+        if not event.feedback_open_at(self.bot.clock.now()):
+            raise UserError("feedback.error.closed", name=discord.utils.escape_markdown(event.name))
+        await self.ensure_member(interaction, event.guild_id)
+        return event
+
+    async def ensure_member(self, interaction: discord.Interaction[Agora], guild_id: int) -> None:
+        if interaction.guild_id == guild_id and isinstance(interaction.user, discord.Member):
+            return
+        guild = self.bot.get_guild(guild_id)
+        try:
+            if guild is not None and await guild.fetch_member(interaction.user.id):
+                return
+        except discord.NotFound:
+            pass
+        raise UserError("feedback.error.not_a_member")
+
+    async def save(
+        self, interaction: discord.Interaction[Agora], event_id: int, answers: FormAnswers
+    ) -> None:
+        event = await self.open_event(interaction, event_id)
+        replaced = await self.answers.save_response(
+            event.id,
+            interaction.user.id,
+            Answers(answers.rating, answers.recommend, answers.useful, answers.improve, answers.topics),
+            self.bot.clock.now(),
+        )
+        key = "feedback.saved.replaced" if replaced else "feedback.saved.new"
+        await send_ephemeral(
+            interaction, self.t(interaction, key, name=discord.utils.escape_markdown(event.name))
+        )
