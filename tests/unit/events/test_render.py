@@ -1,0 +1,55 @@
+from cogs.events.render import TOPICS, report_embed
+from cogs.events.report import Response, build_report
+from cogs.events.store import TrackedEvent
+
+WORDS = lambda key, **values: f"{key} {values}"  # noqa: E731 — the keys and values, to check both
+
+
+def event(**changes) -> TrackedEvent:
+    values = dict(
+        id=1, guild_id=2, name="É" * 300, description=None, location="Genève", channel_id=3,
+        starts_at=1_796_000_000, ends_at=1_796_010_800, status="completed", completed_at=1_796_010_800,
+        language="fr", created_by_agora=True, announcement_message_id=None, call_at=1_796_011_000,
+        closes_at=1_796_615_800, call_channel_id=3, call_message_id=4, interested=12, call_dms_at=None,
+        reminder_dms_at=None, closed_at=None, report_message_id=None, updated_at=0,
+    )  # fmt: skip
+    values.update(changes)
+    return TrackedEvent(**values)
+
+
+def responses(count: int, text: str) -> list[Response]:
+    return [
+        Response(user_id=100 + n, rating=n % 5 + 1, recommend=n % 11, useful=text, improve=text,
+                 topics=TOPICS[: n % 10], submitted_at=1_796_011_000 + n)
+        for n in range(count)
+    ]  # fmt: skip
+
+
+def render(answers: list[Response], anonymous: bool = True):
+    report = build_report(answers, interested=12, topic_order=TOPICS, anonymous=anonymous)
+    names = {topic: "T" * 100 for topic in TOPICS}
+    return report_embed(event(), report, WORDS, topic_names=names, chart_name="c.png", decimal_mark=",")
+
+
+def test_a_report_with_hundreds_of_long_comments_stays_within_discord_s_embed_limits():
+    embed = render(responses(300, "Un commentaire très long " * 40), anonymous=False)
+    assert len(embed) <= 6000
+    assert len(embed.title) <= 256 and len(embed.description) <= 4096 and len(embed.fields) <= 25
+    assert all(len(f.name) <= 256 and 0 < len(f.value) <= 1024 for f in embed.fields)
+    assert "feedback.report.more_in_export" in embed.fields[-1].value
+
+
+def test_comments_cannot_ping_or_format():
+    embed = render(responses(1, "@everyone **gras** <@&42>"))
+    comments = next(f.value for f in embed.fields if f.name.startswith("feedback.report.useful"))
+    assert "@everyone" not in comments.replace("@\u200beveryone", "") and "\\*\\*gras" in comments
+
+
+def test_an_anonymous_report_names_no_one_and_a_named_one_mentions_authors():
+    assert "<@" not in str(render(responses(3, "Bien")).to_dict())
+    assert "<@100>" in str(render(responses(3, "Bien"), anonymous=False).to_dict())
+
+
+def test_without_answers_the_report_still_renders():
+    embed = render([])
+    assert len(embed) <= 6000 and embed.image.url == "attachment://c.png"
