@@ -38,7 +38,7 @@ def find_channel(guild: discord.Guild, reference: str | None) -> PostableChannel
     text = reference.strip()
     if text.startswith("<#") and text.endswith(">"):
         text = text[2:-1]
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         channel = guild.get_channel_or_thread(int(text))
         return channel if isinstance(channel, PostableChannel) else None
     name = text.removeprefix("#").casefold()

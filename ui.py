@@ -19,6 +19,19 @@ SelfT = TypeVar("SelfT")
 Callback = Callable[[SelfT, discord.Interaction[Any]], Awaitable[None]]
 
 
+MAX_ID = 2**63 - 1  # Discord's snowflakes and SQLite's INTEGER are 64-bit
+
+
+def parse_id(value: str) -> int | None:
+    """The id in an option a member typed or picked from autocomplete; None unless it is ASCII digits
+    within 64 bits (str.isdigit() alone also accepts "²" and numbers SQLite cannot hold)."""
+    text = value.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ID)):
+        return None
+    number = int(text)
+    return number if number <= MAX_ID else None
+
+
 async def report(error: Exception, interaction: discord.Interaction[Any]) -> None:
     await errors.report(error, interaction.client.catalogue, interaction)
 

@@ -24,6 +24,7 @@ from cogs.events.timing import check_event
 from errors import UserError, send_ephemeral
 from permissions import Rank, requires
 from scheduling import Recurring, cancel_and_wait
+from ui import parse_id
 
 if TYPE_CHECKING:
     from agora import Agora
@@ -239,7 +240,7 @@ class EventsCog(commands.Cog):
         )
 
     async def event_in_guild(self, interaction: discord.Interaction[Agora], value: str) -> TrackedEvent:
-        event = await self.store.get(int(value)) if value.isdigit() else None
+        event = await self.store.get(event_id) if (event_id := parse_id(value)) is not None else None
         if event is None or event.guild_id != interaction.guild_id:
             raise UserError("events.error.unknown_event")
         return event

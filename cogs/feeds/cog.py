@@ -26,6 +26,7 @@ from errors import UserError, send_ephemeral
 from permissions import Rank, ensure_rank, requires
 from scheduling import cancel_and_wait
 from settings import DeclaredFeed
+from ui import parse_id
 
 if TYPE_CHECKING:
     from agora import Agora
@@ -340,7 +341,7 @@ class FeedsCog(commands.Cog):
         )
 
     async def resolve_feed(self, interaction: discord.Interaction[Agora], value: str) -> Feed:
-        feed = await self.store.get(int(value)) if value.isdigit() else None
+        feed = await self.store.get(feed_id) if (feed_id := parse_id(value)) is not None else None
         if feed is None or feed.guild_id != interaction.guild_id:
             raise UserError("feeds.error.unknown_feed")
         return feed

@@ -379,6 +379,7 @@ class FeedFetcher:
 
 def _retry_after(value: str | None) -> int | None:
     """Seconds from a Retry-After given in seconds; the HTTP-date form is rare for feeds, and ignored."""
-    if value and value.strip().isdigit():
-        return int(value.strip())
+    text = (value or "").strip()
+    if text.isascii() and text.isdigit():  # not "²", which isdigit() accepts and int() refuses
+        return int(text)
     return None

@@ -24,6 +24,7 @@ from cogs.polls.views import ClosePollButton, PollModal, poll_view
 from errors import UserError, send_ephemeral
 from permissions import Rank, interaction_rank, requires
 from scheduling import Recurring, cancel_and_wait
+from ui import parse_id
 
 if TYPE_CHECKING:
     from agora import Agora
@@ -172,10 +173,9 @@ class PollsCog(commands.Cog):
 
     async def render(self, poll: Poll) -> discord.Embed:
         guild = self.bot.get_guild(poll.guild_id)
-        tally = await self.store.tally(poll)
         return poll_embed(
             poll,
-            tally,
+            await self.store.tally(poll),
             self.words(poll),
             member_count=guild.member_count if guild else None,
             final=poll.is_closed,
@@ -269,13 +269,13 @@ class PollsCog(commands.Cog):
     @app_commands.describe(poll="The poll to close")
     async def close_command(self, interaction: discord.Interaction[Agora], poll: str) -> None:
         """Close a poll now (its creator or an organiser)."""
-        await self.close_by_member(interaction, int(poll) if poll.isdigit() else 0)
+        await self.close_by_member(interaction, parse_id(poll) or 0)
 
     # ---- reading ----------------------------------------------------------------------------------
 
     async def poll_in_guild(self, interaction: discord.Interaction[Agora], value: str) -> Poll:
         try:
-            poll = await self.store.get(int(value)) if value.isdigit() else None
+            poll = await self.store.get(poll_id) if (poll_id := parse_id(value)) is not None else None
         except PollNotFound:
             poll = None
         if poll is None or poll.guild_id != interaction.guild_id or poll.message_id is None:

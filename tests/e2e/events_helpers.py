@@ -78,3 +78,22 @@ def read_csv(data: bytes, delimiter: str) -> list[list[str]]:
 
 def field(embed, name_start: str) -> str:
     return next(f["value"] for f in embed["fields"] if f["name"].startswith(name_start))
+
+
+async def forged_command(fake, member, name, options, forged, *, locale=None, channel="général"):
+    """``/name`` with the ``forged`` option values sent as they are, past the limits Discord's client
+    enforces (a modified client). ``fake.run_command(force=True)`` only skips the visibility checks:
+    it still refuses an option longer than its max_length, so the payload is built with a placeholder
+    and the forged values are put in afterwards."""
+    from tests.fake_discord.actions import APPLICATION_COMMAND
+
+    who, chan = fake.world.member(member), fake.world.channel(channel)
+    placeholders = {key: "x" for key in forged}
+    data = fake._command_payload(who, name, {**options, **placeholders}, chan, None, True)
+    pending = [data]
+    while pending:
+        for option in pending.pop().get("options") or []:
+            if option["name"] in forged and "value" in option:
+                option["value"] = forged[option["name"]]
+            pending.append(option)
+    return await fake._send_interaction(APPLICATION_COMMAND, who, chan, locale, data)

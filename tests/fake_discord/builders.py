@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from .messages import MessageFactory, UploadedFile
-from .models import FakeAttachment, FakeChannel, FakeMember, FakeMessage, FakeRole, Json
+from .models import DM, FakeAttachment, FakeChannel, FakeMember, FakeMessage, FakeRole, Json
 from .world import NotFoundError, World
 
 SUBCOMMAND, GROUP = 1, 2
@@ -46,6 +46,8 @@ class PayloadBuilder:
         locale: str,
     ) -> Json:
         world = self.world
+        if channel.type == DM:
+            return self._dm_envelope(kind, interaction_id, token, member, channel, locale)
         perms = world.permissions(member, channel)
         channel_data = world.channel_payload(channel)
         channel_data["permissions"] = str(perms)
@@ -71,6 +73,35 @@ class PayloadBuilder:
             "entitlement_sku_ids": [],
             "authorizing_integration_owners": {"0": str(world.guild_id)},
             "context": 0,
+            "attachment_size_limit": 10 * 1024 * 1024,
+        }
+
+    def _dm_envelope(
+        self,
+        kind: int,
+        interaction_id: int,
+        token: str,
+        member: FakeMember,
+        channel: FakeChannel,
+        locale: str,
+    ) -> Json:
+        """A click in the bot's DMs: no guild, a `user` instead of a `member` (context 1, BOT_DM)."""
+        world = self.world
+        return {
+            "id": str(interaction_id),
+            "application_id": str(world.application_id),
+            "type": kind,
+            "token": token,
+            "version": 1,
+            "channel_id": str(channel.id),
+            "channel": world.channel_payload(channel),
+            "user": member.user_payload(),
+            "app_permissions": "0",
+            "locale": locale,
+            "entitlements": [],
+            "entitlement_sku_ids": [],
+            "authorizing_integration_owners": {"0": str(world.guild_id)},
+            "context": 1,
             "attachment_size_limit": 10 * 1024 * 1024,
         }
 
