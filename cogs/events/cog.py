@@ -121,13 +121,34 @@ class EventsCog(commands.Cog):
     async def on_scheduled_event_update(
         self, before: discord.ScheduledEvent, after: discord.ScheduledEvent
     ) -> None:
-        await self.track(after)
+        tracked = await self.track(after)
         self.passes.wake()
+        started = (discord.EventStatus.active, discord.EventStatus.completed)
+        if after.status != before.status and after.status in started:
+            await self.timeline.interested(tracked)  # keep a copy: Discord may drop the event once ended
+        shown = ("name", "start_time", "end_time", "location", "description", "status")
+        if any(getattr(before, attribute) != getattr(after, attribute) for attribute in shown):
+            await self.refresh_announcement(tracked)
 
     @commands.Cog.listener()
     async def on_scheduled_event_delete(self, event: discord.ScheduledEvent) -> None:
         await self.store.mark_gone(event.id, self.bot.clock.now())
         self.passes.wake()
+        tracked = await self.store.get(event.id)
+        if tracked is not None and tracked.status == "deleted":
+            await self.refresh_announcement(tracked)
+
+    async def refresh_announcement(self, event: TrackedEvent) -> None:
+        """Agora's announcement follows what organisers change in Discord, cancellation included."""
+        channel = self.bot.get_channel(event.channel_id or 0)
+        if event.announcement_message_id is None or not isinstance(channel, discord.TextChannel):
+            return
+        try:
+            await channel.get_partial_message(event.announcement_message_id).edit(
+                embed=announcement_embed(event, self.reporter.words(event.language))
+            )
+        except discord.HTTPException as error:
+            log.info("event %s: could not update its announcement (%s)", event.id, error.status)
 
     async def channels_in_use(self, guild: discord.Guild) -> list[ChannelUse]:
         reference = self.bot.settings.event_channel

@@ -54,18 +54,22 @@ def when(starts_at: int, ends_at: int | None) -> str:
 
 
 def announcement_embed(event: TrackedEvent, words: Words) -> discord.Embed:
+    title = event.name
+    if event.is_called_off:
+        title = words("events.announcement.called_off", name=event.name)
     embed = discord.Embed(
-        title=event.name[:256],
+        title=title[:256],
         url=event.link,
         description=(event.description or "")[:4000] or None,
-        colour=discord.Colour.blurple(),
+        colour=discord.Colour.light_grey() if event.is_called_off else discord.Colour.blurple(),
     )
     embed.add_field(name=words("events.field.when"), value=when(event.starts_at, event.ends_at), inline=False)
     if event.location:
         embed.add_field(name=words("events.field.where"), value=escape(event.location)[:FIELD_VALUE])
-    embed.add_field(
-        name=words("events.field.link"), value=words("events.announcement.interested", link=event.link)
-    )
+    if not event.is_called_off:
+        embed.add_field(
+            name=words("events.field.link"), value=words("events.announcement.interested", link=event.link)
+        )
     return embed
 
 

@@ -206,3 +206,57 @@ async def test_an_event_discord_drops_after_its_start_still_gets_its_call_and_dm
         await step(bot)
         assert len(calls(fake, event.id)) == 1
         assert fake.find_requests("GET", rf"scheduled-events/{event.id}$", status=404)
+
+
+async def test_the_announcement_follows_what_organisers_change_in_discord(agora, fake, clock):
+    async with agora.running() as bot:
+        await create_event(fake)
+        (event,) = fake.scheduled_events()
+        announcement = fake.messages("général")[-1]
+        later = START + timedelta(days=1)
+        await fake.update_scheduled_event(
+            event, name="Matinée e-20 : reportée", scheduled_start_time=later.isoformat(),
+            scheduled_end_time=(later + timedelta(hours=3)).isoformat(),
+        )  # fmt: skip
+        edited = await fake.wait_for(
+            lambda: (
+                fake.message(announcement.id).embeds[0]["title"] == "Matinée e-20 : reportée"
+                and fake.message(announcement.id)
+            ),
+            what="the announcement renamed",
+        )
+        assert f"<t:{int(later.timestamp())}:F>" in edited.embeds[0]["fields"][0]["value"]
+        # Moved a day later: the 24 h reminder comes at the new time, not the old one.
+        clock.set(START - timedelta(hours=23))
+        await step(bot)
+        assert reminders(fake) == []
+        clock.set(later - timedelta(hours=23))
+        await step(bot)
+        assert len(reminders(fake)) == 1
+        await fake.update_scheduled_event(event, status=CANCELED)
+        cancelled = await fake.wait_for(
+            lambda: (
+                fake.message(announcement.id).embeds[0]["title"].startswith("[Annulé]")
+                and fake.message(announcement.id)
+            ),
+            what="the announcement cancelled",
+        )
+        assert len(cancelled.embeds[0]["fields"]) == 2  # no "I'm interested" any more
+
+
+async def test_without_reminders_the_copy_of_interested_members_is_taken_when_the_event_starts(
+    agora, fake, clock
+):
+    async with agora.running(event_reminders=()):
+        await create_event(fake)
+        (event,) = fake.scheduled_events()
+        await fake.set_event_interest(event, "bob")
+        clock.set(START)
+        await fake.update_scheduled_event(event, status=ACTIVE)
+        await fake.wait_for(
+            lambda: fake.find_requests("GET", rf"scheduled-events/{event.id}/users"), what="the copy"
+        )
+        clock.set(END)
+        await fake.delete_scheduled_event(event)
+        await fake.wait_for_dm("bob", lambda m: is_call(m, event.id), timeout=10)
+        assert fake.find_requests("GET", rf"scheduled-events/{event.id}$", status=404)
