@@ -65,6 +65,12 @@ class AnswerStore:
             )
         return chosen
 
+    async def was_invited(self, event_id: int, user_id: int) -> bool:
+        row = await self.database.fetch_one(
+            "SELECT 1 FROM feedback_invitations WHERE event_id = ? AND user_id = ?", (event_id, user_id)
+        )
+        return row is not None
+
     async def invited(self, event_id: int, kind: str) -> set[int]:
         rows = await self.database.fetch_all(
             "SELECT user_id FROM feedback_invitations WHERE event_id = ? AND kind = ?", (event_id, kind)

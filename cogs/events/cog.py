@@ -16,7 +16,8 @@ from channels import ChannelUse, find_channel, posting_problems
 from clock import epoch
 from cogs.events.answers import AnswerStore
 from cogs.events.desk import FeedbackDesk
-from cogs.events.render import announcement_embed, list_line
+from cogs.events.form import FORM_ID, read_submission
+from cogs.events.render import TOPICS, announcement_embed, list_line
 from cogs.events.reporting import Reporter
 from cogs.events.store import EventSnapshot, EventStore, TrackedEvent
 from cogs.events.timeline import Timeline
@@ -24,7 +25,7 @@ from cogs.events.timing import check_event
 from errors import UserError, send_ephemeral
 from permissions import Rank, requires
 from scheduling import Recurring, cancel_and_wait
-from ui import parse_id
+from ui import parse_id, report
 
 if TYPE_CHECKING:
     from agora import Agora
@@ -149,6 +150,18 @@ class EventsCog(commands.Cog):
             )
         except discord.HTTPException as error:
             log.info("event %s: could not update its announcement (%s)", event.id, error.status)
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction[Agora]) -> None:
+        """Feedback forms are answered here, not by a form kept in memory: see cogs/events/form.py."""
+        custom_id = str((interaction.data or {}).get("custom_id", ""))
+        if interaction.type is not discord.InteractionType.modal_submit or not FORM_ID.match(custom_id):
+            return
+        try:
+            event_id, answers = read_submission(interaction, TOPICS)
+            await self.desk.save(interaction, event_id, answers)
+        except Exception as error:  # a listener's errors are only logged: answer the member
+            await report(error, interaction)
 
     async def channels_in_use(self, guild: discord.Guild) -> list[ChannelUse]:
         reference = self.bot.settings.event_channel

@@ -12,6 +12,7 @@ from cogs.events.form import FeedbackForm, FormAnswers, FormWords
 from cogs.events.render import TOPICS
 from cogs.events.store import EventStore, TrackedEvent
 from errors import UserError, send_ephemeral
+from ui import MAX_ID
 
 if TYPE_CHECKING:
     from agora import Agora
@@ -47,7 +48,11 @@ class FeedbackDesk:
         )
 
     async def open_form(self, interaction: discord.Interaction[Agora], event_id: int) -> None:
+        # A member DMed for this event is not looked up again: the form must open within Discord's
+        # 3 seconds while everyone clicks at once. Whoever submits is checked (see `save`).
         event = await self.open_event(interaction, event_id)
+        if not await self.answers.was_invited(event.id, interaction.user.id):
+            await self.ensure_member(interaction, event.guild_id)
         previous = await self.answers.response(event.id, interaction.user.id)
         before = (
             FormAnswers(
@@ -62,18 +67,16 @@ class FeedbackDesk:
             words=self.form_words(interaction),
             topics=topics,
             previous=before,
-            on_answers=lambda answering, answers: self.save(answering, event.id, answers),
         )
         await interaction.response.send_modal(form)
 
     async def open_event(self, interaction: discord.Interaction[Agora], event_id: int) -> TrackedEvent:
-        """The event whose feedback is open, for a member of its server; otherwise a polite refusal."""
-        event = await self.store.get(event_id)
+        """The event whose feedback is open; otherwise a polite refusal."""
+        event = await self.store.get(event_id) if event_id <= MAX_ID else None
         if event is None or event.call_at is None:
             raise UserError("feedback.error.not_open")
         if not event.feedback_open_at(self.bot.clock.now()):
             raise UserError("feedback.error.closed", name=discord.utils.escape_markdown(event.name))
-        await self.ensure_member(interaction, event.guild_id)
         return event
 
     async def ensure_member(self, interaction: discord.Interaction[Agora], guild_id: int) -> None:
@@ -90,7 +93,10 @@ class FeedbackDesk:
     async def save(
         self, interaction: discord.Interaction[Agora], event_id: int, answers: FormAnswers
     ) -> None:
+        # Deferred first: checking a member who answers from a DM asks Discord, which may be slow.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         event = await self.open_event(interaction, event_id)
+        await self.ensure_member(interaction, event.guild_id)
         replaced = await self.answers.save_response(
             event.id,
             interaction.user.id,

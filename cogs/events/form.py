@@ -1,22 +1,24 @@
 """The feedback form of an event: one modal of five labelled questions (discord.py 2.7 components).
 
-Every visible word comes from the caller, already in the member's language. The submitted values
-are parsed strictly: a modified client can send anything, so nothing reaches `on_answers` unless it
+Every visible word comes from the caller, already in the member's language. The form is stateless:
+discord.py never holds it (it is stopped before it is sent), and `read_submission` reads what comes
+back from the interaction alone, so a form filled in slowly, or across a restart, still counts.
+Values are parsed strictly: a modified client can send anything, so nothing gets through unless it
 is one of the answers the form offered.
 """
 
 from __future__ import annotations
 
 import logging
-import secrets
-from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
+import re
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import discord
 
 import errors
-from ui import AgoraModal
+from ui import MAX_ID
 
 log = logging.getLogger(__name__)
 
@@ -25,9 +27,7 @@ RATINGS = {str(n): n for n in range(1, 6)}
 SCORES = {str(n): n for n in range(11)}
 TEXT_MAX = 1000
 MAX_TOPICS = 10
-# Long enough to write a paragraph; the instance is dropped afterwards, so a dismissed form does not
-# stay in memory until the bot restarts (discord.py's default for a modal is no timeout at all).
-FORM_TIMEOUT = 30 * 60
+FORM_ID = re.compile(r"^feedback:form:(\d{1,19})$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,9 +120,57 @@ def parse_answers(values: Mapping[str, Any], topic_ids: Collection[str]) -> Form
     )
 
 
+def submitted_values(components: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Each input's value by custom id, from a modal submission's raw components (labels and rows)."""
+    values: dict[str, Any] = {}
+
+    def visit(component: Mapping[str, Any]) -> None:
+        inner = component.get("component")
+        if isinstance(inner, Mapping):
+            visit(inner)
+        for child in component.get("components") or ():
+            if isinstance(child, Mapping):
+                visit(child)
+        custom_id = component.get("custom_id")
+        if isinstance(custom_id, str):
+            if "values" in component:
+                values[custom_id] = component["values"]
+            elif "value" in component:
+                values[custom_id] = component["value"]
+
+    for component in components:
+        if isinstance(component, Mapping):
+            visit(component)
+    return values
+
+
+def read_submission(
+    interaction: discord.Interaction[Any], topic_ids: Collection[str]
+) -> tuple[int, FormAnswers]:
+    """The event and the answers of a submitted feedback form, or `InvalidAnswer` (logged, without text)."""
+    data: Mapping[str, Any] = interaction.data or {}
+    match = FORM_ID.match(str(data.get("custom_id", "")))
+    if match is None:
+        raise ValueError(f"not a feedback form: {data.get('custom_id')!r}")
+    event_id = int(match[1])
+    if event_id > MAX_ID:
+        raise InvalidAnswer("event")
+    try:
+        values = submitted_values(data.get("components") or ())
+        values.setdefault(TOPICS, [])  # a form offered without topics has no checkbox group
+        return event_id, parse_answers(values, topic_ids)
+    except InvalidAnswer as refused:
+        log.warning(
+            "refused a forged feedback answer (%s) for event %s %s",
+            refused.field,
+            event_id,
+            errors.locate(interaction),
+        )
+        raise
+
+
 # Matches no option: the form opens empty.
 NO_ANSWERS = FormAnswers(rating=0, recommend=-1, useful="", improve="", topics=())
-OnAnswers = Callable[[discord.Interaction[Any], FormAnswers], Awaitable[None]]
 
 
 def _text_input(custom_id: str, placeholder: str | None, default: str) -> discord.ui.TextInput[Any]:
@@ -136,8 +184,8 @@ def _text_input(custom_id: str, placeholder: str | None, default: str) -> discor
     )
 
 
-class FeedbackForm(AgoraModal):
-    """Opened empty, or with the member's previous answers selected; `on_answers` must answer."""
+class FeedbackForm(discord.ui.Modal):
+    """Opened empty, or with the member's previous answers selected; submissions go to `read_submission`."""
 
     def __init__(
         self,
@@ -146,23 +194,13 @@ class FeedbackForm(AgoraModal):
         words: FormWords,
         topics: Sequence[tuple[str, str]],
         previous: FormAnswers | None,
-        on_answers: OnAnswers,
     ) -> None:
         ids = [topic_id for topic_id, _ in topics]
         if len(ids) > MAX_TOPICS or len(set(ids)) != len(ids):
             raise ValueError(f"at most {MAX_TOPICS} topics with distinct ids: {ids}")
         if any(not 0 < len(text) <= 100 for topic in topics for text in topic):
             raise ValueError(f"topic ids and labels must be 1-100 characters: {topics}")
-        # discord.py routes a submission to the open modal with the same custom_id, whoever sent it:
-        # with one id per event, the second member opening the form would take the first one's place.
-        super().__init__(
-            title=words.title,
-            timeout=FORM_TIMEOUT,
-            custom_id=f"feedback:form:{event_id}:{secrets.token_hex(6)}",
-        )
-        self.event_id = event_id
-        self.topic_ids = tuple(ids)
-        self.on_answers = on_answers
+        super().__init__(title=words.title, custom_id=f"feedback:form:{event_id}")
         before = previous or NO_ANSWERS
         self.rating: discord.ui.RadioGroup[FeedbackForm] = discord.ui.RadioGroup(
             custom_id=RATING,
@@ -205,28 +243,6 @@ class FeedbackForm(AgoraModal):
             questions.append((words.topics_label, words.topics_description, self.topics))
         for text, description, component in questions:
             self.add_item(discord.ui.Label(text=text, description=description, component=component))
-
-    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
-        submitted = {
-            RATING: self.rating.value,
-            RECOMMEND: self.recommend.values,
-            USEFUL: self.useful.value,
-            IMPROVE: self.improve.value,
-            TOPICS: self.topics.values,
-        }
-        try:
-            answers = parse_answers(submitted, self.topic_ids)
-        except InvalidAnswer as refused:
-            log.warning(
-                "refused a forged feedback answer (%s) for event %s %s",
-                refused.field,
-                self.event_id,
-                errors.locate(interaction),
-            )
-            raise
-        await self.on_answers(interaction, answers)
-
-    async def on_error(self, interaction: discord.Interaction[Any], error: Exception) -> None:
-        # Answering closes the member's modal, so this instance can never be submitted again.
+        # Stopped before it is sent: discord.py then keeps no copy waiting for the submission, which
+        # `read_submission` handles from the interaction alone (see the module's docstring).
         self.stop()
-        await super().on_error(interaction, error)

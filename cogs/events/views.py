@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 class FeedbackButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"feedback:open:(?P<event>\d+)"
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"feedback:open:(?P<event>\d{1,19})"
 ):
     def __init__(self, event_id: int, label: str = "…", *, disabled: bool = False) -> None:
         super().__init__(

@@ -67,7 +67,7 @@ async def answer(fake, member, message, event_id, rating, recommend, *, useful="
     values = {RATING: str(rating), RECOMMEND: [str(recommend)], USEFUL: useful, IMPROVE: improve}
     values[TOPICS] = list(topics)
     submit = await fake.submit_modal(member, modal, values)
-    await submit.response(timeout=10)
+    await submit.final_message(timeout=10)
     return submit
 
 

@@ -86,7 +86,7 @@ async def test_an_event_from_creation_to_its_report(agora, fake, clock):
             "employer_branding"
         ]
         resubmit = await fake.submit_modal("alice", modal, {RATING: "3", RECOMMEND: ["9"]})
-        await resubmit.response(timeout=10)
+        await resubmit.final_message(timeout=10)
         assert resubmit.is_ephemeral and "remplace" in resubmit.content
         bob_dm = fake.dm_messages("bob")[0]
         await answer(fake, "bob", bob_dm, event.id, 4, 8, topics=["employer_branding", "ai_at_work"])

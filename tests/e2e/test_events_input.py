@@ -254,7 +254,7 @@ async def test_a_forged_answer_is_refused_and_nothing_is_saved(agora, fake, cloc
         event, call = await post_call(fake, bot, clock)
         _, modal = await open_form(fake, "alice", call, event.id)
         submit = await fake.submit_modal("alice", modal, {**VALID_ANSWERS, **forged}, force=True)
-        await submit.response(timeout=10)
+        await submit.final_message(timeout=10)
         assert submit.is_ephemeral
         assert submit.content == fr(bot, "feedback.error.invalid_answer")
         assert submit.content.startswith("Cette réponse n’est pas valable")
@@ -267,10 +267,10 @@ async def test_after_a_refused_answer_the_form_still_works(agora, fake, clock):
         event, call = await post_call(fake, bot, clock)
         _, modal = await open_form(fake, "alice", call, event.id)
         forged = await fake.submit_modal("alice", modal, {**VALID_ANSWERS, RATING: "7"}, force=True)
-        await forged.response(timeout=10)
+        await forged.final_message(timeout=10)
         _, modal = await open_form(fake, "alice", call, event.id)
         genuine = await fake.submit_modal("alice", modal, VALID_ANSWERS)
-        await genuine.response(timeout=10)
+        await genuine.final_message(timeout=10)
         assert genuine.is_ephemeral and genuine.content.startswith("Merci !")
         (response,) = await events_cog(bot).answers.responses(event.id)
         assert (response.rating, response.recommend) == (4, 9)
@@ -283,9 +283,11 @@ async def test_a_member_who_left_cannot_answer_from_a_dm(agora, fake, clock):
         alice = fake.member("alice")
         dm = await fake.wait_for_dm(alice, lambda m: is_call(m, event.id), timeout=10)
         await fake.remove_member(alice)
-        click = await fake.click(alice, dm, f"feedback:open:{event.id}")
-        await click.response(timeout=10)
-        assert click.is_ephemeral and click.content == fr(bot, "feedback.error.not_a_member")
+        # Invited, so the form opens at once (no lookup within Discord's 3 s); the answer is refused.
+        _, modal = await open_form(fake, alice, dm, event.id)
+        submit = await fake.submit_modal(alice, modal, VALID_ANSWERS)
+        await submit.final_message(timeout=10)
+        assert submit.is_ephemeral and submit.content == fr(bot, "feedback.error.not_a_member")
         assert await events_cog(bot).answers.responses(event.id) == []
 
 

@@ -126,3 +126,24 @@ async def test_a_call_posted_before_a_crash_is_found_again_not_posted_twice(agor
         assert calls(fake, event.id) == [fake.message(call.id)]
         stored = await bot.get_cog("EventsCog").store.get(event.id)
         assert stored.call_message_id == call.id
+
+
+async def test_a_form_opened_before_a_restart_is_still_accepted_after_it(agora, fake, clock):
+    async with agora.running():
+        await create_event(fake)
+        (event,) = fake.scheduled_events()
+        clock.set(END)
+        await fake.update_scheduled_event(event, status=2)
+        await fake.update_scheduled_event(event, status=COMPLETED)
+        call = await fake.wait_for_message("général", lambda m: is_call(m, event.id), timeout=10)
+        _, modal = await open_form(fake, "alice", call, event.id)
+    # The member took their time; the bot restarted meanwhile. What they typed is not lost.
+    clock.advance(hours=2)
+    async with agora.running() as bot:
+        submit = await fake.submit_modal(
+            "alice", modal, {"rating": "4", "recommend": ["8"], "useful": "Le débat"}
+        )
+        await submit.final_message(timeout=10)
+        assert submit.is_ephemeral and "Merci" in submit.content
+        (response,) = await bot.get_cog("EventsCog").answers.responses(event.id)
+        assert (response.rating, response.recommend, response.useful) == (4, 8, "Le débat")

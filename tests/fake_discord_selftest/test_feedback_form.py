@@ -12,6 +12,7 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 
+import errors
 from cogs.events.form import (
     IMPROVE,
     RATING,
@@ -23,6 +24,7 @@ from cogs.events.form import (
     FormAnswers,
     FormWords,
     parse_answers,
+    read_submission,
 )
 from errors import UserError
 from i18n import Catalogue
@@ -89,11 +91,22 @@ def make_bot(fake: FakeDiscord, answers: Answers) -> commands.Bot:
             words=FRENCH if interaction.locale is discord.Locale.french else ENGLISH,
             topics=TOPIC_LIST[:topics],
             previous=answers.saved.get((EVENT_ID, interaction.user.id)),
-            on_answers=on_answers,
         )
         await interaction.response.send_modal(form)
 
+    async def on_interaction(interaction: discord.Interaction) -> None:
+        # As the events cog does: the form is stateless, its submission is read from the interaction.
+        if interaction.type is not discord.InteractionType.modal_submit:
+            return
+        try:
+            _, form_answers = read_submission(interaction, TOPIC_IDS)
+        except UserError as refused:
+            await errors.report(refused, CATALOGUE, interaction)
+            return
+        await on_answers(interaction, form_answers)
+
     bot.tree.add_command(feedback, guild=guild)
+    bot.add_listener(on_interaction)
 
     async def setup_hook() -> None:
         await bot.tree.sync(guild=guild)
@@ -138,7 +151,7 @@ def defaults(component: dict) -> list[str]:
 
 async def test_form_is_five_labels_with_the_2_7_components(fake, bot):
     modal = await open_form(fake)
-    assert modal.custom_id.startswith(f"feedback:form:{EVENT_ID}:")
+    assert modal.custom_id == f"feedback:form:{EVENT_ID}"
     assert modal.title == FRENCH.title
     assert [c["type"] for c in modal.components] == [18] * 5
     assert [c["label"] for c in modal.components] == [
@@ -378,10 +391,6 @@ def test_parser_refuses_any_topic_when_none_was_offered():
 # -- the form's own limits ------------------------------------------------------------------------
 
 
-async def noop(interaction: discord.Interaction, answers: FormAnswers) -> None:
-    raise AssertionError("not submitted in these tests")
-
-
 async def test_largest_form_stays_within_discords_limits():
     words = FormWords(
         title="t" * 45,
@@ -400,7 +409,7 @@ async def test_largest_form_stays_within_discords_limits():
     )
     topics = [(f"{n}" + "k" * 99, f"{n}" + "v" * 99) for n in range(10)]
     previous = FormAnswers(5, 10, "u" * TEXT_MAX, "i" * TEXT_MAX, tuple(k for k, _ in topics))
-    form = FeedbackForm(event_id=2**63 - 1, words=words, topics=topics, previous=previous, on_answers=noop)
+    form = FeedbackForm(event_id=2**63 - 1, words=words, topics=topics, previous=previous)
     assert not validate_modal(form.to_dict()).errors
 
 
@@ -422,7 +431,7 @@ def test_words_outside_discords_limits_are_refused(change):
 )
 async def test_topic_lists_a_checkbox_group_cannot_hold_are_refused(topics):
     with pytest.raises(ValueError, match="topics"):
-        FeedbackForm(event_id=1, words=FRENCH, topics=topics, previous=None, on_answers=noop)
+        FeedbackForm(event_id=1, words=FRENCH, topics=topics, previous=None)
 
 
 @pytest.mark.parametrize(
