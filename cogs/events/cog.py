@@ -79,10 +79,7 @@ class EventsCog(commands.Cog):
     async def _run(self) -> None:
         await self.bot.wait_until_ready()
         for guild in self.bot.guilds:
-            try:
-                await self.sync_guild(guild)
-            except Exception:
-                log.exception("could not read the scheduled events of guild %s", guild.id)
+            await self.sync_guild(guild)
         await self.passes.run_forever()
 
     def t(self, interaction: discord.Interaction[Any], key: str, **values: Any) -> str:
@@ -108,10 +105,22 @@ class EventsCog(commands.Cog):
         )
 
     async def sync_guild(self, guild: discord.Guild) -> None:
-        """At startup: catch up on what changed while the bot was away."""
-        for event in guild.scheduled_events:
-            await self.track(event)
-        await self.store.mark_missing(guild.id, {e.id for e in guild.scheduled_events}, self.bot.clock.now())
+        """Catch up on what changed while the bot was away (at startup, and when a guild comes back).
+        Never raises: the timeline must start whatever happens here."""
+        if guild.unavailable:  # its events are unknown, not gone: wait for on_guild_available
+            return
+        try:
+            for event in guild.scheduled_events:
+                await self.track(event)
+            present = {e.id for e in guild.scheduled_events}
+            await self.store.mark_missing(guild.id, present, self.bot.clock.now())
+        except Exception:
+            log.exception("could not catch up on the scheduled events of guild %s", guild.id)
+
+    @commands.Cog.listener()
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        if self.bot.is_ready():
+            await self.sync_guild(guild)
 
     @commands.Cog.listener()
     async def on_scheduled_event_create(self, event: discord.ScheduledEvent) -> None:
@@ -133,7 +142,7 @@ class EventsCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_scheduled_event_delete(self, event: discord.ScheduledEvent) -> None:
-        await self.store.mark_gone(event.id, self.bot.clock.now())
+        await self.store.mark_deleted(event.id, self.bot.clock.now())
         self.passes.wake()
         tracked = await self.store.get(event.id)
         if tracked is not None and tracked.status == "deleted":

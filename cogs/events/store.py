@@ -57,6 +57,7 @@ class TrackedEvent:
     reminder_dms_at: int | None
     closed_at: int | None
     report_message_id: int | None
+    report_done_at: int | None
     updated_at: int
 
     @property
@@ -173,27 +174,33 @@ class EventStore:
             raise LookupError(f"event {snapshot.id} vanished while being recorded")
         return found
 
-    async def mark_gone(self, event_id: int, now: datetime) -> None:
-        """Discord deleted the event, or no longer lists it (it drops ended ones): an event that had
-        started counts as completed, so its feedback is still asked; one still to come is deleted."""
-        at = epoch(now)
-        async with self.database.transaction() as db:
-            await db.execute(
-                "UPDATE events SET status = CASE WHEN starts_at <= ? OR status = 'active' THEN 'completed' "
-                "ELSE 'deleted' END, completed_at = CASE WHEN starts_at <= ? OR status = 'active' "
-                "THEN COALESCE(completed_at, ?) END, updated_at = ? "
-                "WHERE id = ? AND status IN ('scheduled', 'active')",
-                (at, at, at, at, event_id),
-            )
+    async def mark_deleted(self, event_id: int, now: datetime) -> None:
+        """Discord deleted the event. Its client's "Cancel event" is a delete, so one that had not
+        started is called off; one running when deleted had taken place, and its feedback is asked."""
+        await self._end([event_id], now, ended_by=None)
 
     async def mark_missing(self, guild_id: int, present: Collection[int], now: datetime) -> None:
-        """At startup: events Discord no longer lists went while the bot was away."""
+        """At startup: events Discord no longer lists went while the bot was away. Discord drops ended
+        events from its list, so one that was running or whose end has passed took place; the others
+        were called off."""
         rows = await self.database.fetch_all(
             "SELECT id FROM events WHERE guild_id = ? AND status IN ('scheduled', 'active')", (guild_id,)
         )
-        for row in rows:
-            if int(row[0]) not in present:
-                await self.mark_gone(int(row[0]), now)
+        missing = [int(row[0]) for row in rows if int(row[0]) not in present]
+        await self._end(missing, now, ended_by=epoch(now))
+
+    async def _end(self, event_ids: Sequence[int], now: datetime, *, ended_by: int | None) -> None:
+        """Running events, and with `ended_by` those whose end came by then, are completed; the rest
+        are deleted."""
+        took_place = "(status = 'active' OR COALESCE(ends_at, starts_at + ?) <= ?)"
+        at, ended = epoch(now), ended_by if ended_by is not None else -1
+        async with self.database.transaction() as db:
+            await db.executemany(
+                f"UPDATE events SET status = CASE WHEN {took_place} THEN 'completed' ELSE 'deleted' END, "  # noqa: S608 — a fixed condition, values bound
+                f"completed_at = CASE WHEN {took_place} THEN COALESCE(completed_at, ?) END, updated_at = ? "
+                "WHERE id = ? AND status IN ('scheduled', 'active')",
+                [(DEFAULT_LENGTH, ended, DEFAULT_LENGTH, ended, at, at, i) for i in event_ids],
+            )
 
     async def get(self, event_id: int) -> TrackedEvent | None:
         row = await self.database.fetch_one(f"SELECT {_COLUMNS} FROM events WHERE id = ?", (event_id,))  # noqa: S608 — column names and placeholders, no values
@@ -303,14 +310,23 @@ class EventStore:
                 await db.execute("UPDATE events SET call_message_id = ? WHERE id = ?", (message_id, event_id))
 
     async def set_interested(self, event_id: int, user_ids: Collection[int]) -> None:
-        """The members Discord lists as interested now (replacing the previous copy)."""
+        """The members Discord lists as interested now. Before the call they replace the copy kept;
+        from the call on they are added to it, since Discord may serve an ended event's list partly."""
         async with self.database.transaction() as db:
-            await db.execute("DELETE FROM event_interest WHERE event_id = ?", (event_id,))
+            await db.execute(
+                "DELETE FROM event_interest WHERE event_id = ? "
+                "AND (SELECT call_at FROM events WHERE id = ?) IS NULL",
+                (event_id, event_id),
+            )
             await db.executemany(
-                "INSERT INTO event_interest (event_id, user_id) VALUES (?, ?)",
+                "INSERT OR IGNORE INTO event_interest (event_id, user_id) VALUES (?, ?)",
                 [(event_id, user_id) for user_id in set(user_ids)],
             )
-            await db.execute("UPDATE events SET interested = ? WHERE id = ?", (len(set(user_ids)), event_id))
+            await db.execute(
+                "UPDATE events SET interested = (SELECT COUNT(*) FROM event_interest WHERE event_id = ?) "
+                "WHERE id = ?",
+                (event_id, event_id),
+            )
 
     async def interested_members(self, event_id: int) -> list[int]:
         rows = await self.database.fetch_all(
@@ -346,6 +362,16 @@ class EventStore:
             await db.executemany("UPDATE events SET closed_at = ? WHERE id = ?", [(at, i) for i in ids])
         return [e for e in [await self.get(i) for i in ids] if e is not None]
 
-    async def set_report_message(self, event_id: int, message_id: int) -> None:
+    async def reports_due(self) -> list[TrackedEvent]:
+        rows = await self.database.fetch_all(
+            f"SELECT {_COLUMNS} FROM events WHERE closed_at IS NOT NULL AND report_done_at IS NULL"  # noqa: S608 — column names, no values
+        )
+        return [_event(r) for r in rows]
+
+    async def set_report_done(self, event_id: int, message_id: int | None, now: datetime) -> None:
+        """The report was posted (`message_id`), or cannot be: it is not tried again."""
         async with self.database.transaction() as db:
-            await db.execute("UPDATE events SET report_message_id = ? WHERE id = ?", (message_id, event_id))
+            await db.execute(
+                "UPDATE events SET report_message_id = ?, report_done_at = ? WHERE id = ?",
+                (message_id, epoch(now), event_id),
+            )

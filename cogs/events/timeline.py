@@ -8,6 +8,7 @@ before it is done, so a pass after a restart catches up without doing anything t
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +26,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-HISTORY_CHECKED = 50
+HISTORY_CHECKED = 100  # the most one request returns
+# An explicit limit: with None, discord.py stops at the event's cached user_count, which can be stale.
+MAX_INTERESTED = 100_000
 NO_PINGS = discord.AllowedMentions.none()
 
 
@@ -35,7 +38,6 @@ class Timeline:
         self.store = store
         self.answers = answers
         self.reporter = reporter
-        self._attempted: set[int] = set()  # calls this process tried to post
 
     def words(self, event: TrackedEvent) -> Any:
         return self.reporter.words(event.language)
@@ -56,6 +58,8 @@ class Timeline:
             steps += await self._guarded(f"{kind} DMs", event, self.invite(event, kind, now))
         for event in await self.store.claim_closing(now):
             steps += await self._guarded("closing", event, self.close(event))
+        for event in await self.store.reports_due():
+            steps += await self._guarded("report", event, self.post_report(event))
         return steps
 
     async def _guarded(self, step: str, event: TrackedEvent, work: Any) -> int:
@@ -87,50 +91,34 @@ class Timeline:
     # ---- the call ---------------------------------------------------------------------------------
 
     async def post_call(self, event: TrackedEvent) -> None:
-        channel = self._channel(event.call_channel_id)
-        if channel is None:
-            log.warning(
-                "event %s: its channel %s is gone; the call goes by DM only", event.id, event.call_channel_id
-            )
-            await self.store.set_call_message(event.id, None)
-            return
-        if event.id not in self._attempted:
-            # A previous run may have posted it and stopped before recording it.
-            found = await self._find_call(channel, event)
-            if found is not None:
-                await self.store.set_call_message(event.id, found.id)
-                return
-        self._attempted.add(event.id)
         words = self.words(event)
+        channel = self._channel(event.call_channel_id)
         try:
-            message = await channel.send(
+            if channel is None:
+                raise LookupError("the channel is gone")
+            # Always looked for first: an earlier attempt may have landed before a crash or a timeout.
+            found = await self._find_own(channel, lambda m: _has_button(m, f"feedback:open:{event.id}"))
+            message = found or await channel.send(
                 embed=call_embed(event, words, closed=False),
                 view=call_view(event.id, words("feedback.button"), closed=False),
                 allowed_mentions=NO_PINGS,
             )
-        except (discord.Forbidden, discord.NotFound) as error:
+        except (discord.Forbidden, discord.NotFound, LookupError) as error:
+            # Not retried: the call goes by DM only, and /config names the channel's problem.
             log.warning(
-                "event %s: call refused in channel %s (%s); DMs only",
-                event.id,
-                event.call_channel_id,
-                error.code,
+                "event %s: no call in channel %s (%s); DMs only", event.id, event.call_channel_id, error
             )
             await self.store.set_call_message(event.id, None)
             return
         await self.store.set_call_message(event.id, message.id)
 
-    async def _find_call(
-        self, channel: discord.abc.Messageable, event: TrackedEvent
+    async def _find_own(
+        self, channel: discord.abc.Messageable, matches: Callable[[discord.Message], bool]
     ) -> discord.Message | None:
         me = self.bot.user
-        custom_id = f"feedback:open:{event.id}"
         async for message in channel.history(limit=HISTORY_CHECKED):
-            if me is None or message.author.id != me.id:
-                continue
-            for row in message.components:
-                for child in getattr(row, "children", ()):
-                    if getattr(child, "custom_id", None) == custom_id:
-                        return message
+            if me is not None and message.author.id == me.id and matches(message):
+                return message
         return None
 
     def call_link(self, event: TrackedEvent) -> str | None:
@@ -151,7 +139,7 @@ class Timeline:
             if guild is not None and scheduled is None:
                 scheduled = await guild.fetch_scheduled_event(event.id)
             if scheduled is not None:
-                members = [user.id async for user in scheduled.users(limit=None) if not user.bot]
+                members = [user.id async for user in scheduled.users(limit=MAX_INTERESTED) if not user.bot]
                 await self.store.set_interested(event.id, members)
                 return members
         except discord.HTTPException as error:
@@ -193,25 +181,37 @@ class Timeline:
             except discord.HTTPException as error:
                 log.warning("event %s: could not show the call as closed (%s)", event.id, error.status)
         await self.interested(event)  # the report's count, as it stands at the close
-        await self.post_report(event)
 
     async def post_report(self, event: TrackedEvent) -> None:
+        """Once, in the organisers' channel; retried on the next pass unless Discord refuses for good."""
+        now = self.bot.clock.now()
         guild = self.bot.get_guild(event.guild_id)
         channel = find_channel(guild, self.bot.settings.organiser_channel) if guild else None
         if channel is None:
             log.info("event %s: feedback closed; no organisers' channel for the report", event.id)
+            await self.store.set_report_done(event.id, None, now)
             return
-        fresh = await self.store.get(event.id) or event
-        embed, chart = await self.reporter.report(fresh, fresh.language)
-        words = self.words(fresh)
+        chart_name = f"feedback-{event.id}.png"
         try:
-            message = await channel.send(
-                words("feedback.report.closed_intro", name=discord.utils.escape_markdown(fresh.name)),
-                embed=embed,
-                file=chart,
-                allowed_mentions=NO_PINGS,
+            found = await self._find_own(
+                channel, lambda m: any(a.filename == chart_name for a in m.attachments)
             )
-        except discord.HTTPException as error:
-            log.warning("event %s: report refused in channel %s (%s)", event.id, channel.id, error.status)
+            if found is None:
+                embed, chart = await self.reporter.report(event, event.language)
+                intro = self.words(event)(
+                    "feedback.report.closed_intro", name=discord.utils.escape_markdown(event.name)
+                )
+                found = await channel.send(intro, embed=embed, file=chart, allowed_mentions=NO_PINGS)
+        except (discord.Forbidden, discord.NotFound) as error:
+            log.warning("event %s: report refused in channel %s (%s)", event.id, channel.id, error.code)
+            await self.store.set_report_done(event.id, None, now)
             return
-        await self.store.set_report_message(event.id, message.id)
+        await self.store.set_report_done(event.id, found.id, now)
+
+
+def _has_button(message: discord.Message, custom_id: str) -> bool:
+    return any(
+        getattr(child, "custom_id", None) == custom_id
+        for row in message.components
+        for child in getattr(row, "children", ())
+    )

@@ -24,6 +24,7 @@ CREATE TABLE events (
     reminder_dms_at          INTEGER,          -- the halfway reminder DMs were all sent
     closed_at                INTEGER,          -- the window closed
     report_message_id        INTEGER,          -- the report post in the organisers' channel
+    report_done_at           INTEGER,          -- the report was posted (or there was nowhere to post it)
     updated_at               INTEGER NOT NULL
 ) STRICT;
 

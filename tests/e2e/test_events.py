@@ -22,6 +22,7 @@ from tests.e2e.events_helpers import (
     reminders,
     step,
 )
+from tests.fake_discord.permissions import Perm
 
 PNG = b"\x89PNG\r\n\x1a\n"
 SCHEDULED, ACTIVE, COMPLETED, CANCELED = 1, 2, 3, 4
@@ -191,21 +192,36 @@ async def test_a_cancelled_or_deleted_event_gets_no_reminder_and_no_call(agora, 
         assert "annulé" in listing.embeds[0]["description"]
 
 
-async def test_an_event_discord_drops_after_its_start_still_gets_its_call_and_dms(agora, fake, clock):
+async def test_an_ended_event_discord_dropped_while_the_bot_was_down_still_gets_its_call(agora, fake, clock):
     async with agora.running() as bot:
         await create_event(fake)
         (event,) = fake.scheduled_events()
         await fake.set_event_interest(event, "alice")
         clock.set(START - timedelta(minutes=30))
         await step(bot)  # the reminder; Agora keeps a copy of who is interested
-        clock.set(END + timedelta(minutes=1))
-        # Discord deletes the ended event without ever reporting it completed: its list is gone too.
-        await fake.delete_scheduled_event(event)
+    # Discord drops the ended event (never reported completed) while the bot is down: its list is gone too.
+    event.deleted = True
+    clock.set(END + timedelta(minutes=1))
+    async with agora.running():
         await fake.wait_for_message("général", lambda m: is_call(m, event.id), timeout=10)
         await fake.wait_for_dm("alice", lambda m: is_call(m, event.id), timeout=10)
-        await step(bot)
-        assert len(calls(fake, event.id)) == 1
         assert fake.find_requests("GET", rf"scheduled-events/{event.id}$", status=404)
+
+
+async def test_an_event_cancelled_after_its_start_time_gets_no_call(agora, fake, clock):
+    async with agora.running() as bot:
+        await create_event(fake)
+        (event,) = fake.scheduled_events()
+        await fake.set_event_interest(event, "alice")
+        clock.set(START + timedelta(minutes=10))
+        # Discord's "Cancel event" is a delete; nobody had started the event.
+        await fake.delete_scheduled_event(event)
+        await fake.wait_for(
+            lambda: bot.get_guild(fake.guild.id).get_scheduled_event(event.id) is None, what="the delete"
+        )
+        clock.set(END + timedelta(hours=1))
+        await step(bot)
+        assert calls(fake, event.id) == [] and fake.dm_messages("alice") == []
 
 
 async def test_the_announcement_follows_what_organisers_change_in_discord(agora, fake, clock):
@@ -260,3 +276,21 @@ async def test_without_reminders_the_copy_of_interested_members_is_taken_when_th
         await fake.delete_scheduled_event(event)
         await fake.wait_for_dm("bob", lambda m: is_call(m, event.id), timeout=10)
         assert fake.find_requests("GET", rf"scheduled-events/{event.id}$", status=404)
+
+
+async def test_a_call_discord_refuses_in_the_channel_goes_by_dm_only_and_is_not_retried(agora, fake, clock):
+    async with agora.running() as bot:
+        await create_event(fake)
+        (event,) = fake.scheduled_events()
+        await fake.set_event_interest(event, "alice")
+        # The bot lost access to the channel after the event was created.
+        fake.world.set_overwrite("général", fake.role("Agora"), deny=Perm.VIEW_CHANNEL)
+        clock.set(END + timedelta(hours=1))
+        await step(bot)
+        await fake.wait_for_dm("alice", lambda m: is_call(m, event.id), timeout=10)
+        tried = len(fake.find_requests(path=rf"channels/{fake.channel('général').id}/messages", status=403))
+        assert tried == 1
+        await step(bot)
+        await step(bot)
+        assert len(fake.find_requests(path=rf"channels/{fake.channel('général').id}/messages")) == tried
+        assert calls(fake, event.id) == []

@@ -107,6 +107,14 @@ async def test_the_window_closing_while_down_posts_the_report_once_and_no_late_r
         await step(bot)
         assert len([m for m in fake.messages("organisateurs") if m.embeds]) == 1
         assert len(fake.dm_messages("alice")) == 1  # the halfway reminder is not sent after the close
+    # The crash came between Discord accepting the report and the store recording it.
+    async with aiosqlite.connect(agora.base_settings.database_path) as db:
+        await db.execute("UPDATE events SET report_done_at = NULL, report_message_id = NULL")
+        await db.commit()
+    async with agora.running(organiser_channel="organisateurs") as bot:
+        await step(bot)
+        (posted,) = [m for m in fake.messages("organisateurs") if m.embeds]
+        assert (await bot.get_cog("EventsCog").store.get(event.id)).report_message_id == posted.id
 
 
 async def test_a_call_posted_before_a_crash_is_found_again_not_posted_twice(agora, fake, clock, tmp_path):

@@ -204,7 +204,7 @@ async def test_a_deleted_event_stays_deleted_on_a_later_update(store):
     again = await track(store, snapshot(1, name="Back?", status="scheduled"), NOW + HOUR)
     assert again.status == "deleted"
     assert again.name == "Back?"  # the rest is still kept up to date
-    await store.mark_gone(1, NOW + 2 * DAY)  # gone again, after its start: still not "completed"
+    await store.mark_deleted(1, NOW + 2 * DAY)  # gone again, after its start: still not "completed"
     assert (await store.get(1)).status == "deleted"
     assert (await track(store, snapshot(1, status="completed"), NOW + 2 * HOUR)).completed_at is None
 
@@ -216,7 +216,7 @@ async def test_completed_at_is_set_once_when_the_event_is_first_completed(store)
     assert (done.status, done.completed_at) == ("completed", epoch(NOW + HOUR))
     again = await track(store, snapshot(1, starts=NOW - HOUR, status="completed"), NOW + 2 * HOUR)
     assert (again.completed_at, again.updated_at) == (epoch(NOW + HOUR), epoch(NOW + 2 * HOUR))
-    await store.mark_gone(1, NOW + 3 * HOUR)
+    await store.mark_deleted(1, NOW + 3 * HOUR)
     assert (await store.get(1)).completed_at == epoch(NOW + HOUR)
 
     # First seen completed: completed now.
@@ -224,8 +224,8 @@ async def test_completed_at_is_set_once_when_the_event_is_first_completed(store)
     assert seen_done.completed_at == epoch(NOW)
     # An active event Discord drops is completed the same way, once.
     await track(store, snapshot(3, starts=NOW - HOUR, status="active"))
-    await store.mark_gone(3, NOW + HOUR)
-    await store.mark_gone(3, NOW + 2 * HOUR)
+    await store.mark_deleted(3, NOW + HOUR)
+    await store.mark_deleted(3, NOW + 2 * HOUR)
     assert (await store.get(3)).completed_at == epoch(NOW + HOUR)
 
 
@@ -266,7 +266,7 @@ async def test_no_reminder_for_cancelled_or_deleted_events(store):
     start = NOW + 2 * DAY
     await track(store, snapshot(1, starts=start, status="cancelled"))
     await track(store, snapshot(2, starts=start))
-    await store.mark_gone(2, NOW)
+    await store.mark_deleted(2, NOW)
     await track(store, snapshot(3, starts=start))
     claimed = await store.claim_reminders(start - HOUR, OFFSETS)
     assert [(e.id, o) for e, o in claimed] == [(3, 3600)]
@@ -335,7 +335,7 @@ async def test_an_event_without_an_end_is_taken_to_last_the_default_length(store
 async def test_cancelled_and_deleted_events_are_never_called(store):
     await track(store, snapshot(1, starts=NOW - DAY, ends=NOW - DAY + HOUR, status="cancelled"))
     await track(store, snapshot(2, starts=NOW + HOUR, ends=NOW + 2 * HOUR))
-    await store.mark_gone(2, NOW)  # deleted before it started
+    await store.mark_deleted(2, NOW)  # deleted before it started
     assert await store.claim_calls(NOW + 30 * DAY, delay=DELAY, window=WINDOW) == []
     assert (await store.get(1)).call_at is None and (await store.get(2)).call_at is None
 
@@ -366,17 +366,18 @@ async def test_a_closed_call_is_no_longer_to_post(store):
 # ---- events Discord no longer lists ---------------------------------------------------------------
 
 
-async def test_missing_events_are_completed_if_started_and_deleted_otherwise(store):
+async def test_missing_events_are_completed_if_running_or_over_and_deleted_otherwise(store):
     await track(store, snapshot(1, starts=NOW - HOUR, status="active"))
-    await track(store, snapshot(2, starts=NOW - 2 * HOUR))  # started, never marked active
+    await track(store, snapshot(2, starts=NOW - 2 * HOUR, ends=NOW - MINUTE))  # over, never marked active
     await track(store, snapshot(3, starts=NOW + DAY))
     await track(store, snapshot(4, starts=NOW + DAY))  # still listed
     await track(store, snapshot(5, starts=NOW + DAY, status="cancelled"))
     await track(store, snapshot(6, starts=NOW + DAY, guild_id=GUILD + 1))  # another guild
-    await track(store, snapshot(7, starts=NOW))  # starts right now: started
+    await track(store, snapshot(7, starts=NOW - HOUR, ends=NOW + HOUR))  # started, not over: cancelled
+    await track(store, snapshot(8, starts=NOW - DEFAULT_LENGTH * SECOND))  # no end: over after the default
 
     await store.mark_missing(GUILD, present={4}, now=NOW)
-    statuses = {i: (await store.get(i)).status for i in range(1, 8)}
+    statuses = {i: (await store.get(i)).status for i in range(1, 9)}
     assert statuses == {
         1: "completed",
         2: "completed",
@@ -384,12 +385,21 @@ async def test_missing_events_are_completed_if_started_and_deleted_otherwise(sto
         4: "scheduled",
         5: "cancelled",
         6: "scheduled",
-        7: "completed",
+        7: "deleted",
+        8: "completed",
     }
     assert (await store.get(1)).completed_at == epoch(NOW)
     assert (await store.get(3)).completed_at is None
-    await store.mark_missing(GUILD, present={4}, now=NOW + HOUR)
+    await store.mark_missing(GUILD, present={4}, now=NOW + DAY)
     assert (await store.get(3)).status == "deleted"
+
+
+async def test_a_delete_calls_off_an_event_unless_it_was_running(store):
+    await track(store, snapshot(1, starts=NOW - HOUR, ends=NOW - MINUTE))  # never started in Discord
+    await track(store, snapshot(2, starts=NOW - HOUR, status="active"))
+    await store.mark_deleted(1, NOW)
+    await store.mark_deleted(2, NOW)
+    assert [(await store.get(i)).status for i in (1, 2)] == ["deleted", "completed"]
 
 
 async def test_deleted_events_are_hidden_from_the_guild_listings(store):
@@ -397,7 +407,7 @@ async def test_deleted_events_are_hidden_from_the_guild_listings(store):
     await track(store, snapshot(2, starts=NOW + 2 * DAY))
     await track(store, snapshot(3, starts=NOW - DAY, status="completed"))
     await track(store, snapshot(4, starts=NOW + 3 * DAY))
-    await store.mark_gone(4, NOW)
+    await store.mark_deleted(4, NOW)
     assert [e.id for e in await store.in_guild(GUILD, since=epoch(NOW))] == [1, 2]
     assert [e.id for e in await store.in_guild(GUILD, since=epoch(NOW), limit=1)] == [1]
     assert [e.id for e in await store.recent_first(GUILD)] == [2, 1, 3]
@@ -621,11 +631,31 @@ async def test_forgetting_an_event_removes_its_reminders_invitations_and_answers
 async def test_announcement_report_and_interested_are_stored(store):
     await called(store, 1)
     await store.set_announcement(1, 101)
-    await store.set_report_message(1, 202)
-    await store.set_interested(1, [9, 7, 8, 7])
+    await store.set_report_done(1, 202, NOW)
     event = await store.get(1)
-    assert (event.announcement_message_id, event.report_message_id, event.interested) == (101, 202, 3)
-    assert await store.interested_members(1) == [7, 8, 9]
-    await store.set_interested(1, [8])
-    assert await store.interested_members(1) == [8]
+    assert (event.announcement_message_id, event.report_message_id, event.report_done_at) == (
+        101,
+        202,
+        epoch(NOW),
+    )
     assert event.link == f"https://discord.com/events/{GUILD}/1"
+
+
+async def test_the_copy_of_interested_members_is_replaced_before_the_call_and_added_to_after(store):
+    await track(store, snapshot(1, starts=NOW - 2 * HOUR, ends=NOW - HOUR))
+    await store.set_interested(1, [9, 7, 8, 7])
+    assert (await store.interested_members(1), (await store.get(1)).interested) == ([7, 8, 9], 3)
+    await store.set_interested(1, [8, 6])
+    assert await store.interested_members(1) == [6, 8]
+    await store.claim_calls(NOW, delay=DELAY, window=WINDOW)
+    await store.set_interested(1, [5])  # Discord's list of an ended event may come back partial
+    assert (await store.interested_members(1), (await store.get(1)).interested) == ([5, 6, 8], 3)
+
+
+async def test_a_closed_window_s_report_is_due_until_done(store):
+    await called(store, 1)
+    assert await store.reports_due() == []
+    await store.claim_closing(NOW + 8 * DAY)
+    assert [e.id for e in await store.reports_due()] == [1]
+    await store.set_report_done(1, None, NOW + 8 * DAY)
+    assert await store.reports_due() == []
