@@ -173,9 +173,9 @@ class EventsCog(commands.Cog):
             await report(error, interaction)
 
     async def channels_in_use(self, guild: discord.Guild) -> list[ChannelUse]:
-        reference = self.bot.settings.event_channel
-        channel = find_channel(guild, reference) or guild.system_channel
-        return [ChannelUse(reference or "system channel", "events.purpose", channel)]
+        channel = find_channel(guild, self.bot.settings.event_channel) or guild.system_channel
+        reference = self.bot.settings.event_channel or (f"#{channel.name}" if channel else "—")
+        return [ChannelUse(reference, "events.purpose", channel)]
 
     # ---- /event create ----------------------------------------------------------------------------
 
@@ -247,11 +247,13 @@ class EventsCog(commands.Cog):
             # Nothing half-made: without its announcement, the event is undone.
             log.warning("could not announce event %s in %s (%s)", tracked.id, target.id, error.status)
             await self.store.forget_event(tracked.id)
+            key = "events.error.announcement_refused"
             try:
                 await created.delete(reason="announcement refused")
             except discord.HTTPException:
                 log.warning("could not delete event %s after a refused announcement", tracked.id)
-            raise UserError("events.error.cannot_post", channel=target.mention, problem="—") from None
+                key = "events.error.announcement_refused_event_left"
+            raise UserError(key, channel=target.mention) from None
         await self.store.set_announcement(tracked.id, message.id)
         self.passes.wake()
         await send_ephemeral(

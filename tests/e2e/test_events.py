@@ -100,7 +100,7 @@ async def test_an_event_from_creation_to_its_report(agora, fake, clock):
         (message,) = await report.followups(timeout=20)
         assert message.is_ephemeral
         embed = message.embeds[0]
-        assert "**4** réponses sur 4 personnes intéressées (100" in embed["description"]
+        assert "Réponses : **4** pour 4 personnes intéressées (100" in embed["description"]
         assert field(embed, "Note moyenne").startswith("**3,3** / 5")
         nps = field(embed, "Net Promoter Score")
         assert nps.startswith("**+25**") and "Promoteurs (9–10) : 2" in nps and "Détracteurs (0–6) : 1" in nps

@@ -161,7 +161,7 @@ async def test_an_announcement_refused_after_all_undoes_the_event(agora, fake):
         refused = await create_event(fake)
         assert refused.is_ephemeral
         general = fake.channel("général")
-        assert refused.content == fr(bot, "events.error.cannot_post", channel=f"<#{general.id}>", problem="—")
+        assert refused.content == fr(bot, "events.error.announcement_refused", channel=f"<#{general.id}>")
         (undone,) = fake.scheduled_events(include_deleted=True)
         assert undone.deleted
         guild = bot.get_guild(fake.guild.id)
