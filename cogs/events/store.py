@@ -11,12 +11,15 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+import aiosqlite
+
 from clock import epoch
 from database import Database
 
 STATUSES = ("scheduled", "active", "completed", "cancelled", "deleted")
 # An event Discord gives no end time (voice and stage events may have none) is taken to last this long.
 DEFAULT_LENGTH = 3 * 3600
+DISCORD_EPOCH_MS = 1_420_070_400_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +39,7 @@ class EventSnapshot:
 @dataclass(frozen=True, slots=True)
 class TrackedEvent:
     id: int
+    discord_id: int | None
     guild_id: int
     name: str
     description: str | None
@@ -77,17 +81,21 @@ class TrackedEvent:
         )
 
     @property
+    def discord_event_id(self) -> int:
+        return self.discord_id if self.discord_id is not None else self.id
+
+    @property
     def link(self) -> str:
-        return f"https://discord.com/events/{self.guild_id}/{self.id}"
+        return f"https://discord.com/events/{self.guild_id}/{self.discord_event_id}"
 
 
 _COLUMNS = ", ".join(TrackedEvent.__slots__)  # type: ignore[attr-defined]
 
 
 def _event(row: Sequence[object]) -> TrackedEvent:
-    values = list(row)
-    values[11] = bool(values[11])  # created_by_agora
-    return TrackedEvent(*values)  # type: ignore[arg-type]
+    values = dict(zip(TrackedEvent.__slots__, row, strict=True))  # type: ignore[attr-defined]
+    values["created_by_agora"] = bool(values["created_by_agora"])
+    return TrackedEvent(**values)  # type: ignore[arg-type]
 
 
 class EventStore:
@@ -110,7 +118,9 @@ class EventStore:
         start moves, reminders that fall in the future again are re-armed."""
         at = epoch(now)
         async with self.database.transaction() as db:
-            cursor = await db.execute("SELECT starts_at, status FROM events WHERE id = ?", (snapshot.id,))
+            cursor = await db.execute(
+                "SELECT starts_at, status, call_at FROM events WHERE id = ?", (snapshot.id,)
+            )
             known = await cursor.fetchone()
             if known is None:
                 await db.execute(
@@ -139,7 +149,11 @@ class EventStore:
                     [(snapshot.id, o, at) for o in reminder_offsets if snapshot.starts_at - o <= at],
                 )
             else:
-                previous_start, previous_status = known
+                previous_start, previous_status, call_at = known
+                if (previous_status, snapshot.status) == ("active", "scheduled") and call_at is None:
+                    # A recurring event moved on to its next occurrence: the one that just ended keeps
+                    # its own row, completed, so its feedback is asked like any other event's.
+                    await self._keep_occurrence(db, snapshot.id, at)
                 # Once deleted it stays so; a late update must not bring it back.
                 status = "deleted" if previous_status == "deleted" else snapshot.status
                 await db.execute(
@@ -173,6 +187,23 @@ class EventStore:
         if found is None:
             raise LookupError(f"event {snapshot.id} vanished while being recorded")
         return found
+
+    @staticmethod
+    async def _keep_occurrence(db: aiosqlite.Connection, event_id: int, at: int) -> None:
+        # A snowflake of the moment it ended, with the event's low bits: no Discord id collides with it.
+        occurrence_id = ((at * 1000 - DISCORD_EPOCH_MS) << 22) | (event_id & 0x3FFFFF)
+        await db.execute(
+            "INSERT INTO events (id, discord_id, guild_id, name, description, location, channel_id, "
+            "starts_at, ends_at, status, completed_at, language, created_by_agora, updated_at) "
+            "SELECT ?, id, guild_id, name, description, location, channel_id, starts_at, ends_at, "
+            "'completed', ?, language, created_by_agora, ? FROM events WHERE id = ?",
+            (occurrence_id, at, at, event_id),
+        )
+        await db.execute(
+            "INSERT INTO event_interest (event_id, user_id) SELECT ?, user_id FROM event_interest "
+            "WHERE event_id = ?",
+            (occurrence_id, event_id),
+        )
 
     async def mark_deleted(self, event_id: int, now: datetime) -> None:
         """Discord deleted the event. Its client's "Cancel event" is a delete, so one that had not

@@ -134,10 +134,10 @@ class Timeline:
         """Members marked interested, read from Discord and kept; when Discord no longer serves the
         event (it may drop ended ones), the last copy kept."""
         guild = self.bot.get_guild(event.guild_id)
-        scheduled = guild.get_scheduled_event(event.id) if guild else None
+        scheduled = guild.get_scheduled_event(event.discord_event_id) if guild else None
         try:
             if guild is not None and scheduled is None:
-                scheduled = await guild.fetch_scheduled_event(event.id)
+                scheduled = await guild.fetch_scheduled_event(event.discord_event_id)
             if scheduled is not None:
                 members = [user.id async for user in scheduled.users(limit=MAX_INTERESTED) if not user.bot]
                 await self.store.set_interested(event.id, members)

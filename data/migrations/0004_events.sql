@@ -1,7 +1,9 @@
 -- Discord scheduled events Agora follows, their reminders, the feedback call and its answers.
--- An event's id is Discord's. Times are epoch seconds (UTC).
+-- An event's id is Discord's, except past occurrences of a recurring event, which get an id of their own
+-- and keep Discord's in discord_id. Times are epoch seconds (UTC).
 CREATE TABLE events (
     id                       INTEGER PRIMARY KEY,
+    discord_id               INTEGER,          -- a past occurrence of a recurring event: the Discord event
     guild_id                 INTEGER NOT NULL,
     name                     TEXT NOT NULL,
     description              TEXT,

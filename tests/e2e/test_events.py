@@ -295,3 +295,41 @@ async def test_a_call_discord_refuses_in_the_channel_goes_by_dm_only_and_is_not_
         await step(bot)
         assert len(fake.find_requests(path=to_channel)) == tried
         assert calls(fake, event.id) == []
+
+
+async def test_each_occurrence_of_a_recurring_event_gets_its_own_call(agora, fake, clock):
+    async with agora.running() as bot:
+        event = await fake.create_scheduled_event("olivia", "Café virtuel", START, END, location="Zoom")
+        await fake.wait_for(
+            lambda: bot.get_guild(fake.guild.id).get_scheduled_event(event.id), what="the event"
+        )
+        await fake.set_event_interest(event, "alice")
+        clock.set(START)
+        await fake.update_scheduled_event(event, status=ACTIVE)
+        await fake.wait_for(
+            lambda: bot.get_guild(fake.guild.id).get_scheduled_event(event.id).status.value == ACTIVE,
+            what="the start",
+        )
+        clock.set(END)
+        # Discord's update when an occurrence of a recurring event ends: scheduled again, a week later.
+        await fake.update_scheduled_event(
+            event,
+            status=SCHEDULED,
+            scheduled_start_time=(START + timedelta(days=7)).isoformat(),
+            scheduled_end_time=(END + timedelta(days=7)).isoformat(),
+        )
+        call = await fake.wait_for_message(
+            "général", lambda m: m.embeds and "Café virtuel" in m.embeds[0]["title"]
+        )
+        occurrence = int(button(call)["custom_id"].split(":")[2])
+        assert occurrence != event.id and call.embeds[0]["url"].endswith(f"/{event.id}")
+        await fake.wait_for_dm("alice", lambda m: is_call(m, occurrence), timeout=10)
+        await answer(fake, "alice", call, occurrence, 5, 10)
+        # The next occurrence is reminded, then called in its turn.
+        clock.set(START + timedelta(days=6, hours=1))
+        await step(bot)
+        assert len(reminders(fake)) == 1
+        clock.set(END + timedelta(days=7, minutes=15))
+        await step(bot)
+        await step(bot)
+        assert len(calls(fake, event.id)) == 1 and len(calls(fake, occurrence)) == 1

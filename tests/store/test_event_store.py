@@ -659,3 +659,23 @@ async def test_a_closed_window_s_report_is_due_until_done(store):
     assert [e.id for e in await store.reports_due()] == [1]
     await store.set_report_done(1, None, NOW + 8 * DAY)
     assert await store.reports_due() == []
+
+
+async def test_a_recurring_event_moving_on_keeps_the_occurrence_that_ended(store):
+    first = NOW - 2 * HOUR
+    await track(store, snapshot(1, starts=first, ends=first + HOUR, status="active"))
+    await store.set_interested(1, [7, 8])
+    # Discord's update when an occurrence ends: scheduled again, a week later.
+    nxt = await track(store, snapshot(1, starts=first + 7 * DAY, ends=first + 7 * DAY + HOUR))
+    assert (nxt.status, nxt.starts_at, nxt.call_at) == ("scheduled", epoch(first + 7 * DAY), None)
+    (called_now,) = await store.claim_calls(NOW, delay=DELAY, window=WINDOW)
+    assert (called_now.discord_id, called_now.starts_at, called_now.status) == (1, epoch(first), "completed")
+    assert called_now.id != 1 and called_now.link == f"https://discord.com/events/{GUILD}/1"
+    assert await store.interested_members(called_now.id) == [7, 8]
+    assert (await store.get(1)).call_at is None  # the next occurrence waits for its own end
+
+
+async def test_a_non_recurring_reschedule_keeps_no_occurrence(store):
+    await track(store, snapshot(1, starts=NOW + DAY))
+    await track(store, snapshot(1, starts=NOW + 2 * DAY))
+    assert [e.id for e in await store.recent_first(GUILD)] == [1]

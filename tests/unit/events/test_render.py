@@ -7,11 +7,11 @@ WORDS = lambda key, **values: f"{key} {values}"  # noqa: E731 — the keys and v
 
 def event(**changes) -> TrackedEvent:
     values = dict(
-        id=1, guild_id=2, name="É" * 300, description=None, location="Genève", channel_id=3,
+        id=1, discord_id=None, guild_id=2, name="É" * 300, description=None, location="Genève", channel_id=3,
         starts_at=1_796_000_000, ends_at=1_796_010_800, status="completed", completed_at=1_796_010_800,
         language="fr", created_by_agora=True, announcement_message_id=None, call_at=1_796_011_000,
         closes_at=1_796_615_800, call_channel_id=3, call_message_id=4, interested=12, call_dms_at=None,
-        reminder_dms_at=None, closed_at=None, report_message_id=None, updated_at=0,
+        reminder_dms_at=None, closed_at=None, report_message_id=None, report_done_at=None, updated_at=0,
     )  # fmt: skip
     values.update(changes)
     return TrackedEvent(**values)
