@@ -17,9 +17,10 @@ from clock import epoch
 from cogs.events.answers import AnswerStore
 from cogs.events.desk import FeedbackDesk
 from cogs.events.form import FORM_ID, read_submission
+from cogs.events.model import EventSnapshot, TrackedEvent
 from cogs.events.render import TOPICS, announcement_embed, list_line
 from cogs.events.reporting import Reporter
-from cogs.events.store import EventSnapshot, EventStore, TrackedEvent
+from cogs.events.store import EventStore
 from cogs.events.timeline import Timeline
 from cogs.events.timing import check_event
 from errors import UserError, send_ephemeral

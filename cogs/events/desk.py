@@ -9,8 +9,9 @@ import discord
 
 from cogs.events.answers import Answers, AnswerStore
 from cogs.events.form import FeedbackForm, FormAnswers, FormWords
+from cogs.events.model import TrackedEvent
 from cogs.events.render import TOPICS
-from cogs.events.store import EventStore, TrackedEvent
+from cogs.events.store import EventStore
 from errors import UserError, send_ephemeral
 from ui import MAX_ID
 

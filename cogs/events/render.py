@@ -11,13 +11,13 @@ from typing import Any
 
 import discord
 
+from cogs.events.model import TrackedEvent
 from cogs.events.report import (
     FeedbackReport,
     format_nps,
     format_percent,
     format_rating,
 )
-from cogs.events.store import TrackedEvent
 
 Words = Callable[..., str]
 

@@ -14,6 +14,7 @@ import discord
 
 import charts
 from cogs.events.answers import AnswerStore
+from cogs.events.model import TrackedEvent
 from cogs.events.render import TOPICS, Words, chart_labels, report_embed
 from cogs.events.report import (
     CATEGORIES,
@@ -25,7 +26,7 @@ from cogs.events.report import (
     rounded,
     season,
 )
-from cogs.events.store import EventStore, TrackedEvent
+from cogs.events.store import EventStore
 
 if TYPE_CHECKING:
     from agora import Agora

@@ -16,9 +16,10 @@ import discord
 
 from channels import find_channel
 from cogs.events.answers import AnswerStore
+from cogs.events.model import TrackedEvent
 from cogs.events.render import call_embed, invitation_text, reminder_text
 from cogs.events.reporting import Reporter
-from cogs.events.store import EventStore, TrackedEvent
+from cogs.events.store import EventStore
 from cogs.events.views import call_view
 
 if TYPE_CHECKING:

@@ -5,7 +5,8 @@ import pytest
 
 from clock import epoch
 from cogs.events.answers import Answers, AnswerStore
-from cogs.events.store import DEFAULT_LENGTH, EventSnapshot, EventStore
+from cogs.events.model import DEFAULT_LENGTH, EventSnapshot
+from cogs.events.store import EventStore
 from database import Database
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
