@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from tests.e2e.events_helpers import (
     END,
@@ -101,3 +102,27 @@ async def test_logs_never_hold_feedback_text(agora, fake, clock, caplog):
         )
         await bot.get_cog("EventsCog").answers.responses(event.id)
     assert "Secret-" not in caplog.text
+
+
+async def test_compare_charts_the_season_s_events_with_their_figures(agora, fake, clock):
+    async with agora.running():
+        empty = await fake.run_command("olivia", "event compare")
+        await empty.final_message(timeout=10)
+        assert "Aucun événement" in empty.content
+        await create_event(fake, title="Matinée RH")
+        await create_event(fake, title="Matinée IA", start="2026-12-04 08:30")
+        first, second = fake.scheduled_events()
+        call = await complete(fake, clock, first)
+        await answer(fake, "alice", call, first.id, 5, 10)
+        await answer(fake, "bob", call, first.id, 4, 6)
+        clock.set(END + timedelta(days=1))
+        await fake.update_scheduled_event(second, status=2)
+        await fake.update_scheduled_event(second, status=COMPLETED)
+        await fake.wait_for_message("général", lambda m: is_call(m, second.id), timeout=10)
+        compare = await fake.run_command("olivia", "event compare")
+        (message,) = await compare.followups(timeout=20)
+        assert message.is_ephemeral and message.attachments[0].data.startswith(b"\x89PNG")
+        lines = message.embeds[0]["description"].split("\n")
+        # Oldest first; 4.5 and NPS (1 − 1) / 2 = 0 for the first, nothing yet for the second.
+        assert "Matinée RH" in lines[0] and "réponses : 2, note 4,5, NPS 0" in lines[0]
+        assert "Matinée IA" in lines[1] and "réponses : 0, note —, NPS —" in lines[1]
