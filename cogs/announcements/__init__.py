@@ -1,0 +1,16 @@
+"""Announcements: organisers compose, preview, schedule and publish (once, or every day, week or month)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cogs.announcements.cog import AnnouncementsCog
+from cogs.announcements.views import PreviewButton
+
+if TYPE_CHECKING:
+    from agora import Agora
+
+
+async def setup(bot: Agora) -> None:
+    bot.add_dynamic_items(PreviewButton)
+    await bot.add_cog(AnnouncementsCog(bot))

@@ -1,0 +1,136 @@
+"""Posting an announcement: the embed, the chosen ping and nothing else, silent if asked, cross-posted
+from an announcement channel, with a thread if asked. A refusal is recorded once and the author told;
+it is never retried in a loop."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+import discord
+
+from clock import epoch
+from cogs.announcements.render import Words, allowed_mentions, announcement_embed, ping
+from cogs.announcements.store import Announcement, AnnouncementStore
+from when import occurrence
+
+if TYPE_CHECKING:
+    from agora import Agora
+
+log = logging.getLogger(__name__)
+
+# Later than this after its time, a publication says it is late (the bot was down).
+LATE_AFTER = timedelta(minutes=5)
+HISTORY_CHECKED = 100
+
+
+class Publisher:
+    def __init__(self, bot: Agora, store: AnnouncementStore) -> None:
+        self.bot = bot
+        self.store = store
+
+    def words(self, announcement: Announcement) -> Words:
+        return lambda key, **values: self.bot.catalogue.translate(key, announcement.language, **values)
+
+    def next_time(self, announcement: Announcement, now: datetime) -> datetime | None:
+        """The next publication of a repeating announcement: the first one after now (those missed
+        while the bot was down are skipped, not posted in a burst)."""
+        if announcement.every is None:
+            return None
+        first = datetime.fromtimestamp(announcement.first_at, UTC)
+        count = 1
+        while True:
+            moment = occurrence(first, announcement.every, count, self.bot.settings.timezone)
+            if moment > now:
+                return moment
+            count += 1
+
+    async def publish(
+        self, announcement: Announcement, *, recovering: bool = False
+    ) -> discord.Message | None:
+        """Post it (claimed 'publishing' by the caller) and record the outcome."""
+        now = self.bot.clock.now()
+        channel = self.bot.get_channel(announcement.channel_id)
+        try:
+            if not isinstance(channel, discord.TextChannel):
+                raise LookupError("announce.failure.channel_gone")
+            message = await self._find(channel, announcement) if recovering else None
+            if message is None:
+                message = await self._post(channel, announcement, now)
+        except (discord.Forbidden, discord.NotFound, LookupError) as error:
+            reason = _reason(error)
+            log.warning(
+                "announcement %s refused in channel %s: %s", announcement.id, announcement.channel_id, reason
+            )
+            await self.store.record_failed(announcement.id, reason, now)
+            await self.tell_author(announcement, reason)
+            return None
+        await self.store.record_published(announcement.id, message.id, self.next_time(announcement, now), now)
+        return message
+
+    async def _post(
+        self, channel: discord.TextChannel, announcement: Announcement, now: datetime
+    ) -> discord.Message:
+        words = self.words(announcement)
+        lines = [ping(announcement.content, announcement.guild_id) or ""]
+        if epoch(now) - announcement.next_at > LATE_AFTER.total_seconds():
+            lines.append("-# " + words("announce.late", when=f"<t:{announcement.next_at}:f>"))
+        message = await channel.send(
+            "\n".join(line for line in lines if line) or None,
+            embed=announcement_embed(announcement.content, announcement.next_at),
+            allowed_mentions=allowed_mentions(announcement.content, announcement.guild_id),
+            silent=announcement.silent,
+        )
+        if channel.is_news():
+            try:
+                await message.publish()
+            except discord.HTTPException as error:
+                log.warning("announcement %s: cross-posting refused (%s)", announcement.id, error.status)
+        if announcement.thread:
+            try:
+                await message.create_thread(name=announcement.title[:100])
+            except discord.HTTPException as error:
+                log.warning("announcement %s: thread refused (%s)", announcement.id, error.status)
+        return message
+
+    async def _find(self, channel: discord.TextChannel, announcement: Announcement) -> discord.Message | None:
+        """The post of a publication claimed before a restart, if it landed."""
+        me = self.bot.user
+        async for message in channel.history(limit=HISTORY_CHECKED):
+            if me is None or message.author.id != me.id:
+                continue
+            for embed in message.embeds:
+                if (
+                    embed.title == announcement.title
+                    and embed.timestamp
+                    and epoch(embed.timestamp) == announcement.next_at
+                ):
+                    return message
+        return None
+
+    async def tell_author(self, announcement: Announcement, reason: str) -> None:
+        if announcement.author_id is None:
+            return
+        words = self.words(announcement)
+        text = words(
+            "announce.failed_dm",
+            title=discord.utils.escape_markdown(announcement.title[:100]),
+            channel=f"<#{announcement.channel_id}>",
+            reason=words(reason),
+        )
+        try:
+            user = self.bot.get_user(announcement.author_id) or await self.bot.fetch_user(
+                announcement.author_id
+            )
+            await user.send(text, allowed_mentions=discord.AllowedMentions.none())
+        except discord.HTTPException as error:
+            log.info("announcement %s: could not tell its author (%s)", announcement.id, error.status)
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, LookupError):
+        return str(error.args[0])
+    if isinstance(error, discord.NotFound):
+        return "announce.failure.channel_gone"
+    return "announce.failure.forbidden"

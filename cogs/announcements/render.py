@@ -1,0 +1,123 @@
+"""What an announcement looks like (the same in the preview and in the channel), and checking what
+the organiser wrote against Discord's limits before anything is stored. Pure: no I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+import discord
+
+from cogs.announcements.store import Announcement, Content
+from errors import UserError
+
+Words = Callable[..., str]
+TITLE_MAX, BODY_MAX, FOOTER_MAX, URL_MAX = 256, 4000, 2048, 512  # the body: a modal field's limit
+EMBED_TOTAL = 6000
+
+
+def check_content(content: Content) -> Content:
+    """The content cleaned, or a `UserError` naming what to change."""
+    title, body = content.title.strip(), content.body.strip()
+    footer = (content.footer or "").strip() or None
+    image = (content.image_url or "").strip() or None
+    if not title or not body:
+        raise UserError("announce.error.empty")
+    if len(title) > TITLE_MAX:
+        raise UserError("announce.error.title_too_long", limit=TITLE_MAX, length=len(title))
+    if len(body) > BODY_MAX:
+        raise UserError("announce.error.body_too_long", limit=BODY_MAX, length=len(body))
+    if footer and len(footer) > FOOTER_MAX:
+        raise UserError("announce.error.footer_too_long", limit=FOOTER_MAX, length=len(footer))
+    if len(title) + len(body) + len(footer or "") > EMBED_TOTAL:
+        raise UserError("announce.error.embed_too_long", limit=EMBED_TOTAL)
+    if image is not None:
+        parts = urlsplit(image)
+        if parts.scheme not in ("http", "https") or not parts.netloc or len(image) > URL_MAX or " " in image:
+            raise UserError("announce.error.image_url")
+    return Content(
+        channel_id=content.channel_id,
+        title=title,
+        body=body,
+        image_url=image,
+        footer=footer,
+        role_id=content.role_id,
+        thread=content.thread,
+        silent=content.silent,
+        every=content.every,
+    )
+
+
+def announcement_embed(content: Content, scheduled_at: int) -> discord.Embed:
+    # The embed's time is the publication asked for: it also lets a restart recognise a post it made.
+    embed = discord.Embed(
+        title=content.title,
+        description=content.body,
+        colour=discord.Colour.blurple(),
+        timestamp=datetime.fromtimestamp(scheduled_at, UTC),
+    )
+    if content.image_url:
+        embed.set_image(url=content.image_url)
+    if content.footer:
+        embed.set_footer(text=content.footer)
+    return embed
+
+
+def ping(content: Content, guild_id: int) -> str | None:
+    if content.role_id is None:
+        return None
+    return "@everyone" if content.role_id == guild_id else f"<@&{content.role_id}>"
+
+
+def allowed_mentions(content: Content, guild_id: int) -> discord.AllowedMentions:
+    """Only the chosen role, whatever the body says."""
+    everyone = content.role_id == guild_id
+    roles = [discord.Object(content.role_id)] if content.role_id is not None and not everyone else []
+    return discord.AllowedMentions(everyone=everyone, roles=roles, users=False, replied_user=False)
+
+
+def when_text(announcement: Announcement, words: Words) -> str:
+    text = f"<t:{announcement.next_at}:F> (<t:{announcement.next_at}:R>)"
+    if announcement.every:
+        text += " · " + words(f"announce.every.{announcement.every}")
+    return text
+
+
+def preview_text(announcement: Announcement, words: Words, *, now: int) -> str:
+    lines = [words("announce.preview.header", channel=f"<#{announcement.channel_id}>")]
+    if announcement.next_at <= now:
+        lines.append(words("announce.preview.now"))
+    else:
+        lines.append(words("announce.preview.when", when=when_text(announcement, words)))
+    details = []
+    mention = ping(announcement.content, announcement.guild_id)
+    if mention:
+        details.append(words("announce.preview.ping", role=mention))
+    if announcement.thread:
+        details.append(words("announce.preview.thread"))
+    if announcement.silent:
+        details.append(words("announce.preview.silent"))
+    if details:
+        lines.append(" · ".join(details))
+    return "\n".join(lines)
+
+
+def list_line(announcement: Announcement, words: Words) -> str:
+    title = discord.utils.escape_markdown(announcement.title[:80])
+    author = f"<@{announcement.author_id}>" if announcement.author_id else "—"
+    if announcement.status == "failed":
+        return words(
+            "announce.list.failed",
+            title=title,
+            channel=f"<#{announcement.channel_id}>",
+            reason=words(announcement.failure or "announce.failure.unknown"),
+            author=author,
+        )
+    return words(
+        "announce.list.line",
+        title=title,
+        when=when_text(announcement, words),
+        channel=f"<#{announcement.channel_id}>",
+        author=author,
+    )
