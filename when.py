@@ -19,7 +19,10 @@ from errors import UserError
 NOW_WORDS = frozenset({"now", "maintenant", "tout de suite", "immédiatement", "immediately"})
 MAX_AHEAD = timedelta(days=366)
 STEPS = ("day", "week", "month")
-_DURATION = re.compile(r"^\s*(\d{1,4})\s*(m|min|h|d|j|w|s)\s*$", re.IGNORECASE)
+_DURATION = re.compile(r"^\s*(?:dans|in)?\s*(\d{1,4})\s*(m|min|h|d|j|w|s)\s*$", re.IGNORECASE)
+_ISO_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}\b")
+# A zone written in the text ("… UTC", "… +05:00") is honoured rather than read as local time.
+_EXPLICIT_ZONE = re.compile(r"\b(UTC|GMT|CET|CEST)\b|[+-]\d{2}:?\d{2}\s*$", re.IGNORECASE)
 _UNITS = {
     "m": "minutes",
     "min": "minutes",
@@ -35,7 +38,8 @@ _LAYOUTS = tuple(
     for time in ("%H:%M", "%Hh%M", "%Hh", "%H.%M")
 )
 # dateparser reads "9h" as 9 hours from now in some phrases: French hours are rewritten as 9:00 first.
-_FRENCH_HOUR = re.compile(r"\b(\d{1,2})\s*h\s*(\d{2})?\b", re.IGNORECASE)
+# Not after "dans"/"in": there "3h" is a delay, which dateparser reads well.
+_FRENCH_HOUR = re.compile(r"(?<!\bdans )(?<!\bin )\b(\d{1,2})\s*h\s*(\d{2})?\b", re.IGNORECASE)
 # A phrase that names an hour, or a pure delay ("in 2 hours", "dans 3 jours"), is precise enough;
 # "vendredi" alone is not: it would silently mean midnight.
 _HAS_TIME = re.compile(
@@ -74,22 +78,27 @@ def _layout(text: str, zone: ZoneInfo) -> datetime | None:
 
 
 def _natural(text: str, now: datetime, zone: ZoneInfo) -> datetime:
+    explicit_zone = bool(_EXPLICIT_ZONE.search(text))
+    if _ISO_DATE.match(text) and not explicit_zone:  # an ISO date no layout took is wrong, not swapped
+        raise UserError("when.error.unreadable", value=text[:60])
     phrase = _FRENCH_HOUR.sub(lambda m: f"{m[1]}:{m[2] or '00'}", text)
     if not _HAS_TIME.search(phrase):
         raise UserError("when.error.no_time", value=text[:60])
-    local = dateparser.parse(
+    parsed = dateparser.parse(
         phrase,
         languages=["fr", "en"],
         settings={
             "RELATIVE_BASE": now.astimezone(zone).replace(tzinfo=None),
             "PREFER_DATES_FROM": "future",
             "DATE_ORDER": "DMY",
-            "RETURN_AS_TIMEZONE_AWARE": False,
+            "RETURN_AS_TIMEZONE_AWARE": explicit_zone,
         },
     )
-    if local is None:
+    if parsed is None:
         raise UserError("when.error.unreadable", value=text[:60])
-    return on_wall_clock(local, zone)
+    if parsed.tzinfo is not None:
+        return parsed.astimezone(UTC)
+    return on_wall_clock(parsed, zone)
 
 
 def on_wall_clock(local: datetime, zone: ZoneInfo) -> datetime:

@@ -163,29 +163,14 @@ def test_the_same_weekday_at_the_current_hour_means_next_week():
         ("dans 2 h", NOW + timedelta(hours=2)),
     ],
 )
-@pytest.mark.xfail(
-    strict=True,
-    reason="when._FRENCH_HOUR rewrites 'dans 3h' into 'dans 3:00' before dateparser, "
-    "so a delay in hours is read as a clock time tomorrow (02:00/03:00 Zurich)",
-)
 def test_delay_in_hours_after_dans_or_in(text, expected):
     assert read(text) == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an invalid ISO date (month 13) falls through to dateparser, which reads it as YYYY-DD-MM "
-    "and silently returns 2027-01-13 instead of refusing",
-)
 def test_invalid_iso_month_is_refused_not_swapped():
     assert refusal("2027-13-01 08:00").key == "when.error.unreadable"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="dateparser is called with RETURN_AS_TIMEZONE_AWARE=False, so an explicit 'UTC' in the text "
-    "is dropped and 08:30 is read as Zurich time (07:30 UTC)",
-)
 def test_explicit_utc_in_the_text_is_honoured():
     assert read("2026-12-01 08:30 UTC") == utc(2026, 12, 1, 8, 30)
 
