@@ -83,6 +83,19 @@ class AnnouncementsCog(commands.Cog):
         finally:
             self._in_flight.discard(announcement.id)
 
+    async def channels_in_use(self, guild: discord.Guild) -> list[ChannelUse]:
+        """The channels scheduled announcements will go to, for /config's check."""
+        uses: dict[int, ChannelUse] = {}
+        for pending in await self.store.in_guild(guild.id, PENDING):
+            channel = guild.get_channel(pending.channel_id)
+            postable = channel if isinstance(channel, discord.TextChannel) else None
+            earlier = uses.get(pending.channel_id)
+            threads = pending.thread or (earlier is not None and earlier.needs_threads)
+            uses[pending.channel_id] = ChannelUse(
+                f"<#{pending.channel_id}>", "announce.purpose", postable, needs_threads=threads
+            )
+        return list(uses.values())
+
     # ---- composing --------------------------------------------------------------------------------
 
     @announce.command(name="compose")
