@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from channels import ChannelUse, posting_problems
 from clock import epoch
 from cogs.announcements.render import Words, allowed_mentions, announcement_embed, ping
 from cogs.announcements.store import Announcement, AnnouncementStore
@@ -55,6 +56,10 @@ class Publisher:
         try:
             if not isinstance(channel, discord.TextChannel):
                 raise LookupError("announce.failure.channel_gone")
+            # Checked first: without Embed Links, Discord would post the ping with an empty message.
+            use = ChannelUse(channel.name, "announce.purpose", channel, needs_threads=announcement.thread)
+            if posting_problems(use, channel.permissions_for(channel.guild.me)):
+                raise LookupError("announce.failure.forbidden")
             message = await self._find(channel, announcement) if recovering else None
             if message is None:
                 message = await self._post(channel, announcement, now)
