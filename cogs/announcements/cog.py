@@ -233,21 +233,26 @@ class AnnouncementsCog(commands.Cog):
             await self.show_preview(interaction, draft, edit=True)
 
     async def confirm(self, interaction: discord.Interaction[Agora], draft: Announcement) -> None:
-        status = await self.store.confirm(draft.id, self.bot.clock.now())
-        if status is None:
-            raise UserError("announce.error.already_handled")
-        if status == "scheduled":
-            self.passes.wake()
-            text = self.t(
-                interaction,
-                "announce.scheduled",
-                when=f"<t:{draft.next_at}:F>",
-                channel=f"<#{draft.channel_id}>",
-            )
-            await interaction.response.edit_message(content=text, embed=None, view=None)
-            return
-        await interaction.response.defer()
-        message = await self.publish(draft)
+        # Marked in flight before the claim: the background pass must not take it for an orphan.
+        self._in_flight.add(draft.id)
+        try:
+            status = await self.store.confirm(draft.id, self.bot.clock.now())
+            if status is None:
+                raise UserError("announce.error.already_handled")
+            if status == "scheduled":
+                self.passes.wake()
+                text = self.t(
+                    interaction,
+                    "announce.scheduled",
+                    when=f"<t:{draft.next_at}:F>",
+                    channel=f"<#{draft.channel_id}>",
+                )
+                await interaction.response.edit_message(content=text, embed=None, view=None)
+                return
+            await interaction.response.defer()
+            message = await self.publisher.publish(draft)
+        finally:
+            self._in_flight.discard(draft.id)
         if message is None:
             fresh = await self.store.get(draft.id)
             reason = self.t(interaction, (fresh.failure if fresh else None) or "announce.failure.unknown")

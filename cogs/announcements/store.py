@@ -195,7 +195,8 @@ class AnnouncementStore:
     async def record_failed(self, announcement_id: int, failure: str, now: datetime) -> None:
         async with self.database.transaction() as db:
             await db.execute(
-                "UPDATE announcements SET status = 'failed', failure = ?, updated_at = ? WHERE id = ?",
+                "UPDATE announcements SET status = 'failed', failure = ?, updated_at = ? "
+                "WHERE id = ? AND status = 'publishing'",
                 (failure, epoch(now), announcement_id),
             )
 
