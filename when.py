@@ -82,8 +82,6 @@ def _natural(text: str, now: datetime, zone: ZoneInfo) -> datetime:
     if _ISO_DATE.match(text) and not explicit_zone:  # an ISO date no layout took is wrong, not swapped
         raise UserError("when.error.unreadable", value=text[:60])
     phrase = _FRENCH_HOUR.sub(lambda m: f"{m[1]}:{m[2] or '00'}", text)
-    if not _HAS_TIME.search(phrase):
-        raise UserError("when.error.no_time", value=text[:60])
     parsed = dateparser.parse(
         phrase,
         languages=["fr", "en"],
@@ -96,6 +94,8 @@ def _natural(text: str, now: datetime, zone: ZoneInfo) -> datetime:
     )
     if parsed is None:
         raise UserError("when.error.unreadable", value=text[:60])
+    if not _HAS_TIME.search(phrase):
+        raise UserError("when.error.no_time", value=text[:60])
     if parsed.tzinfo is not None:
         return parsed.astimezone(UTC)
     return on_wall_clock(parsed, zone)

@@ -34,7 +34,12 @@ PENDING = ("scheduled",)
 
 
 class AnnouncementsCog(commands.Cog):
-    announce = app_commands.Group(name="announce", description="Announcements.", guild_only=True)
+    announce = app_commands.Group(
+        name="announce",
+        description="Announcements.",
+        guild_only=True,
+        default_permissions=discord.Permissions(manage_events=True),
+    )
 
     def __init__(self, bot: Agora) -> None:
         self.bot = bot
@@ -77,24 +82,16 @@ class AnnouncementsCog(commands.Cog):
     async def publish(
         self, announcement: Announcement, *, recovering: bool = False
     ) -> discord.Message | None:
+        """One announcement's trouble (Discord down, say) must not hold up the others: logged, and
+        the claim stays, so the next pass looks for the post and tries again."""
         self._in_flight.add(announcement.id)
         try:
             return await self.publisher.publish(announcement, recovering=recovering)
+        except Exception:
+            log.exception("announcement %s: publication failed; retried on the next pass", announcement.id)
+            return None
         finally:
             self._in_flight.discard(announcement.id)
-
-    async def channels_in_use(self, guild: discord.Guild) -> list[ChannelUse]:
-        """The channels scheduled announcements will go to, for /config's check."""
-        uses: dict[int, ChannelUse] = {}
-        for pending in await self.store.in_guild(guild.id, PENDING):
-            channel = guild.get_channel(pending.channel_id)
-            postable = channel if isinstance(channel, discord.TextChannel) else None
-            earlier = uses.get(pending.channel_id)
-            threads = pending.thread or (earlier is not None and earlier.needs_threads)
-            uses[pending.channel_id] = ChannelUse(
-                f"<#{pending.channel_id}>", "announce.purpose", postable, needs_threads=threads
-            )
-        return list(uses.values())
 
     # ---- composing --------------------------------------------------------------------------------
 
@@ -156,10 +153,11 @@ class AnnouncementsCog(commands.Cog):
                 else None
             )
             needs_everyone = role.is_default() or not role.mentionable
+            shown = "@everyone" if role.is_default() else role.mention  # Role.mention would give <@&id>
             if needs_everyone and not (theirs and theirs.mention_everyone):
-                raise UserError("announce.error.role_not_allowed", role=role.mention)
+                raise UserError("announce.error.role_not_allowed", role=shown)
             if needs_everyone and not mine.mention_everyone:
-                raise UserError("announce.error.bot_cannot_ping", role=role.mention, channel=target.mention)
+                raise UserError("announce.error.bot_cannot_ping", role=shown, channel=target.mention)
         at = read_moment(when, self.bot.clock.now(), self.bot.settings.timezone)
         settings = Content(
             channel_id=target.id,
@@ -193,6 +191,24 @@ class AnnouncementsCog(commands.Cog):
         text = preview_text(draft, words, now=epoch(self.bot.clock.now()))
         embed = announcement_embed(draft.content, draft.next_at)
         view = preview_view(draft.id, words)
+        try:
+            await self._send_preview(interaction, text, embed, view, edit=edit)
+        except discord.HTTPException as error:
+            if error.status >= 500:
+                raise
+            # Discord refused the embed itself (an image address it will not take): nothing is kept.
+            await self.store.cancel(draft.id, self.bot.clock.now(), statuses=("draft",))
+            raise UserError("announce.error.refused_by_discord") from None
+
+    async def _send_preview(
+        self,
+        interaction: discord.Interaction[Agora],
+        text: str,
+        embed: discord.Embed,
+        view: discord.ui.View,
+        *,
+        edit: bool,
+    ) -> None:
         if edit:
             await interaction.response.edit_message(content=text, embed=embed, view=view)
         else:
@@ -250,7 +266,8 @@ class AnnouncementsCog(commands.Cog):
                 await interaction.response.edit_message(content=text, embed=None, view=None)
                 return
             await interaction.response.defer()
-            message = await self.publisher.publish(draft)
+            claimed = await self.store.get(draft.id)  # its time is now the moment of Publish
+            message = await self.publisher.publish(claimed or draft)
         finally:
             self._in_flight.discard(draft.id)
         if message is None:
@@ -316,8 +333,6 @@ class AnnouncementsCog(commands.Cog):
         """Change the text or the time of a scheduled announcement."""
         target = await self.pending_one(interaction, announcement)
         at = read_moment(when, self.bot.clock.now(), self.bot.settings.timezone) if when else None
-        if at is not None and at <= self.bot.clock.now():
-            raise UserError("when.error.in_past", value=when)
 
         async def save(submitted: discord.Interaction[Agora], content: Content) -> None:
             if not await self.store.update(

@@ -63,7 +63,9 @@ class Publisher:
             message = await self._find(channel, announcement) if recovering else None
             if message is None:
                 message = await self._post(channel, announcement, now)
-        except (discord.Forbidden, discord.NotFound, LookupError) as error:
+        except (discord.HTTPException, LookupError) as error:
+            if isinstance(error, discord.HTTPException) and (error.status >= 500 or error.status == 429):
+                raise  # Discord's trouble, not a refusal: the next pass tries again
             reason = _reason(error)
             log.warning(
                 "announcement %s refused in channel %s: %s", announcement.id, announcement.channel_id, reason
@@ -138,4 +140,6 @@ def _reason(error: Exception) -> str:
         return str(error.args[0])
     if isinstance(error, discord.NotFound):
         return "announce.failure.channel_gone"
-    return "announce.failure.forbidden"
+    if isinstance(error, discord.Forbidden):
+        return "announce.failure.forbidden"
+    return "announce.failure.refused"

@@ -34,7 +34,8 @@ def check_content(content: Content) -> Content:
         raise UserError("announce.error.embed_too_long", limit=EMBED_TOTAL)
     if image is not None:
         parts = urlsplit(image)
-        if parts.scheme not in ("http", "https") or not parts.netloc or len(image) > URL_MAX or " " in image:
+        prefixed = image.startswith(("http://", "https://"))  # as Discord wants it: lower case
+        if not prefixed or not parts.netloc or len(image) > URL_MAX or " " in image:
             raise UserError("announce.error.image_url")
     return Content(
         channel_id=content.channel_id,

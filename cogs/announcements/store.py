@@ -148,10 +148,12 @@ class AnnouncementStore:
         at = epoch(now)
         async with self.database.transaction() as db:
             cursor = await db.execute(
+                # Published at once: its time is now, not when the form was opened (it is not late).
                 "UPDATE announcements SET updated_at = ?, "
-                "status = CASE WHEN next_at <= ? THEN 'publishing' ELSE 'scheduled' END "
+                "status = CASE WHEN next_at <= ? THEN 'publishing' ELSE 'scheduled' END, "
+                "first_at = MAX(first_at, ?), next_at = MAX(next_at, ?) "
                 "WHERE id = ? AND status = 'draft' RETURNING status",
-                (at, at, announcement_id),
+                (at, at, at, at, announcement_id),
             )
             row = await cursor.fetchone()
         return str(row[0]) if row else None
