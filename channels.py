@@ -22,6 +22,7 @@ class ChannelUse:
     channel: PostableChannel | None
     needs_threads: bool = False
     needs_files: bool = False
+    needs_history: bool = False  # to find its own earlier posts after a restart
 
 
 @runtime_checkable
@@ -55,6 +56,8 @@ def posting_problems(use: ChannelUse, permissions: discord.Permissions) -> list[
     ]
     if use.needs_files:
         needed.append((permissions.attach_files, "config.problem.cannot_attach"))
+    if use.needs_history:
+        needed.append((permissions.read_message_history, "config.problem.cannot_read_history"))
     if use.needs_threads:
         needed.append(
             (

@@ -19,7 +19,8 @@ from errors import UserError
 NOW_WORDS = frozenset({"now", "maintenant", "tout de suite", "immédiatement", "immediately"})
 MAX_AHEAD = timedelta(days=366)
 STEPS = ("day", "week", "month")
-_DURATION = re.compile(r"^\s*(?:dans|in)?\s*(\d{1,4})\s*(m|min|h|d|j|w|s)\s*$", re.IGNORECASE)
+_DURATION = re.compile(r"^\s*(?:dans|in)?\s*(\d{1,4})\s*(m|min|h|d|j|w|sem)\s*$", re.IGNORECASE)
+_DELAY_PHRASE = re.compile(r"^\s*(dans|in)\b", re.IGNORECASE)
 _ISO_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}\b")
 # A zone written in the text ("… UTC", "… +05:00") is honoured rather than read as local time.
 _EXPLICIT_ZONE = re.compile(r"\b(UTC|GMT|CET|CEST)\b|[+-]\d{2}:?\d{2}\s*$", re.IGNORECASE)
@@ -30,7 +31,7 @@ _UNITS = {
     "d": "days",
     "j": "days",
     "w": "weeks",
-    "s": "weeks",
+    "sem": "weeks",  # not "s": "30s" would read as seconds to some, weeks to others
 }
 _LAYOUTS = tuple(
     f"{date} {time}"
@@ -82,11 +83,12 @@ def _natural(text: str, now: datetime, zone: ZoneInfo) -> datetime:
     if _ISO_DATE.match(text) and not explicit_zone:  # an ISO date no layout took is wrong, not swapped
         raise UserError("when.error.unreadable", value=text[:60])
     phrase = _FRENCH_HOUR.sub(lambda m: f"{m[1]}:{m[2] or '00'}", text)
+    base = now.astimezone(zone).replace(tzinfo=None)
     parsed = dateparser.parse(
         phrase,
         languages=["fr", "en"],
         settings={
-            "RELATIVE_BASE": now.astimezone(zone).replace(tzinfo=None),
+            "RELATIVE_BASE": base,
             "PREFER_DATES_FROM": "future",
             "DATE_ORDER": "DMY",
             "RETURN_AS_TIMEZONE_AWARE": explicit_zone,
@@ -98,6 +100,10 @@ def _natural(text: str, now: datetime, zone: ZoneInfo) -> datetime:
         raise UserError("when.error.no_time", value=text[:60])
     if parsed.tzinfo is not None:
         return parsed.astimezone(UTC)
+    if _DELAY_PHRASE.match(phrase) and ":" not in phrase:
+        # "dans 3 heures" is elapsed time: counted on the wall clock, it would gain or lose the hour
+        # of a change to or from summer time.
+        return now + (parsed - base)
     return on_wall_clock(parsed, zone)
 
 

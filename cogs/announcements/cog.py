@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 TICK = 30.0
 AUTOCOMPLETE_LIMIT = 25
 PENDING = ("scheduled",)
+FAILED = ("failed",)
 
 
 class AnnouncementsCog(commands.Cog):
@@ -72,8 +73,10 @@ class AnnouncementsCog(commands.Cog):
         published = 0
         # Claimed by an earlier run that stopped before recording the outcome: look before posting.
         for orphan in await self.store.publishing():
-            if orphan.id not in self._in_flight:
-                published += await self.publish(orphan, recovering=True) is not None
+            # Read again: a Publish click may have finished with it since the list was read.
+            fresh = await self.store.get(orphan.id)
+            if fresh is not None and fresh.status == "publishing" and orphan.id not in self._in_flight:
+                published += await self.publish(fresh, recovering=True) is not None
         for due in await self.store.claim_due(now):
             published += await self.publish(due) is not None
         await self.store.drop_old_drafts(now)
@@ -140,7 +143,8 @@ class AnnouncementsCog(commands.Cog):
             raise UserError("announce.error.text_channel_only")
         mine = target.permissions_for(guild.me)
         problems = posting_problems(
-            ChannelUse(target.name, "announce.purpose", target, needs_threads=thread), mine
+            ChannelUse(target.name, "announce.purpose", target, needs_threads=thread, needs_history=True),
+            mine,
         )
         if problems:
             raise UserError(
@@ -230,7 +234,8 @@ class AnnouncementsCog(commands.Cog):
             )
             await interaction.response.send_modal(modal)
         elif action == "cancel":
-            await self.store.cancel(draft.id, self.bot.clock.now(), statuses=("draft",))
+            if not await self.store.cancel(draft.id, self.bot.clock.now(), statuses=("draft",)):
+                raise UserError("announce.error.already_handled")
             await interaction.response.edit_message(
                 content=self.t(interaction, "announce.cancelled"), embed=None, view=None
             )
@@ -250,6 +255,8 @@ class AnnouncementsCog(commands.Cog):
 
     async def confirm(self, interaction: discord.Interaction[Agora], draft: Announcement) -> None:
         # Marked in flight before the claim: the background pass must not take it for an orphan.
+        if draft.id in self._in_flight:  # a double click: the first one is posting it
+            raise UserError("announce.error.already_handled")
         self._in_flight.add(draft.id)
         try:
             status = await self.store.confirm(draft.id, self.bot.clock.now())
@@ -267,7 +274,14 @@ class AnnouncementsCog(commands.Cog):
                 return
             await interaction.response.defer()
             claimed = await self.store.get(draft.id)  # its time is now the moment of Publish
-            message = await self.publisher.publish(claimed or draft)
+            try:
+                message = await self.publisher.publish(claimed or draft)
+            except discord.HTTPException:
+                # Discord's own trouble: the claim stays and the next pass posts it (looking first).
+                log.warning("announcement %s: Discord failed at Publish; the pass will retry", draft.id)
+                text = self.t(interaction, "announce.discord_trouble")
+                await interaction.edit_original_response(content=text, embed=None, view=None)
+                return
         finally:
             self._in_flight.discard(draft.id)
         if message is None:
@@ -284,15 +298,20 @@ class AnnouncementsCog(commands.Cog):
     @requires(Rank.organiser)
     async def list_pending(self, interaction: discord.Interaction[Agora]) -> None:
         """Scheduled announcements, and those Discord refused."""
-        pending = await self.store.in_guild(interaction.guild_id or 0, ("scheduled", "failed"))
+        guild_id = interaction.guild_id or 0
+        pending = [
+            *await self.store.in_guild(guild_id, PENDING),
+            *await self.store.in_guild(guild_id, FAILED),
+        ]
         if not pending:
             await send_ephemeral(interaction, self.t(interaction, "announce.list.empty"))
             return
         words = self.words(interaction)
         lines = [list_line(a, words) for a in pending]
         text = ""
-        for line in lines:
-            if len(text) + len(line) + 1 > 4000:
+        for shown, line in enumerate(lines):
+            if len(text) + len(line) + 50 > 4000:
+                text += self.t(interaction, "announce.list.more", count=len(lines) - shown)
                 break
             text += line + "\n"
         embed = discord.Embed(title=self.t(interaction, "announce.list.title"), description=text)
@@ -300,9 +319,11 @@ class AnnouncementsCog(commands.Cog):
             embed=embed, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
         )
 
-    async def pending_one(self, interaction: discord.Interaction[Agora], value: str) -> Announcement:
+    async def pending_one(
+        self, interaction: discord.Interaction[Agora], value: str, statuses: tuple[str, ...] = PENDING
+    ) -> Announcement:
         found = await self.store.get(number) if (number := parse_id(value)) is not None else None
-        if found is None or found.guild_id != interaction.guild_id or found.status not in PENDING:
+        if found is None or found.guild_id != interaction.guild_id or found.status not in statuses:
             raise UserError("announce.error.unknown")
         return found
 
@@ -311,8 +332,8 @@ class AnnouncementsCog(commands.Cog):
     @requires(Rank.organiser)
     async def cancel(self, interaction: discord.Interaction[Agora], announcement: str) -> None:
         """Cancel a scheduled announcement."""
-        target = await self.pending_one(interaction, announcement)
-        if not await self.store.cancel(target.id, self.bot.clock.now(), statuses=PENDING):
+        target = await self.pending_one(interaction, announcement, (*PENDING, *FAILED))
+        if not await self.store.cancel(target.id, self.bot.clock.now(), statuses=(*PENDING, *FAILED)):
             raise UserError("announce.error.unknown")
         await send_ephemeral(
             interaction,
@@ -335,16 +356,25 @@ class AnnouncementsCog(commands.Cog):
         at = read_moment(when, self.bot.clock.now(), self.bot.settings.timezone) if when else None
 
         async def save(submitted: discord.Interaction[Agora], content: Content) -> None:
-            if not await self.store.update(
-                target.id, check_content(content), at, self.bot.clock.now(), statuses=PENDING
-            ):
-                raise UserError("announce.error.unknown")
+            now = self.bot.clock.now()
+            # A time that came while the organiser was writing means "as soon as possible", not late.
+            moment = max(at, now) if at is not None else None
+            if not await self.store.update(target.id, check_content(content), moment, now, statuses=PENDING):
+                raise UserError("announce.error.already_handled")
             changed = await self.store.get(target.id)
-            if changed is not None:
-                text = self.t(submitted, "announce.edited", when=f"<t:{changed.next_at}:F>")
+            if changed is None:
+                raise UserError("announce.error.unknown")
+            text = self.t(submitted, "announce.edited", when=f"<t:{changed.next_at}:F>")
+            try:
                 await submitted.response.send_message(
                     text, embed=announcement_embed(changed.content, changed.next_at), ephemeral=True
                 )
+            except discord.HTTPException as error:
+                if error.status >= 500:
+                    raise
+                # Discord refused the new embed: the announcement goes back to what it was.
+                await self.store.update(target.id, target.content, None, now, statuses=PENDING)
+                raise UserError("announce.error.refused_by_discord") from None
             self.passes.wake()
 
         await interaction.response.send_modal(ComposeModal(self.words(interaction), target.content, save))
@@ -357,9 +387,12 @@ class AnnouncementsCog(commands.Cog):
         needle = current.casefold()
         zone = self.bot.settings.timezone
         choices = []
-        for pending in await self.store.in_guild(interaction.guild_id or 0, PENDING):
+        cancelling = interaction.command is not None and interaction.command.name == "cancel"
+        statuses = (*PENDING, *FAILED) if cancelling else PENDING
+        for pending in await self.store.in_guild(interaction.guild_id or 0, statuses):
             if needle in pending.title.casefold():
                 moment = datetime.fromtimestamp(pending.next_at, zone)
-                label = f"{pending.title[:80]} · {moment:%d.%m.%Y %H:%M}"
+                mark = "⚠️ " if pending.status == "failed" else ""
+                label = f"{mark}{pending.title[:80]} · {moment:%d.%m.%Y %H:%M}"
                 choices.append(app_commands.Choice(name=label, value=str(pending.id)))
         return choices[:AUTOCOMPLETE_LIMIT]

@@ -52,12 +52,22 @@ class Publisher:
     ) -> discord.Message | None:
         """Post it (claimed 'publishing' by the caller) and record the outcome."""
         now = self.bot.clock.now()
-        channel = self.bot.get_channel(announcement.channel_id)
+        guild = self.bot.get_guild(announcement.guild_id)
+        if guild is None or guild.unavailable:
+            # Discord's outage, not a deleted channel: the claim stays for the next pass.
+            raise ConnectionError(f"guild {announcement.guild_id} is unavailable")
+        channel = guild.get_channel(announcement.channel_id)
         try:
             if not isinstance(channel, discord.TextChannel):
                 raise LookupError("announce.failure.channel_gone")
             # Checked first: without Embed Links, Discord would post the ping with an empty message.
-            use = ChannelUse(channel.name, "announce.purpose", channel, needs_threads=announcement.thread)
+            use = ChannelUse(
+                channel.name,
+                "announce.purpose",
+                channel,
+                needs_threads=announcement.thread,
+                needs_history=True,
+            )
             if posting_problems(use, channel.permissions_for(channel.guild.me)):
                 raise LookupError("announce.failure.forbidden")
             message = await self._find(channel, announcement) if recovering else None

@@ -176,7 +176,7 @@ class EventsCog(commands.Cog):
     async def channels_in_use(self, guild: discord.Guild) -> list[ChannelUse]:
         channel = find_channel(guild, self.bot.settings.event_channel) or guild.system_channel
         reference = self.bot.settings.event_channel or (f"#{channel.name}" if channel else "—")
-        return [ChannelUse(reference, "events.purpose", channel)]
+        return [ChannelUse(reference, "events.purpose", channel, needs_history=True)]
 
     # ---- /event create ----------------------------------------------------------------------------
 
@@ -215,7 +215,8 @@ class EventsCog(commands.Cog):
         if guild is None or not isinstance(target, discord.TextChannel):
             raise UserError("events.error.text_channel_only")
         problems = posting_problems(
-            ChannelUse(target.name, "events.purpose", target), target.permissions_for(guild.me)
+            ChannelUse(target.name, "events.purpose", target, needs_history=True),
+            target.permissions_for(guild.me),
         )
         if problems:
             raise UserError(

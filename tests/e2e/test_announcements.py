@@ -162,7 +162,16 @@ async def test_a_refused_publication_is_kept_as_failed_told_and_not_retried(agor
         assert len(fake.rejected_requests) == refusals
         listing = await fake.run_command("olivia", "announce list")
         await listing.response(timeout=10)
+        assert "n’a pas pu être publiée" not in listing.embeds[0]["description"]
         assert "refusée" in listing.embeds[0]["description"]
+        # A refused one can be cleared from the list.
+        (choice,) = await fake.autocomplete("olivia", "announce cancel", "announcement", "")
+        assert choice["name"].startswith("⚠️")
+        cancel = await fake.run_command("olivia", "announce cancel", {"announcement": choice["value"]})
+        await cancel.response(timeout=10)
+        listing = await fake.run_command("olivia", "announce list")
+        await listing.response(timeout=10)
+        assert listing.content == "Aucune annonce en attente."
 
 
 async def test_a_member_cannot_announce(agora, fake):

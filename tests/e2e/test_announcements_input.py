@@ -251,7 +251,7 @@ async def test_a_channel_the_bot_cannot_post_in_is_refused(agora, fake):
             bot, "announce.error.cannot_post", channel=f"<#{channel.id}>", problem=problem
         )
         assert refused.content == (
-            f"Je ne peux pas publier dans <#{channel.id}> : Agora ne peut pas y écrire. "
+            f"Impossible de publier dans <#{channel.id}> : Agora ne peut pas y écrire. "
             "Rien n’a été enregistré."
         )
         await assert_nothing_stored_or_posted(bot, fake, "lecture-seule")
@@ -527,13 +527,13 @@ async def test_refusals_are_in_english_for_an_english_speaking_organiser(agora, 
         await fake.wait_for_commands()
         await fake.set_member_roles("bob", ["Organisateurs"])
         refused = await refused_before_the_form(fake, member="bob", when="yesterday 9am")
-        assert refused.content == "“yesterday 9am” has already passed: pick a time to come."
+        assert refused.content == "“yesterday 9am” has already passed: pick a future time."
         refused = await refused_before_the_form(fake, member="bob", when="friday")
         assert refused.content == en(bot, "when.error.no_time", value="friday")
         channel = fake.channel("lecture-seule")
         refused = await refused_before_the_form(fake, member="bob", channel=channel.id)
         assert refused.content == (
-            f"I cannot post in <#{channel.id}>: Agora cannot send messages there. Nothing was saved."
+            f"Cannot post in <#{channel.id}>: Agora cannot send messages there. Nothing was saved."
         )
         refused = await submit_form(fake, member="bob", force=True, body="b" * 4001)
         assert refused.is_ephemeral and refused.content == "The text is 4001 characters long; 4000 at most."

@@ -137,7 +137,7 @@ async def test_a_channel_the_bot_cannot_post_in_is_refused(agora, fake):
         channel = fake.channel("lecture-seule")
         refused = await create_event(fake, channel=channel.id)
         assert refused.is_ephemeral
-        assert refused.content.startswith(f"Je ne peux pas publier dans <#{channel.id}> : ")
+        assert refused.content.startswith(f"Impossible de publier dans <#{channel.id}> : ")
         assert refused.content.endswith("Rien n’a été créé.")
         await assert_nothing_created(bot, fake, "lecture-seule")
 

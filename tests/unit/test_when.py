@@ -54,7 +54,7 @@ def test_empty_or_now_words_mean_now(text):
         ("3j", timedelta(days=3)),
         ("3d", timedelta(days=3)),
         ("1w", timedelta(weeks=1)),
-        ("1s", timedelta(weeks=1)),  # une semaine, not one second
+        ("1sem", timedelta(weeks=1)),  # une semaine
         (" 2 H ", timedelta(hours=2)),
         ("366d", timedelta(days=366)),  # the very edge of "within a year"
     ],
@@ -329,3 +329,15 @@ def test_monthly_twelve_steps_is_next_year():
 def test_unknown_step_is_a_value_error(step):
     with pytest.raises(ValueError, match="step must be one of"):
         occurrence(NOW, step, 1, ZONE)
+
+
+def test_a_delay_in_words_is_elapsed_time_across_the_change_of_summer_time():
+    # 00:30 in Zurich on 2027-03-28 (23:30 UTC the day before): the clocks jump at 02:00.
+    night = utc(2027, 3, 27, 23, 30)
+    assert read_moment("dans 3 heures", night, ZONE) == night + timedelta(hours=3)
+    assert read_moment("in 3 hours", night, ZONE) == night + timedelta(hours=3)
+
+
+def test_a_bare_number_of_seconds_is_not_a_delay_in_weeks():
+    with pytest.raises(UserError):
+        read_moment("30s", NOW, ZONE)

@@ -34,7 +34,8 @@ def publisher_with(error: Exception) -> tuple[Publisher, MagicMock]:
     channel.permissions_for.return_value = discord.Permissions.all()
     channel.send = AsyncMock(side_effect=error)
     bot = MagicMock()
-    bot.get_channel.return_value = channel
+    bot.get_guild.return_value.unavailable = False
+    bot.get_guild.return_value.get_channel.return_value = channel
     bot.clock.now.return_value = NOW
     store = MagicMock()
     store.record_failed = AsyncMock()
