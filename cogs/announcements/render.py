@@ -99,6 +99,8 @@ def preview_text(announcement: Announcement, words: Words, *, now: int) -> str:
         details.append(words("announce.preview.thread"))
     if announcement.silent:
         details.append(words("announce.preview.silent"))
+    if announcement.every and announcement.next_at <= now:  # otherwise `when` already says it
+        details.append(words(f"announce.every.{announcement.every}"))
     if details:
         lines.append(" · ".join(details))
     return "\n".join(lines)

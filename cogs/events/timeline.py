@@ -110,8 +110,23 @@ class Timeline:
                 "event %s: no call in channel %s (%s); DMs only", event.id, event.call_channel_id, error
             )
             await self.store.set_call_message(event.id, None)
+            await self.tell_organisers(
+                event, "feedback.notice.call_refused", channel=f"<#{event.call_channel_id}>"
+            )
             return
         await self.store.set_call_message(event.id, message.id)
+
+    async def tell_organisers(self, event: TrackedEvent, key: str, **values: str) -> None:
+        """A line in the organisers' channel about something they should fix; nothing without one."""
+        guild = self.bot.get_guild(event.guild_id)
+        channel = find_channel(guild, self.bot.settings.organiser_channel) if guild else None
+        if channel is None:
+            return
+        name = discord.utils.escape_markdown(event.name)
+        try:
+            await channel.send(self.words(event)(key, name=name, **values), allowed_mentions=NO_PINGS)
+        except discord.HTTPException as error:
+            log.warning("event %s: could not tell the organisers (%s)", event.id, error.status)
 
     async def _find_own(
         self, channel: discord.abc.Messageable, matches: Callable[[discord.Message], bool]

@@ -279,7 +279,7 @@ async def test_without_reminders_the_copy_of_interested_members_is_taken_when_th
 
 
 async def test_a_call_discord_refuses_in_the_channel_goes_by_dm_only_and_is_not_retried(agora, fake, clock):
-    async with agora.running() as bot:
+    async with agora.running(organiser_channel="organisateurs") as bot:
         await create_event(fake)
         (event,) = fake.scheduled_events()
         await fake.set_event_interest(event, "alice")
@@ -295,6 +295,8 @@ async def test_a_call_discord_refuses_in_the_channel_goes_by_dm_only_and_is_not_
         await step(bot)
         assert len(fake.find_requests(path=to_channel)) == tried
         assert calls(fake, event.id) == []
+        (notice,) = [m for m in fake.messages("organisateurs") if "n’a pas pu être publié" in m.content]
+        assert TITLE.split(":")[0] in notice.content and notice.allowed_mentions == {"parse": []}
 
 
 async def test_each_occurrence_of_a_recurring_event_gets_its_own_call(agora, fake, clock):
