@@ -149,6 +149,20 @@ class AnswerStore:
         row = await self.database.fetch_one("SELECT 1 FROM feedback_optouts WHERE user_id = ?", (user_id,))
         return row is not None
 
+    async def remember_language(self, user_id: int, language: str) -> None:
+        async with self.database.transaction() as db:
+            await db.execute(
+                "INSERT INTO member_languages (user_id, language) VALUES (?, ?) "
+                "ON CONFLICT (user_id) DO UPDATE SET language = excluded.language",
+                (user_id, language),
+            )
+
+    async def language_of(self, user_id: int) -> str | None:
+        row = await self.database.fetch_one(
+            "SELECT language FROM member_languages WHERE user_id = ?", (user_id,)
+        )
+        return str(row[0]) if row else None
+
     async def forget_member(self, user_id: int) -> int:
         """Delete the member's answers and the record of DMs sent to them; returns the answers deleted.
         The opt-out stays: it is the member's own request not to be contacted."""
@@ -157,4 +171,5 @@ class AnswerStore:
             deleted = cursor.rowcount
             await db.execute("DELETE FROM feedback_invitations WHERE user_id = ?", (user_id,))
             await db.execute("DELETE FROM event_interest WHERE user_id = ?", (user_id,))
+            await db.execute("DELETE FROM member_languages WHERE user_id = ?", (user_id,))
         return deleted

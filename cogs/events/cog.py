@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 TIMELINE_TICK = 30.0
 AUTOCOMPLETE_LIMIT = 25
 RECENT_DAYS = 30
+LANGUAGES_CACHED = 4096
 _STATUSES = {
     discord.EventStatus.scheduled: "scheduled",
     discord.EventStatus.active: "active",
@@ -70,6 +71,7 @@ class EventsCog(commands.Cog):
         self.desk = FeedbackDesk(bot, self.store, self.answers)
         self.passes: Recurring[int] = Recurring("event timeline", self.timeline.run_pass, tick=TIMELINE_TICK)
         self._task: asyncio.Task[None] | None = None
+        self._languages: dict[int, str] = {}  # the last language stored per member
 
     async def cog_load(self) -> None:
         self._task = asyncio.create_task(self._run(), name="event-timeline")
@@ -163,7 +165,9 @@ class EventsCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction[Agora]) -> None:
-        """Feedback forms are answered here, not by a form kept in memory: see cogs/events/form.py."""
+        """Feedback forms are answered here, not by a form kept in memory: see cogs/events/form.py.
+        Every interaction also tells which language the member reads, for the DMs Agora sends."""
+        await self.remember_language(interaction)
         custom_id = str((interaction.data or {}).get("custom_id", ""))
         if interaction.type is not discord.InteractionType.modal_submit or not FORM_ID.match(custom_id):
             return
@@ -172,6 +176,23 @@ class EventsCog(commands.Cog):
             await self.desk.save(interaction, event_id, answers)
         except Exception as error:  # a listener's errors are only logged: answer the member
             await report(error, interaction)
+
+    async def remember_language(self, interaction: discord.Interaction[Agora]) -> None:
+        language = self.bot.catalogue.resolve(interaction.locale)
+        user_id = interaction.user.id
+        command = interaction.command
+        if command is not None and command.qualified_name == "feedback forget":
+            return  # asking to be forgotten is not the moment to remember anything
+        if self._languages.get(user_id) == language:  # the usual case: no write
+            return
+        try:
+            await self.answers.remember_language(user_id, language)
+        except Exception:
+            log.exception("could not remember the language of member %s", user_id)
+            return
+        if len(self._languages) >= LANGUAGES_CACHED:
+            self._languages.pop(next(iter(self._languages)))
+        self._languages[user_id] = language
 
     async def channels_in_use(self, guild: discord.Guild) -> list[ChannelUse]:
         channel = find_channel(guild, self.bot.settings.event_channel) or guild.system_channel
@@ -368,6 +389,7 @@ class EventsCog(commands.Cog):
     async def forget(self, interaction: discord.Interaction[Agora]) -> None:
         """Delete your feedback answers and your votes, everywhere in Agora, at once."""
         user_id = interaction.user.id
+        self._languages.pop(user_id, None)
         deleted = await self.answers.forget_member(user_id)
         for cog in self.bot.cogs.values():  # the other features' member data
             store = getattr(cog, "store", None)

@@ -170,7 +170,7 @@ class Timeline:
         await self.store.set_invitations_sent(event.id, kind, now)
 
     async def _send_dm(self, user_id: int, event: TrackedEvent, kind: str) -> None:
-        words = self.words(event)
+        words = self.reporter.words(await self.answers.language_of(user_id) or event.language)
         try:
             user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
             await user.send(

@@ -74,6 +74,12 @@ CREATE TABLE feedback_responses (
 
 CREATE INDEX feedback_responses_user ON feedback_responses (user_id);
 
+-- The language each member's Discord client uses, as last seen in an interaction: DMs are written in it.
+CREATE TABLE member_languages (
+    user_id   INTEGER PRIMARY KEY,
+    language  TEXT NOT NULL
+) STRICT;
+
 -- Members who asked not to receive feedback DMs.
 CREATE TABLE feedback_optouts (
     user_id     INTEGER PRIMARY KEY,

@@ -126,3 +126,21 @@ async def test_compare_charts_the_season_s_events_with_their_figures(agora, fake
         # Oldest first; 4.5 and NPS (1 − 1) / 2 = 0 for the first, nothing yet for the second.
         assert "Matinée RH" in lines[0] and "réponses : 2, note 4,5, NPS 0" in lines[0]
         assert "Matinée IA" in lines[1] and "réponses : 0, note —, NPS —" in lines[1]
+
+
+async def test_dms_are_written_in_the_language_the_member_uses_and_forget_drops_it(agora, fake, clock):
+    async with agora.running() as bot:
+        listing = await fake.run_command("bob", "event list")  # bob's client is in English
+        await listing.response(timeout=10)
+        await create_event(fake)
+        (event,) = fake.scheduled_events()
+        for member in ("alice", "bob"):
+            await fake.set_event_interest(event, member)
+        await complete(fake, clock, event)
+        bob_dm = await fake.wait_for_dm("bob", lambda m: is_call(m, event.id), timeout=10)
+        alice_dm = await fake.wait_for_dm("alice", lambda m: is_call(m, event.id), timeout=10)
+        assert bob_dm.content.startswith("Hello!") and alice_dm.content.startswith("Bonjour !")
+        answers = bot.get_cog("EventsCog").answers
+        assert await answers.language_of(fake.member("bob").id) == "en"
+        await reply(fake, "bob", "feedback forget")
+        assert await answers.language_of(fake.member("bob").id) is None
