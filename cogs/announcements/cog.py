@@ -185,6 +185,7 @@ class AnnouncementsCog(commands.Cog):
             at,
             self.bot.clock.now(),
             self.bot.settings.locale,
+            author_language=self.bot.catalogue.resolve(interaction.locale),
         )
         await self.show_preview(interaction, draft, edit=False)
 

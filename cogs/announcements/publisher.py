@@ -31,8 +31,9 @@ class Publisher:
         self.bot = bot
         self.store = store
 
-    def words(self, announcement: Announcement) -> Words:
-        return lambda key, **values: self.bot.catalogue.translate(key, announcement.language, **values)
+    def words(self, announcement: Announcement, *, for_author: bool = False) -> Words:
+        language = (announcement.author_language if for_author else None) or announcement.language
+        return lambda key, **values: self.bot.catalogue.translate(key, language, **values)
 
     def next_time(self, announcement: Announcement, now: datetime) -> datetime | None:
         """The next publication of a repeating announcement: the first one after now (those missed
@@ -129,7 +130,7 @@ class Publisher:
     async def tell_author(self, announcement: Announcement, reason: str) -> None:
         if announcement.author_id is None:
             return
-        words = self.words(announcement)
+        words = self.words(announcement, for_author=True)
         text = words(
             "announce.failed_dm",
             title=discord.utils.escape_markdown(announcement.title[:100]),

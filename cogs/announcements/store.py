@@ -50,6 +50,7 @@ class Announcement:
     message_id: int | None
     failure: str | None
     language: str
+    author_language: str | None
     created_at: int
     updated_at: int
 
@@ -87,13 +88,20 @@ class AnnouncementStore:
         self.database = database
 
     async def create_draft(
-        self, guild_id: int, author_id: int, content: Content, at: datetime, now: datetime, language: str
+        self,
+        guild_id: int,
+        author_id: int,
+        content: Content,
+        at: datetime,
+        now: datetime,
+        language: str,
+        author_language: str | None = None,
     ) -> Announcement:
         async with self.database.transaction() as db:
             cursor = await db.execute(
                 f"INSERT INTO announcements (guild_id, author_id, {', '.join(_CONTENT)}, first_at, next_at, "  # noqa: S608 — column names, values bound
-                f"status, language, created_at, updated_at) VALUES (?, ?, {', '.join('?' * len(_CONTENT))}, "
-                "?, ?, 'draft', ?, ?, ?)",
+                f"status, language, author_language, created_at, updated_at) "
+                f"VALUES (?, ?, {', '.join('?' * len(_CONTENT))}, ?, ?, 'draft', ?, ?, ?, ?)",
                 (
                     guild_id,
                     author_id,
@@ -101,6 +109,7 @@ class AnnouncementStore:
                     epoch(at),
                     epoch(at),
                     language,
+                    author_language,
                     epoch(now),
                     epoch(now),
                 ),

@@ -20,7 +20,8 @@ CREATE TABLE announcements (
                  CHECK (status IN ('draft', 'scheduled', 'publishing', 'done', 'failed', 'cancelled')),
     message_id   INTEGER,                 -- the latest publication
     failure      TEXT,                    -- why Discord refused it (a catalogue key)
-    language     TEXT NOT NULL,
+    language     TEXT NOT NULL,           -- the community's, for what is posted
+    author_language TEXT,                 -- the author's client, for what Agora tells them
     created_at   INTEGER NOT NULL,
     updated_at   INTEGER NOT NULL
 ) STRICT;

@@ -179,3 +179,16 @@ async def test_a_member_cannot_announce(agora, fake):
         refused = await fake.run_command("alice", "announce compose", force=True)
         await refused.response(timeout=10)
         assert refused.is_ephemeral and "organisateurs" in refused.content
+
+
+async def test_the_author_is_told_of_a_refusal_in_their_own_language(agora, fake, clock):
+    await fake.set_member_roles("bob", [fake.role("Organisateurs")])
+    async with agora.running() as bot:
+        preview = await compose(fake, member="bob", locale="en-US", when="2h")
+        assert "Preview" in preview.content
+        await press(fake, "bob", preview, "Publish")
+        fake.world.set_overwrite("général", fake.role("Agora"), deny=Perm.SEND_MESSAGES)
+        clock.advance(hours=2)
+        await step(bot)
+        dm = await fake.wait_for_dm("bob", lambda m: "could not be published" in m.content)
+        assert "permission" in dm.content

@@ -17,8 +17,8 @@ def announcement() -> Announcement:
     return Announcement(
         id=1, guild_id=2, channel_id=3, author_id=None, title="T", body="B", image_url=None, footer=None,
         role_id=None, thread=False, silent=False, every=None, first_at=0, next_at=int(NOW.timestamp()),
-        published=0, status="publishing", message_id=None, failure=None, language="fr", created_at=0,
-        updated_at=0,
+        published=0, status="publishing", message_id=None, failure=None, language="fr", author_language=None,
+        created_at=0, updated_at=0,
     )  # fmt: skip
 
 
