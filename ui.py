@@ -8,7 +8,7 @@ gets the apology with an error id, exactly as for slash commands (see errors.py)
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import discord
@@ -30,6 +30,30 @@ def parse_id(value: str) -> int | None:
         return None
     number = int(text)
     return number if number <= MAX_ID else None
+
+
+def submitted_values(components: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Each input's value by custom id, from a modal submission's raw components (labels and rows)."""
+    values: dict[str, Any] = {}
+
+    def visit(component: Mapping[str, Any]) -> None:
+        inner = component.get("component")
+        if isinstance(inner, Mapping):
+            visit(inner)
+        for child in component.get("components") or ():
+            if isinstance(child, Mapping):
+                visit(child)
+        custom_id = component.get("custom_id")
+        if isinstance(custom_id, str):
+            if "values" in component:
+                values[custom_id] = component["values"]
+            elif "value" in component:
+                values[custom_id] = component["value"]
+
+    for component in components:
+        if isinstance(component, Mapping):
+            visit(component)
+    return values
 
 
 async def report(error: Exception, interaction: discord.Interaction[Any]) -> None:

@@ -11,16 +11,16 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from channels import ChannelUse, posting_problems
 from clock import epoch
+from cogs.announcements.composing import Composer
 from cogs.announcements.publisher import Publisher
-from cogs.announcements.render import announcement_embed, check_content, list_line, preview_text
-from cogs.announcements.store import Announcement, AnnouncementStore, Content
-from cogs.announcements.views import ComposeModal, preview_view
+from cogs.announcements.render import list_line
+from cogs.announcements.store import FAILED, PENDING, Announcement, AnnouncementStore
+from cogs.announcements.views import FORM_ID, ComposeModal
 from errors import UserError, send_ephemeral
 from permissions import Rank, interaction_rank, requires
 from scheduling import Recurring, cancel_and_wait
-from ui import parse_id
+from ui import parse_id, report
 from when import read_moment
 
 if TYPE_CHECKING:
@@ -30,8 +30,6 @@ log = logging.getLogger(__name__)
 
 TICK = 30.0
 AUTOCOMPLETE_LIMIT = 25
-PENDING = ("scheduled",)
-FAILED = ("failed",)
 
 
 class AnnouncementsCog(commands.Cog):
@@ -49,6 +47,7 @@ class AnnouncementsCog(commands.Cog):
         self.passes: Recurring[int] = Recurring("announcements", self.publish_due, tick=TICK)
         self._in_flight: set[int] = set()  # publications this process is posting right now
         self._task: asyncio.Task[None] | None = None
+        self.composer = Composer(bot, self.store, self.passes.wake)
 
     async def cog_load(self) -> None:
         self._task = asyncio.create_task(self._run(), name="announcements")
@@ -119,107 +118,30 @@ class AnnouncementsCog(commands.Cog):
         every: Literal["day", "week", "month"] | None = None,
     ) -> None:
         """Write an announcement, see it as it will appear, then publish it now or later."""
-        settings, at = self.check_options(interaction, channel, when, role, thread, silent, every)
-        await interaction.response.send_modal(
-            ComposeModal(
-                self.words(interaction), settings, lambda i, content: self.save_draft(i, content, at)
-            )
-        )
-
-    def check_options(
-        self,
-        interaction: discord.Interaction[Agora],
-        channel: discord.TextChannel | None,
-        when: str | None,
-        role: discord.Role | None,
-        thread: bool,
-        silent: bool,
-        every: str | None,
-    ) -> tuple[Content, datetime]:
-        """Everything but the text, checked before the form opens: a refusal costs nothing typed."""
-        target = channel or interaction.channel
-        guild = interaction.guild
-        if guild is None or not isinstance(target, discord.TextChannel):
-            raise UserError("announce.error.text_channel_only")
-        mine = target.permissions_for(guild.me)
-        problems = posting_problems(
-            ChannelUse(target.name, "announce.purpose", target, needs_threads=thread, needs_history=True),
-            mine,
-        )
-        if problems:
-            raise UserError(
-                "announce.error.cannot_post", channel=target.mention, problem=self.t(interaction, problems[0])
-            )
-        if role is not None:
-            theirs = (
-                target.permissions_for(interaction.user)
-                if isinstance(interaction.user, discord.Member)
-                else None
-            )
-            needs_everyone = role.is_default() or not role.mentionable
-            shown = "@everyone" if role.is_default() else role.mention  # Role.mention would give <@&id>
-            if needs_everyone and not (theirs and theirs.mention_everyone):
-                raise UserError("announce.error.role_not_allowed", role=shown)
-            if needs_everyone and not mine.mention_everyone:
-                raise UserError("announce.error.bot_cannot_ping", role=shown, channel=target.mention)
-        at = read_moment(when, self.bot.clock.now(), self.bot.settings.timezone)
-        settings = Content(
-            channel_id=target.id,
-            title="",
-            body="",
-            role_id=role.id if role is not None else None,
-            thread=thread,
-            silent=silent,
-            every=every,
-        )
-        return settings, at
-
-    async def save_draft(
-        self, interaction: discord.Interaction[Agora], content: Content, at: datetime
-    ) -> None:
-        checked = check_content(content)
+        settings, at = self.composer.check_options(interaction, channel, when, role, thread, silent, every)
+        # Stored before the form opens, so the form needs nothing kept in memory (see views.py).
         draft = await self.store.create_draft(
             interaction.guild_id or 0,
             interaction.user.id,
-            checked,
+            settings,
             at,
             self.bot.clock.now(),
             self.bot.settings.locale,
             author_language=self.bot.catalogue.resolve(interaction.locale),
         )
-        await self.show_preview(interaction, draft, edit=False)
+        await interaction.response.send_modal(ComposeModal(self.words(interaction), draft.id, draft.content))
 
-    async def show_preview(
-        self, interaction: discord.Interaction[Agora], draft: Announcement, *, edit: bool
-    ) -> None:
-        words = self.words(interaction)
-        text = preview_text(draft, words, now=epoch(self.bot.clock.now()))
-        embed = announcement_embed(draft.content, draft.next_at)
-        view = preview_view(draft.id, words)
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction[Agora]) -> None:
+        """Announcement forms are answered here, not by a form kept in memory (see views.py)."""
+        match = FORM_ID.match(str((interaction.data or {}).get("custom_id", "")))
+        if interaction.type is not discord.InteractionType.modal_submit or match is None:
+            return
         try:
-            await self._send_preview(interaction, text, embed, view, edit=edit)
-        except discord.HTTPException as error:
-            if error.status >= 500:
-                raise
-            # Discord refused the embed itself (an image address it will not take): nothing is kept.
-            await self.store.cancel(draft.id, self.bot.clock.now(), statuses=("draft",))
-            raise UserError("announce.error.refused_by_discord") from None
-
-    async def _send_preview(
-        self,
-        interaction: discord.Interaction[Agora],
-        text: str,
-        embed: discord.Embed,
-        view: discord.ui.View,
-        *,
-        edit: bool,
-    ) -> None:
-        if edit:
-            await interaction.response.edit_message(content=text, embed=embed, view=view)
-        else:
-            await interaction.response.send_message(
-                text, embed=embed, view=view, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
-            )
+            at = int(match["at"]) if match["at"] else None
+            await self.composer.receive_form(interaction, int(match["id"]), at)
+        except Exception as error:  # a listener's errors are only logged: answer the organiser
+            await report(error, interaction)
 
     async def press(self, interaction: discord.Interaction[Agora], announcement_id: int, action: str) -> None:
         draft = await self.store.get(announcement_id)
@@ -230,10 +152,9 @@ class AnnouncementsCog(commands.Cog):
         if draft.status != "draft":
             raise UserError("announce.error.already_handled")
         if action == "edit":
-            modal = ComposeModal(
-                self.words(interaction), draft.content, lambda i, c: self.edit_draft(i, draft.id, c)
+            await interaction.response.send_modal(
+                ComposeModal(self.words(interaction), draft.id, draft.content)
             )
-            await interaction.response.send_modal(modal)
         elif action == "cancel":
             if not await self.store.cancel(draft.id, self.bot.clock.now(), statuses=("draft",)):
                 raise UserError("announce.error.already_handled")
@@ -242,17 +163,6 @@ class AnnouncementsCog(commands.Cog):
             )
         else:
             await self.confirm(interaction, draft)
-
-    async def edit_draft(
-        self, interaction: discord.Interaction[Agora], draft_id: int, content: Content
-    ) -> None:
-        if not await self.store.update(
-            draft_id, check_content(content), None, self.bot.clock.now(), statuses=("draft",)
-        ):
-            raise UserError("announce.error.already_handled")
-        draft = await self.store.get(draft_id)
-        if draft is not None:
-            await self.show_preview(interaction, draft, edit=True)
 
     async def confirm(self, interaction: discord.Interaction[Agora], draft: Announcement) -> None:
         # Marked in flight before the claim: the background pass must not take it for an orphan.
@@ -356,29 +266,10 @@ class AnnouncementsCog(commands.Cog):
         target = await self.pending_one(interaction, announcement)
         at = read_moment(when, self.bot.clock.now(), self.bot.settings.timezone) if when else None
 
-        async def save(submitted: discord.Interaction[Agora], content: Content) -> None:
-            now = self.bot.clock.now()
-            # A time that came while the organiser was writing means "as soon as possible", not late.
-            moment = max(at, now) if at is not None else None
-            if not await self.store.update(target.id, check_content(content), moment, now, statuses=PENDING):
-                raise UserError("announce.error.already_handled")
-            changed = await self.store.get(target.id)
-            if changed is None:
-                raise UserError("announce.error.unknown")
-            text = self.t(submitted, "announce.edited", when=f"<t:{changed.next_at}:F>")
-            try:
-                await submitted.response.send_message(
-                    text, embed=announcement_embed(changed.content, changed.next_at), ephemeral=True
-                )
-            except discord.HTTPException as error:
-                if error.status >= 500:
-                    raise
-                # Discord refused the new embed: the announcement goes back to what it was.
-                await self.store.update(target.id, target.content, None, now, statuses=PENDING)
-                raise UserError("announce.error.refused_by_discord") from None
-            self.passes.wake()
-
-        await interaction.response.send_modal(ComposeModal(self.words(interaction), target.content, save))
+        moment = epoch(at) if at is not None else None
+        await interaction.response.send_modal(
+            ComposeModal(self.words(interaction), target.id, target.content, at=moment)
+        )
 
     @cancel.autocomplete("announcement")
     @edit.autocomplete("announcement")

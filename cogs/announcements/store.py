@@ -10,6 +10,8 @@ from datetime import datetime
 from clock import epoch
 from database import Database
 
+PENDING = ("scheduled",)  # waiting for their time
+FAILED = ("failed",)  # refused by Discord, kept to be seen
 # Drafts nobody published or cancelled are dropped after this long.
 DRAFT_LIFETIME = 24 * 3600
 
@@ -229,6 +231,12 @@ class AnnouncementStore:
             (guild_id, *statuses, limit),
         )
         return [_announcement(r) for r in rows]
+
+    async def discard_draft(self, announcement_id: int) -> None:
+        async with self.database.transaction() as db:
+            await db.execute(
+                "DELETE FROM announcements WHERE id = ? AND status = 'draft'", (announcement_id,)
+            )
 
     async def drop_old_drafts(self, now: datetime) -> None:
         async with self.database.transaction() as db:

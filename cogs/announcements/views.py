@@ -1,27 +1,26 @@
 """The compose form and the preview's buttons.
 
 Publish / Edit / Cancel are `DynamicItem`s carrying the draft's id: a preview still works after a
-restart. The form is an ordinary modal (its options wait in memory while the organiser writes).
+restart. The form is stateless too: the announcement is stored before it opens.
 """
 
 from __future__ import annotations
 
 import re
-import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import discord
 
 from cogs.announcements.render import BODY_MAX, FOOTER_MAX, TITLE_MAX, URL_MAX, Words
 from cogs.announcements.store import Content
-from ui import AgoraModal, reports_errors
+from ui import reports_errors
 
 if TYPE_CHECKING:
     from cogs.announcements.cog import AnnouncementsCog
 
 ACTIONS = ("publish", "edit", "cancel")
-OnContent = Callable[[discord.Interaction[Any], Content], Awaitable[None]]
 
 
 class PreviewButton(
@@ -59,55 +58,68 @@ def preview_view(announcement_id: int, words: Words) -> discord.ui.View:
     return view
 
 
-class ComposeModal(AgoraModal):
-    """Title, body, image and footer; opened empty, or filled in to edit."""
+FORM_ID = re.compile(r"^announce:form:(?P<id>\d{1,19})(?::(?P<at>\d{1,12}))?$")
+TITLE, BODY, IMAGE, FOOTER = "title", "body", "image", "footer"
 
-    def __init__(self, words: Words, settings: Content, on_content: OnContent) -> None:
-        # One id per opening: discord.py routes a submission by custom_id alone.
+
+class ComposeModal(discord.ui.Modal):
+    """Title, body, image and footer of a stored announcement; opened empty, or filled in to edit.
+
+    Stateless: stopped before it is sent, so discord.py keeps nothing; the submission is read from
+    the interaction (see AnnouncementsCog.on_interaction), and a restart while the organiser writes
+    loses nothing. `at` carries a new time chosen in /announce edit.
+    """
+
+    def __init__(
+        self, words: Words, announcement_id: int, content: Content, *, at: int | None = None
+    ) -> None:
+        suffix = f":{at}" if at is not None else ""
         super().__init__(
-            title=words("announce.modal.title")[:45],
-            timeout=30 * 60,
-            custom_id=f"announce:modal:{secrets.token_hex(6)}",
+            title=words("announce.modal.title")[:45], custom_id=f"announce:form:{announcement_id}{suffix}"
         )
-        self.settings = settings
-        self.on_content = on_content
-        self.heading: discord.ui.TextInput[ComposeModal] = discord.ui.TextInput(
-            label=words("announce.modal.heading")[:45], default=settings.title or None, max_length=TITLE_MAX
+        inputs = (
+            discord.ui.TextInput(
+                custom_id=TITLE,
+                label=words("announce.modal.heading")[:45],
+                default=content.title or None,
+                max_length=TITLE_MAX,
+            ),
+            discord.ui.TextInput(
+                custom_id=BODY,
+                label=words("announce.modal.body")[:45],
+                placeholder=words("announce.modal.body_placeholder")[:100],
+                style=discord.TextStyle.paragraph,
+                default=content.body or None,
+                max_length=BODY_MAX,
+            ),
+            discord.ui.TextInput(
+                custom_id=IMAGE,
+                label=words("announce.modal.image")[:45],
+                placeholder="https://…",
+                default=content.image_url,
+                required=False,
+                max_length=URL_MAX,
+            ),
+            discord.ui.TextInput(
+                custom_id=FOOTER,
+                label=words("announce.modal.footer")[:45],
+                default=content.footer,
+                required=False,
+                max_length=FOOTER_MAX,
+            ),
         )
-        self.body: discord.ui.TextInput[ComposeModal] = discord.ui.TextInput(
-            label=words("announce.modal.body")[:45],
-            placeholder=words("announce.modal.body_placeholder")[:100],
-            style=discord.TextStyle.paragraph,
-            default=settings.body or None,
-            max_length=BODY_MAX,
-        )
-        self.image: discord.ui.TextInput[ComposeModal] = discord.ui.TextInput(
-            label=words("announce.modal.image")[:45],
-            placeholder="https://…",
-            default=settings.image_url,
-            required=False,
-            max_length=URL_MAX,
-        )
-        self.footer: discord.ui.TextInput[ComposeModal] = discord.ui.TextInput(
-            label=words("announce.modal.footer")[:45],
-            default=settings.footer,
-            required=False,
-            max_length=FOOTER_MAX,
-        )
-        for item in (self.heading, self.body, self.image, self.footer):
+        for item in inputs:
             self.add_item(item)
+        self.stop()
 
-    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
-        s = self.settings
-        content = Content(
-            channel_id=s.channel_id,
-            title=self.heading.value,
-            body=self.body.value,
-            image_url=self.image.value or None,
-            footer=self.footer.value or None,
-            role_id=s.role_id,
-            thread=s.thread,
-            silent=s.silent,
-            every=s.every,
-        )
-        await self.on_content(interaction, content)
+
+def submitted_content(values: Mapping[str, Any], base: Content) -> Content:
+    """The texts of a submitted form on top of `base`; anything but text counts as empty (and is refused)."""
+
+    def text(key: str) -> str:
+        value = values.get(key)
+        return value if isinstance(value, str) else ""
+
+    return replace(
+        base, title=text(TITLE), body=text(BODY), image_url=text(IMAGE) or None, footer=text(FOOTER) or None
+    )

@@ -18,7 +18,7 @@ from typing import Any
 import discord
 
 import errors
-from ui import MAX_ID
+from ui import MAX_ID, submitted_values
 
 log = logging.getLogger(__name__)
 
@@ -118,30 +118,6 @@ def parse_answers(values: Mapping[str, Any], topic_ids: Collection[str]) -> Form
         improve=_text(values[IMPROVE], IMPROVE),
         topics=tuple(topics),
     )
-
-
-def submitted_values(components: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """Each input's value by custom id, from a modal submission's raw components (labels and rows)."""
-    values: dict[str, Any] = {}
-
-    def visit(component: Mapping[str, Any]) -> None:
-        inner = component.get("component")
-        if isinstance(inner, Mapping):
-            visit(inner)
-        for child in component.get("components") or ():
-            if isinstance(child, Mapping):
-                visit(child)
-        custom_id = component.get("custom_id")
-        if isinstance(custom_id, str):
-            if "values" in component:
-                values[custom_id] = component["values"]
-            elif "value" in component:
-                values[custom_id] = component["value"]
-
-    for component in components:
-        if isinstance(component, Mapping):
-            visit(component)
-    return values
 
 
 def read_submission(

@@ -58,3 +58,19 @@ async def test_edit_changes_the_text_and_time_of_a_pending_announcement(agora, f
         (post,) = posts(fake)
         assert post.embeds[0]["title"] == "Matinée e-20 (salle 2)"
         assert buttons(preview.message) == {}
+
+
+async def test_a_form_opened_before_a_restart_is_still_accepted_after_it(agora, fake):
+    async with agora.running():
+        command = await fake.run_command("olivia", "announce compose", {})
+        modal = await command.modal(timeout=10)
+    # The organiser took their time; the bot restarted meanwhile. What they typed is not lost.
+    async with agora.running():
+        preview = await fake.submit_modal(
+            "olivia", modal, modal_values(modal, title="Écrite avant", body="…et envoyée après.")
+        )
+        await preview.response(timeout=10)
+        assert preview.is_ephemeral and preview.embeds[0]["title"] == "Écrite avant"
+        published = await press(fake, "olivia", preview, "Publier")
+        await published.final_message(timeout=10, predicate=lambda m: "publiée" in m.content)
+        assert [p.embeds[0]["title"] for p in posts(fake)] == ["Écrite avant"]

@@ -342,3 +342,11 @@ async def test_a_failure_is_recorded_only_on_a_publication_under_way(store):
     await store.record_failed(claimed.id, "announce.failure.forbidden", NOW)
     await store.record_failed(waiting.id, "announce.failure.forbidden", NOW)
     assert (await status(store, claimed.id), await status(store, waiting.id)) == ("failed", "scheduled")
+
+
+async def test_discarding_removes_only_a_draft(store):
+    made = await draft(store)
+    waiting = await scheduled(store)
+    await store.discard_draft(made.id)
+    await store.discard_draft(waiting.id)
+    assert await store.get(made.id) is None and await status(store, waiting.id) == "scheduled"
