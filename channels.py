@@ -5,6 +5,7 @@ Features that post somewhere describe it with `ChannelUse`; `/config` checks eve
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -44,6 +45,21 @@ def find_channel(guild: discord.Guild, reference: str | None) -> PostableChannel
         return channel if isinstance(channel, PostableChannel) else None
     name = text.removeprefix("#").casefold()
     return next((c for c in guild.text_channels if c.name.casefold() == name), None)
+
+
+async def find_own_post(
+    channel: discord.abc.Messageable,
+    me: discord.abc.Snowflake | None,
+    matches: Callable[[discord.Message], bool],
+    *,
+    limit: int = 100,
+) -> discord.Message | None:
+    """Agora's latest post among the channel's last `limit` messages that `matches`: a post made
+    just before a crash, found again rather than posted twice."""
+    async for message in channel.history(limit=limit):
+        if me is not None and message.author.id == me.id and matches(message):
+            return message
+    return None
 
 
 def posting_problems(use: ChannelUse, permissions: discord.Permissions) -> list[str]:

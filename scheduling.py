@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +59,27 @@ class Recurring(Generic[T]):
             async with asyncio.timeout(within):
                 await self._progress.wait_for(lambda: self._completed >= target)
         return self.last_result
+
+
+class Ready(Protocol):
+    async def wait_until_ready(self) -> None: ...
+
+
+def start_when_ready(
+    bot: Ready,
+    recurring: Recurring[Any],
+    *,
+    first: Callable[[], Awaitable[None]] | None = None,
+) -> asyncio.Task[None]:
+    """A cog's background loop: once the bot is connected, `first` (a catch-up), then every pass."""
+
+    async def run() -> None:
+        await bot.wait_until_ready()
+        if first is not None:
+            await first()
+        await recurring.run_forever()
+
+    return asyncio.create_task(run(), name=recurring.name)
 
 
 async def cancel_and_wait(task: asyncio.Task[object] | None) -> None:

@@ -56,6 +56,21 @@ def submitted_values(components: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     return values
 
 
+def join_within(lines: Sequence[str], limit: int, more: Callable[[int], str] | None = None) -> str:
+    """As many whole lines as fit in `limit` characters, then `more(count left out)` if given."""
+    kept: list[str] = []
+    used = 0
+    for position, line in enumerate(lines):
+        tail = len(more(len(lines) - position)) + 1 if more else 0
+        if used + len(line) + 1 + tail > limit:
+            if more:
+                kept.append(more(len(lines) - position))
+            break
+        kept.append(line)
+        used += len(line) + 1
+    return "\n".join(kept)
+
+
 async def report(error: Exception, interaction: discord.Interaction[Any]) -> None:
     await errors.report(error, interaction.client.catalogue, interaction)
 

@@ -19,8 +19,8 @@ from cogs.announcements.store import FAILED, PENDING, Announcement, Announcement
 from cogs.announcements.views import FORM_ID, ComposeModal
 from errors import UserError, send_ephemeral
 from permissions import Rank, interaction_rank, requires
-from scheduling import Recurring, cancel_and_wait
-from ui import parse_id, report
+from scheduling import Recurring, cancel_and_wait, start_when_ready
+from ui import join_within, parse_id, report
 from when import read_moment
 
 if TYPE_CHECKING:
@@ -50,11 +50,7 @@ class AnnouncementsCog(commands.Cog):
         self.composer = Composer(bot, self.store, self.passes.wake)
 
     async def cog_load(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="announcements")
-
-    async def _run(self) -> None:
-        await self.bot.wait_until_ready()
-        await self.passes.run_forever()
+        self._task = start_when_ready(self.bot, self.passes)
 
     async def cog_unload(self) -> None:
         await cancel_and_wait(self._task)
@@ -219,12 +215,7 @@ class AnnouncementsCog(commands.Cog):
             return
         words = self.words(interaction)
         lines = [list_line(a, words) for a in pending]
-        text = ""
-        for shown, line in enumerate(lines):
-            if len(text) + len(line) + 50 > 4000:
-                text += self.t(interaction, "announce.list.more", count=len(lines) - shown)
-                break
-            text += line + "\n"
+        text = join_within(lines, 4000, lambda left: self.t(interaction, "announce.list.more", count=left))
         embed = discord.Embed(title=self.t(interaction, "announce.list.title"), description=text)
         await interaction.response.send_message(
             embed=embed, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from channels import ChannelUse, posting_problems
+from channels import ChannelUse, find_own_post, posting_problems
 from clock import epoch
 from cogs.announcements.render import Words, allowed_mentions, announcement_embed, ping
 from cogs.announcements.store import Announcement, AnnouncementStore
@@ -23,7 +23,6 @@ log = logging.getLogger(__name__)
 
 # Later than this after its time, a publication says it is late (the bot was down).
 LATE_AFTER = timedelta(minutes=5)
-HISTORY_CHECKED = 100
 
 
 class Publisher:
@@ -113,19 +112,18 @@ class Publisher:
         return message
 
     async def _find(self, channel: discord.TextChannel, announcement: Announcement) -> discord.Message | None:
-        """The post of a publication claimed before a restart, if it landed."""
-        me = self.bot.user
-        async for message in channel.history(limit=HISTORY_CHECKED):
-            if me is None or message.author.id != me.id:
-                continue
-            for embed in message.embeds:
-                if (
-                    embed.title == announcement.title
-                    and embed.timestamp
-                    and epoch(embed.timestamp) == announcement.next_at
-                ):
-                    return message
-        return None
+        """The post of a publication claimed before a restart, if it landed: its embed's time is the
+        publication's."""
+
+        def is_it(message: discord.Message) -> bool:
+            return any(
+                embed.title == announcement.title
+                and embed.timestamp is not None
+                and epoch(embed.timestamp) == announcement.next_at
+                for embed in message.embeds
+            )
+
+        return await find_own_post(channel, self.bot.user, is_it)
 
     async def tell_author(self, announcement: Announcement, reason: str) -> None:
         if announcement.author_id is None:

@@ -25,8 +25,8 @@ from cogs.events.timeline import Timeline
 from cogs.events.timing import check_event
 from errors import UserError, send_ephemeral
 from permissions import Rank, requires
-from scheduling import Recurring, cancel_and_wait
-from ui import parse_id, report
+from scheduling import Recurring, cancel_and_wait, start_when_ready
+from ui import join_within, parse_id, report
 
 if TYPE_CHECKING:
     from agora import Agora
@@ -74,16 +74,14 @@ class EventsCog(commands.Cog):
         self._languages: dict[int, str] = {}  # the last language stored per member
 
     async def cog_load(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="event-timeline")
+        self._task = start_when_ready(self.bot, self.passes, first=self.sync_guilds)
 
     async def cog_unload(self) -> None:
         await cancel_and_wait(self._task)
 
-    async def _run(self) -> None:
-        await self.bot.wait_until_ready()
+    async def sync_guilds(self) -> None:
         for guild in self.bot.guilds:
             await self.sync_guild(guild)
-        await self.passes.run_forever()
 
     def t(self, interaction: discord.Interaction[Any], key: str, **values: Any) -> str:
         return self.bot.catalogue.for_interaction(interaction, key, **values)
@@ -297,12 +295,9 @@ class EventsCog(commands.Cog):
         counts = await self.answers.response_counts([e.id for e in events])
         words = lambda key, **v: self.t(interaction, key, **v)  # noqa: E731
         lines = [list_line(e, counts.get(e.id, 0), words) for e in events]
-        text = ""
-        for line in lines:
-            if len(text) + len(line) + 1 > 4000:
-                break
-            text += line + "\n"
-        embed = discord.Embed(title=self.t(interaction, "events.list.title"), description=text)
+        embed = discord.Embed(
+            title=self.t(interaction, "events.list.title"), description=join_within(lines, 4000)
+        )
         await interaction.response.send_message(
             embed=embed, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
         )

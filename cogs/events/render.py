@@ -18,6 +18,7 @@ from cogs.events.report import (
     format_percent,
     format_rating,
 )
+from ui import join_within
 
 Words = Callable[..., str]
 
@@ -115,19 +116,6 @@ def _bar(count: int, most: int, width: int = 10) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
-def _limited(lines: list[str], limit: int, more: Callable[[int], str]) -> str:
-    kept: list[str] = []
-    used = 0
-    for position, line in enumerate(lines):
-        tail = len(more(len(lines) - position)) + 1
-        if used + len(line) + 1 + tail > limit:
-            kept.append(more(len(lines) - position))
-            break
-        kept.append(line)
-        used += len(line) + 1
-    return "\n".join(kept)
-
-
 def report_embed(
     event: TrackedEvent,
     report: FeedbackReport,
@@ -177,7 +165,7 @@ def report_embed(
     topics = [f"{topic_names.get(t, t)} — **{n}**" for t, n in report.topic_counts]
     embed.add_field(
         name=words("feedback.report.topics"),
-        value=_limited(topics, FIELD_VALUE, lambda n: words("feedback.report.more", count=n)) or "—",
+        value=join_within(topics, FIELD_VALUE, lambda n: words("feedback.report.more", count=n)) or "—",
         inline=False,
     )
     for key, pick in (("useful", lambda c: c.useful), ("improve", lambda c: c.improve)):
@@ -191,7 +179,7 @@ def report_embed(
             break
         embed.add_field(
             name=words(f"feedback.report.{key}"),
-            value=_limited(lines, room - 40, lambda n: words("feedback.report.more_in_export", count=n))
+            value=join_within(lines, room - 40, lambda n: words("feedback.report.more_in_export", count=n))
             or "—",
             inline=False,
         )

@@ -8,13 +8,12 @@ before it is done, so a pass after a restart catches up without doing anything t
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import discord
 
-from channels import find_channel
+from channels import find_channel, find_own_post
 from cogs.events.answers import AnswerStore
 from cogs.events.model import TrackedEvent
 from cogs.events.render import call_embed, invitation_text, reminder_text
@@ -27,7 +26,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-HISTORY_CHECKED = 100  # the most one request returns
 # An explicit limit: with None, discord.py stops at the event's cached user_count, which can be stale.
 MAX_INTERESTED = 100_000
 NO_PINGS = discord.AllowedMentions.none()
@@ -98,7 +96,9 @@ class Timeline:
             if channel is None:
                 raise LookupError("the channel is gone")
             # Always looked for first: an earlier attempt may have landed before a crash or a timeout.
-            found = await self._find_own(channel, lambda m: _has_button(m, f"feedback:open:{event.id}"))
+            found = await find_own_post(
+                channel, self.bot.user, lambda m: _has_button(m, f"feedback:open:{event.id}")
+            )
             message = found or await channel.send(
                 embed=call_embed(event, words, closed=False),
                 view=call_view(event.id, words("feedback.button"), closed=False),
@@ -127,15 +127,6 @@ class Timeline:
             await channel.send(self.words(event)(key, name=name, **values), allowed_mentions=NO_PINGS)
         except discord.HTTPException as error:
             log.warning("event %s: could not tell the organisers (%s)", event.id, error.status)
-
-    async def _find_own(
-        self, channel: discord.abc.Messageable, matches: Callable[[discord.Message], bool]
-    ) -> discord.Message | None:
-        me = self.bot.user
-        async for message in channel.history(limit=HISTORY_CHECKED):
-            if me is not None and message.author.id == me.id and matches(message):
-                return message
-        return None
 
     def call_link(self, event: TrackedEvent) -> str | None:
         if event.call_message_id is None or event.call_channel_id is None:
@@ -209,8 +200,8 @@ class Timeline:
             return
         chart_name = f"feedback-{event.id}.png"
         try:
-            found = await self._find_own(
-                channel, lambda m: any(a.filename == chart_name for a in m.attachments)
+            found = await find_own_post(
+                channel, self.bot.user, lambda m: any(a.filename == chart_name for a in m.attachments)
             )
             if found is None:
                 embed, chart = await self.reporter.report(event, event.language)

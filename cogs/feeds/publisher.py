@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from channels import find_own_post
 from cogs.feeds.failure import FeedFailure
 from cogs.feeds.parse import FeedEntry
 from cogs.feeds.render import entry_embed, thread_name
@@ -88,14 +89,14 @@ class Publisher:
         """The bot's post of this entry, if an earlier attempt reached Discord before a crash."""
         channel = self.channel_of(feed)
         title = entry_embed(FeedSource.of(feed), entry).title
-        me = self.bot.user
+
+        def is_it(message: discord.Message) -> bool:
+            return any(
+                (entry.link and embed.url == entry.link) or (not entry.link and embed.title == title)
+                for embed in message.embeds
+            )
+
         try:
-            async for message in channel.history(limit=HISTORY_CHECKED):
-                if me is None or message.author.id != me.id:
-                    continue
-                for embed in message.embeds:
-                    if (entry.link and embed.url == entry.link) or (not entry.link and embed.title == title):
-                        return message
+            return await find_own_post(channel, self.bot.user, is_it, limit=HISTORY_CHECKED)
         except discord.HTTPException as error:
             raise PublishError("discord_error", status=error.status, code=error.code) from error
-        return None

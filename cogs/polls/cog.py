@@ -23,7 +23,7 @@ from cogs.polls.topics import TopicLibrary
 from cogs.polls.views import ClosePollButton, PollModal, poll_view
 from errors import UserError, send_ephemeral
 from permissions import Rank, interaction_rank, requires
-from scheduling import Recurring, cancel_and_wait
+from scheduling import Recurring, cancel_and_wait, start_when_ready
 from ui import parse_id
 
 if TYPE_CHECKING:
@@ -51,11 +51,7 @@ class PollsCog(commands.Cog):
         self.rng = random.Random()  # noqa: S311 — picking a topic, not a secret
 
     async def cog_load(self) -> None:
-        self._task = asyncio.create_task(self._run_deadlines(), name="poll-deadlines")
-
-    async def _run_deadlines(self) -> None:
-        await self.bot.wait_until_ready()
-        await self.deadlines.run_forever()
+        self._task = start_when_ready(self.bot, self.deadlines)
 
     async def cog_unload(self) -> None:
         await cancel_and_wait(self._task)
