@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from channels import find_channel, find_own_post
+from channels import PostableChannel, find_channel, find_own_post
 from cogs.events.answers import AnswerStore
 from cogs.events.model import TrackedEvent
 from cogs.events.render import call_embed, invitation_text, reminder_text
@@ -116,10 +116,13 @@ class Timeline:
             return
         await self.store.set_call_message(event.id, message.id)
 
+    def organisers_channel(self, event: TrackedEvent) -> PostableChannel | None:
+        guild = self.bot.get_guild(event.guild_id)
+        return find_channel(guild, self.bot.settings.organiser_channel) if guild else None
+
     async def tell_organisers(self, event: TrackedEvent, key: str, **values: str) -> None:
         """A line in the organisers' channel about something they should fix; nothing without one."""
-        guild = self.bot.get_guild(event.guild_id)
-        channel = find_channel(guild, self.bot.settings.organiser_channel) if guild else None
+        channel = self.organisers_channel(event)
         if channel is None:
             return
         name = discord.utils.escape_markdown(event.name)
@@ -192,8 +195,7 @@ class Timeline:
     async def post_report(self, event: TrackedEvent) -> None:
         """Once, in the organisers' channel; retried on the next pass unless Discord refuses for good."""
         now = self.bot.clock.now()
-        guild = self.bot.get_guild(event.guild_id)
-        channel = find_channel(guild, self.bot.settings.organiser_channel) if guild else None
+        channel = self.organisers_channel(event)
         if channel is None:
             log.info("event %s: feedback closed; no organisers' channel for the report", event.id)
             await self.store.set_report_done(event.id, None, now)
