@@ -91,9 +91,10 @@ async def open_agora(
     keep_payloads_out_of_logs()
     point_discord_at(settings)
     database = Database(settings.database_path)
-    await database.open()
     try:
+        await database.open()
         await database.migrate()
+        await database.check_writable()
         bot = Agora(
             settings=settings,
             database=database,
@@ -127,7 +128,7 @@ def main() -> int:
     try:
         asyncio.run(run(settings))
     except DatabaseError as error:
-        log.error("cannot use the database: %s", error)
+        log.error("AGORA_DATABASE: %s", error)
         return EXIT_CONFIGURATION
     except discord.LoginFailure:
         log.error("DISCORD_TOKEN: Discord refused this token; copy it again from the developer portal")

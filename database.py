@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 MIGRATIONS_FOLDER = Path(__file__).parent / "data" / "migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 BUSY_TIMEOUT_MS = 5000
+SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 class DatabaseError(Exception):
@@ -45,25 +47,84 @@ class Database:
         self._write_lock = asyncio.Lock()
 
     async def open(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # isolation_level=None: transactions are ours to begin and end explicitly.
-        self._writer = await aiosqlite.connect(self.path, isolation_level=None)
-        await self._configure(self._writer)
-        await self._writer.execute("PRAGMA journal_mode = WAL")
-        # In WAL mode NORMAL never corrupts the database and survives a crash of the bot; only a power
-        # cut may lose the last commits. It spares an fsync per vote, click and post.
-        await self._writer.execute("PRAGMA synchronous = NORMAL")
-        self._reader = await aiosqlite.connect(self.path, isolation_level=None)
-        await self._configure(self._reader)
-        await self._reader.execute("PRAGMA query_only = ON")
+        """Open, configure and check the file; a `DatabaseError` naming what is wrong if it cannot serve.
+
+        Each check happens before anything is written, so a file Agora refuses is left as it was.
+        """
+        self._check_path()
+        try:
+            # isolation_level=None: transactions are ours to begin and end explicitly.
+            self._writer = await aiosqlite.connect(self.path, isolation_level=None)
+            await self._configure(self._writer)
+            await self._writer.execute("PRAGMA journal_mode = WAL")
+            # In WAL mode NORMAL never corrupts the database and survives a crash of the bot; only a
+            # power cut may lose the last commits. It spares an fsync per vote, click and post.
+            await self._writer.execute("PRAGMA synchronous = NORMAL")
+            self._reader = await aiosqlite.connect(self.path, isolation_level=None)
+            await self._configure(self._reader)
+            await self._reader.execute("PRAGMA query_only = ON")
+        except sqlite3.Error as error:
+            # An open connection's thread would keep the process alive after the refusal.
+            await self.close()
+            raise DatabaseError(f"{self.path}: {_explain(error)}") from error
+        except BaseException:
+            await self.close()
+            raise
+
+    def _check_path(self) -> None:
+        """Refuse, without touching anything, a path that cannot hold Agora's database."""
+        folder = self.path.parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            reason = error.strerror or str(error)
+            raise DatabaseError(f"{self.path}: cannot create the folder {folder} ({reason})") from error
+        if self.path.is_dir():
+            raise DatabaseError(f"{self.path}: is a folder, not a file")
+        try:
+            with self.path.open("rb") as file:
+                header = file.read(len(SQLITE_HEADER))
+        except FileNotFoundError:
+            return  # a new database, created at the first connection
+        except OSError as error:
+            raise DatabaseError(f"{self.path}: cannot be read ({error.strerror or error})") from error
+        # SQLite would only notice at the first query; an empty file is a database not yet written.
+        if header and header != SQLITE_HEADER:
+            raise DatabaseError(f"{self.path}: is not an SQLite database (its first bytes say otherwise)")
+        # access() also answers for root, who ignores permission bits but not a read-only
+        # filesystem or an immutable file. SQLite itself would open such a file read-only in silence
+        # and leave -wal and -shm files beside it. The folder must take those two files too.
+        for needed in (self.path, folder):
+            if not os.access(needed, os.W_OK):
+                raise DatabaseError(
+                    f"{self.path}: cannot be written ({'the file' if needed == self.path else 'its folder'} "
+                    "is read-only); check the permissions, the disk and how it is mounted"
+                )
+
+    async def check_writable(self) -> None:
+        """Commit one write now: a read-only file or filesystem must stop the bot at startup, not
+        answer the first member who votes with an apology. SQLite opens such a file read-only
+        without a word, and `BEGIN IMMEDIATE` alone succeeds on it."""
+        try:
+            async with self.transaction() as connection:
+                version = await self.user_version()
+                await connection.execute(f"PRAGMA user_version = {int(version)}")
+        except sqlite3.Error as error:
+            raise DatabaseError(f"{self.path}: {_explain(error)}") from error
 
     async def close(self) -> None:
         # Taking the lock waits for a transaction in flight, so nothing is cut in half.
         async with self._write_lock:
-            for connection in (self._reader, self._writer):
-                if connection is not None:
-                    await connection.close()
+            reader, writer = self._reader, self._writer
             self._reader = self._writer = None
+            for connection in (reader, writer):
+                if connection is not None:
+                    try:
+                        await connection.close()
+                    except sqlite3.Error:
+                        # Closing a connection to a file that turned out unusable can fail too; its
+                        # thread is stopped all the same, and the cause was already reported.
+                        log.debug("closing %s failed", self.path, exc_info=True)
 
     async def __aenter__(self) -> Database:
         await self.open()
@@ -152,6 +213,18 @@ class Database:
                 f"migration {migration.version:04d}_{migration.name} failed ({error}); "
                 "the database was left at its previous version"
             ) from error
+
+
+def _explain(error: sqlite3.Error) -> str:
+    """sqlite3's message in words an admin can act on."""
+    message = str(error)
+    if isinstance(error, sqlite3.OperationalError) and (
+        "readonly" in message or "read-only" in message or "unable to open" in message
+    ):
+        return f"cannot be written ({message}); check the file's and its folder's permissions and disk"
+    if "not a database" in message or "malformed" in message:
+        return f"is not an SQLite database, or is damaged ({message})"
+    return message
 
 
 def load_migrations(folder: Path = MIGRATIONS_FOLDER) -> list[Migration]:
