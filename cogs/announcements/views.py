@@ -15,7 +15,7 @@ import discord
 
 from cogs.announcements.render import BODY_MAX, FOOTER_MAX, TITLE_MAX, URL_MAX, Words
 from cogs.announcements.store import Content
-from ui import reports_errors
+from ui import ID_TEMPLATE, record_id, reports_errors
 
 if TYPE_CHECKING:
     from cogs.announcements.cog import AnnouncementsCog
@@ -25,7 +25,7 @@ ACTIONS = ("publish", "edit", "cancel")
 
 class PreviewButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"announce:(?P<id>\d{1,19}):(?P<action>publish|edit|cancel)",
+    template=rf"announce:(?P<id>{ID_TEMPLATE}):(?P<action>publish|edit|cancel)",
 ):
     def __init__(self, announcement_id: int, action: str, label: str = "…") -> None:
         style = {
@@ -48,7 +48,7 @@ class PreviewButton(
     @reports_errors
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         cog: AnnouncementsCog = interaction.client.get_cog("AnnouncementsCog")
-        await cog.press(interaction, self.announcement_id, self.action)
+        await cog.press(interaction, record_id(self.announcement_id), self.action)
 
 
 def preview_view(announcement_id: int, words: Words) -> discord.ui.View:
@@ -58,7 +58,7 @@ def preview_view(announcement_id: int, words: Words) -> discord.ui.View:
     return view
 
 
-FORM_ID = re.compile(r"^announce:form:(?P<id>\d{1,19})(?::(?P<at>\d{1,12}))?$")
+FORM_ID = re.compile(rf"^announce:form:(?P<id>{ID_TEMPLATE})(?::(?P<at>[0-9]{{1,12}}))?$")
 TITLE, BODY, IMAGE, FOOTER = "title", "body", "image", "footer"
 
 

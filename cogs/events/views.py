@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from ui import reports_errors
+from ui import ID_TEMPLATE, record_id, reports_errors
 
 if TYPE_CHECKING:
     from cogs.events.cog import EventsCog
 
 
 class FeedbackButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"feedback:open:(?P<event>\d{1,19})"
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"feedback:open:(?P<event>{ID_TEMPLATE})"
 ):
     def __init__(self, event_id: int, label: str = "…", *, disabled: bool = False) -> None:
         super().__init__(
@@ -38,7 +38,7 @@ class FeedbackButton(
     @reports_errors
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         cog: EventsCog = interaction.client.get_cog("EventsCog")
-        await cog.desk.open_form(interaction, self.event_id)
+        await cog.desk.open_form(interaction, record_id(self.event_id))
 
 
 def call_view(event_id: int, label: str, *, closed: bool) -> discord.ui.View:

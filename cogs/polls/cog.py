@@ -191,6 +191,8 @@ class PollsCog(commands.Cog):
 
     async def vote(self, interaction: discord.Interaction[Agora], poll_id: int, position: int) -> None:
         poll = await self.poll_for_voting(poll_id)
+        if not 0 <= position < len(poll.options):  # only a forged button names an answer past them
+            raise UserError("polls.error.unknown_option")
         if poll.role_id and not any(r.id == poll.role_id for r in getattr(interaction.user, "roles", [])):
             raise UserError("polls.error.role_required", role=f"<@&{poll.role_id}>")
         try:

@@ -13,7 +13,7 @@ import discord
 
 from cogs.polls.render import BUTTONS_PER_ROW, letter
 from cogs.polls.store import Poll
-from ui import AgoraModal, reports_errors
+from ui import ID_TEMPLATE, AgoraModal, record_id, reports_errors
 
 if TYPE_CHECKING:
     from cogs.polls.cog import PollsCog
@@ -26,7 +26,9 @@ def _cog(interaction: discord.Interaction[Any]) -> PollsCog:
 
 
 class VoteButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"poll:(?P<poll>\d+):(?P<option>\d+)"
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    # A position has one or two digits (20 options at most); one past the poll's options is refused.
+    template=rf"poll:(?P<poll>{ID_TEMPLATE}):(?P<option>[0-9]{{1,2}})",
 ):
     def __init__(self, poll_id: int, position: int, label: str = "…", *, disabled: bool = False) -> None:
         super().__init__(
@@ -50,10 +52,12 @@ class VoteButton(
 
     @reports_errors
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await _cog(interaction).vote(interaction, self.poll_id, self.position)
+        await _cog(interaction).vote(interaction, record_id(self.poll_id), self.position)
 
 
-class ClosePollButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"poll:(?P<poll>\d+):close"):
+class ClosePollButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"poll:(?P<poll>{ID_TEMPLATE}):close"
+):
     def __init__(self, poll_id: int, label: str = "…") -> None:
         super().__init__(
             discord.ui.Button(
@@ -70,7 +74,7 @@ class ClosePollButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r
 
     @reports_errors
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await _cog(interaction).close_by_member(interaction, self.poll_id)
+        await _cog(interaction).close_by_member(interaction, record_id(self.poll_id))
 
 
 def poll_view(poll: Poll, *, closed: bool) -> discord.ui.View:
