@@ -26,7 +26,8 @@ Main API (all waits raise ``WaitTimeout`` — an AssertionError and TimeoutError
 
 Lifecycle / connection
     FakeDiscord(token="fake-token", *, privileged_intents=(), interaction_deadline=3.0,
-                validate_event_times=True, gateway_compression=True)
+                validate_event_times=True, gateway_compression=True,
+                channel_post_limit=None, channel_post_window=5.0)
     await fake.start() / await fake.stop() / ``async with FakeDiscord() as fake``
     fake.api_url, fake.gateway_url, fake.base_url
     patch_discord(fake)                      context manager patching discord.py's URLs
@@ -71,6 +72,16 @@ InteractionRecord
     await rec.modal(timeout=5) -> FakeModal (.custom_id, .title, .components, .inputs(), .labels())
     await rec.choices(timeout=5) -> autocomplete choices
     rec.is_ephemeral, rec.content, rec.embeds, rec.components, rec.files, rec.message, rec.rejections
+    rec.expired (the deadline for a first answer passed), rec.saw_interaction_failed (no answer was
+        accepted within it: what the member's client shows as "This interaction failed")
+
+Rate limits (tests/fake_discord/rate_limits.py; off by default)
+    fake.post_limits.enable(limit=5, per=5.0)   Discord's limit on a bot's POST /channels/{id}/messages,
+        per channel, in real time; answers carry X-RateLimit-* headers, an excess post gets a 429
+        (``retry_after``) that discord.py sleeps on and retries. Interaction callbacks and
+        follow-ups are not under it. .saturate(channel_id) uses up a channel's current window (posts
+        Discord counts but discord.py does not know of); .accepted / .refused list channel ids;
+        .remaining(channel_id); .disable()
 
 Messages and requests
     fake.messages(channel, include_ephemeral=False, include_deleted=False) -> list[FakeMessage]
@@ -93,10 +104,11 @@ Discord behaviours reproduced: 401 on a bad token (4004 close on the gateway, 40
 intents not enabled), 403 50001/50013 from the permission computation, 403 50007 closed DMs,
 400 50035 for Discord's limits (content, embeds, components, modals and their radio/checkbox
 groups, commands, autocomplete, scheduled events), 50006 empty message, 40060 double
-acknowledgement, 10062 unknown or expired (3 s) interaction, 10015 unknown webhook token, first
-follow-up after a defer edits the "thinking" message, MESSAGE_CREATE/UPDATE/DELETE for
-non-ephemeral messages, message content hidden without the message_content intent, RESUME with
-replay of missed events.
+acknowledgement, 10062 unknown or expired (3 s, real time, from when the interaction was sent)
+interaction, 429 with X-RateLimit-* headers over the per-channel post limit (when enabled),
+10015 unknown webhook token, first follow-up after a defer edits the "thinking" message,
+MESSAGE_CREATE/UPDATE/DELETE for non-ephemeral messages, message content hidden without the
+message_content intent, RESUME with replay of missed events.
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ messages, show interest in scheduled events. Each interaction returns an ``Inter
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
+import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +35,7 @@ class UserActions:
         gateway: Gateway
         interactions: dict[int, InteractionRecord]
         interactions_by_token: dict[str, InteractionRecord]
+        interaction_deadline: float | None
 
         async def dispatch(self, event: str, data: Json) -> int: ...
         async def publish_message(self, event: str, msg: FakeMessage) -> None: ...
@@ -74,7 +75,8 @@ class UserActions:
             member=member,
             channel_id=channel.id,
             source_message_id=source_message.id if source_message is not None else None,
-            created_at=asyncio.get_running_loop().time(),
+            created_at=time.monotonic(),
+            deadline=self.interaction_deadline,
         )
         self.interactions[interaction_id] = record
         self.interactions_by_token[token] = record

@@ -23,10 +23,12 @@ API_PREFIX = "/api/v10"
 _NO_AUTH = re.compile(r"^/(interactions/\d+/[^/]+/callback|webhooks/\d+/[^/]+(/.*)?|gateway)$")
 
 
-def json_response(data: Any, status: int = 200) -> web.Response:
+def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
     """discord.py only decodes bodies whose Content-Type is exactly ``application/json``."""
     return web.Response(
-        body=json.dumps(data).encode(), status=status, headers={"Content-Type": "application/json"}
+        body=json.dumps(data).encode(),
+        status=status,
+        headers={**(headers or {}), "Content-Type": "application/json"},
     )
 
 
@@ -40,6 +42,7 @@ class ApiError(Exception):
     def __init__(self, status: int, code: int, message: str, errors: Json | None = None) -> None:
         super().__init__(f"{status} {code} {message}")
         self.status, self.code, self.message, self.errors = status, code, message, errors
+        self.headers: dict[str, str] = {}  # e.g. the rate limit's, sent with the error
 
     def body(self) -> Json:
         data: Json = {"message": self.message, "code": self.code}
@@ -146,7 +149,7 @@ def make_middleware(
                 raise ApiError(401, 0, "401: Unauthorized")
             response: web.StreamResponse = await handler(request)
         except ApiError as exc:
-            response = json_response(exc.body(), exc.status)
+            response = json_response(exc.body(), exc.status, exc.headers)
         except web.HTTPNotFound:
             response = json_response(
                 {"message": "404: Not Found", "code": 0, "fake_discord": f"no route {rel}"}, 404

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -86,6 +87,7 @@ class InteractionRecord:
         channel_id: int,
         source_message_id: int | None = None,
         created_at: float = 0.0,
+        deadline: float | None = None,
     ) -> None:
         self._world = world
         self._notifier = notifier
@@ -96,7 +98,8 @@ class InteractionRecord:
         self.member = member
         self.channel_id = channel_id
         self.source_message_id = source_message_id
-        self.created_at = created_at
+        self.created_at = created_at  # time.monotonic() when it was sent to the bot
+        self.deadline = deadline  # seconds the bot has for its first answer (None: no limit)
         self.callback: CallbackRecord | None = None
         self.original_message_id: int | None = None
         self.followup_ids: list[int] = []
@@ -114,6 +117,20 @@ class InteractionRecord:
     @property
     def acknowledged(self) -> bool:
         return self.callback is not None
+
+    @property
+    def expired(self) -> bool:
+        """The deadline for the first answer has passed (the token still serves follow-ups)."""
+        return self.deadline is not None and time.monotonic() - self.created_at > self.deadline
+
+    @property
+    def saw_interaction_failed(self) -> bool:
+        """What the member's client shows as "This interaction failed": no answer accepted in time
+        (none yet past the deadline, or one refused as an unknown interaction)."""
+        if self.callback is not None:
+            return False
+        refused = any(r[0] == "callback" and r[2].get("code") == 10062 for r in self.rejections)
+        return refused or self.expired
 
     @property
     def message(self) -> FakeMessage | None:

@@ -191,6 +191,17 @@ class RestApi(ApiBase):
 
     async def create_message(self, request: web.Request) -> web.Response:
         chan = self._channel(request)
+        # Counted before anything is checked, as Discord's buckets count refused posts too.
+        limit_headers = self.fake.post_limits.take(chan.id)
+        try:
+            response = await self._create_message(request, chan)
+        except ApiError as exc:
+            exc.headers = {**limit_headers, **exc.headers}
+            raise
+        response.headers.update(limit_headers)
+        return response
+
+    async def _create_message(self, request: web.Request, chan: FakeChannel) -> web.Response:
         body: Json = body_of(request) or {}
         files: list[UploadedFile] = files_of(request)
         self.check_can_post(chan, body, files)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING
 
 from aiohttp import web
@@ -113,8 +112,7 @@ class InteractionApi:
     async def _callback(
         self, record: InteractionRecord, body: Json, files: list[UploadedFile], request: web.Request
     ) -> web.Response:
-        deadline = self.fake.interaction_deadline
-        if deadline is not None and asyncio.get_running_loop().time() - record.created_at > deadline:
+        if record.expired:  # Discord's 3 seconds, in real time
             raise ApiError(404, 10062, "Unknown interaction")
         if record.callback is not None:
             raise ApiError(400, 40060, "Interaction has already been acknowledged.")

@@ -22,6 +22,7 @@ from .http_common import RecordedRequest, make_middleware
 from .interactions import InteractionRecord
 from .messages import MessageFactory, content_visible, hide_content
 from .models import FakeChannel, FakeMember, FakeMessage, FakeRole, Json
+from .rate_limits import ChannelPostLimit
 from .rest import RestApi
 from .rest_commands import CommandsApi
 from .rest_events import EventsApi
@@ -47,8 +48,12 @@ class FakeDiscord(UserActions, GuildAdmin):
         validate_event_times: bool = True,
         gateway_compression: bool = True,
         now: Callable[[], dt.datetime] | None = None,
+        channel_post_limit: int | None = None,
+        channel_post_window: float = 5.0,
     ) -> None:
         self.token = token
+        # Off unless asked: Discord's 5 posts per 5 s per channel would slow every other test down.
+        self.post_limits = ChannelPostLimit(channel_post_limit, channel_post_window)
         # Discord refuses events that start in the past; "now" is the tests' clock when they move one.
         self.now = now or (lambda: dt.datetime.now(dt.UTC))
         self.privileged_intents = frozenset(privileged_intents)
