@@ -8,6 +8,7 @@ import pkgutil
 from collections.abc import Sequence
 from datetime import datetime
 from importlib import metadata
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -20,6 +21,7 @@ from command_sync import CommandSyncStore, sync_if_changed
 from database import Database
 from i18n import Catalogue, CatalogueTranslator
 from settings import Settings
+from stale_components import StaleComponents
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +79,14 @@ class Agora(commands.Bot):
         self.started_at: datetime = clock.now()
         self.feature_extensions = list(extensions) if extensions is not None else discover_extensions()
         self.version = version()
+        self.stale_components = StaleComponents(self, catalogue)
+
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
+        if event_name == "interaction":
+            # discord.py has just routed it to its views, modals and dynamic items, and none has run
+            # yet: the one moment to know, without racing them, that nothing will answer it.
+            self.stale_components.notice(args[0])
+        super().dispatch(event_name, *args, **kwargs)
 
     async def setup_hook(self) -> None:
         await self.tree.set_translator(CatalogueTranslator(self.catalogue))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cogs.announcements.cog import AnnouncementsCog
-from cogs.announcements.views import PreviewButton
+from cogs.announcements.views import FORM_ID, PreviewButton
 
 if TYPE_CHECKING:
     from agora import Agora
@@ -13,4 +13,5 @@ if TYPE_CHECKING:
 
 async def setup(bot: Agora) -> None:
     bot.add_dynamic_items(PreviewButton)
+    bot.stale_components.claim_form(FORM_ID)  # answered by AnnouncementsCog.on_interaction
     await bot.add_cog(AnnouncementsCog(bot))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cogs.events.cog import EventsCog
+from cogs.events.form import FORM_ID
 from cogs.events.views import FeedbackButton
 
 if TYPE_CHECKING:
@@ -14,4 +15,5 @@ if TYPE_CHECKING:
 
 async def setup(bot: Agora) -> None:
     bot.add_dynamic_items(FeedbackButton)
+    bot.stale_components.claim_form(FORM_ID)  # answered by EventsCog.on_interaction
     await bot.add_cog(EventsCog(bot))

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from cogs.polls.cog import PollsCog
 
 MAX_LABEL = 80
+MAX_ROW = 4
 
 
 def _cog(interaction: discord.Interaction[Any]) -> PollsCog:
@@ -38,7 +39,9 @@ class VoteButton(
                 style=discord.ButtonStyle.secondary,
                 custom_id=f"poll:{poll_id}:{position}",
                 disabled=disabled,
-                row=position // BUTTONS_PER_ROW,
+                # Discord has five rows; a position past them only comes from a forged click, and
+                # raising here would drop it without an answer (see stale_components.py).
+                row=min(position // BUTTONS_PER_ROW, MAX_ROW),
             )
         )
         self.poll_id = poll_id

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from .builders import InvalidInteraction
@@ -249,6 +250,50 @@ class UserActions:
             source.callback.data, dict(values or {}), member=who, channel=chan, force=force
         )
         msg = self.world.messages.get(source.source_message_id or 0)
+        return await self._send_interaction(MODAL_SUBMIT, who, chan, locale, data, source_message=msg)
+
+    async def forge_click(
+        self,
+        member: FakeMember | int | str,
+        message: FakeMessage | InteractionRecord | int,
+        custom_id: str,
+        *,
+        component_type: int = 2,
+        values: list[Any] | None = None,
+        on_message: bool = False,
+        locale: str | None = None,
+    ) -> InteractionRecord:
+        """A click on ``message`` with any ``custom_id``, as a modified client could send it (``click``
+        refuses a custom_id the message does not have). Discord sends the message as it is stored;
+        ``on_message=True`` adds the forged component to that copy, as if Discord had not checked it.
+        ``values`` makes it a select's choice."""
+        who = self.world.member(member)
+        msg = self._interactive_message(who, message)
+        chan = self.world.channel(msg.channel_id)
+        if on_message:
+            forged: Json = {"type": component_type, "custom_id": custom_id}
+            if component_type == 2:
+                forged.update(style=2, label="…")
+            msg = replace(msg, components=[*msg.components, {"type": 1, "components": [forged]}])
+        data = self.builder.forged_component_data(custom_id, component_type, values)
+        return await self._send_interaction(MESSAGE_COMPONENT, who, chan, locale, data, source_message=msg)
+
+    async def forge_modal_submit(
+        self,
+        member: FakeMember | int | str,
+        custom_id: str,
+        values: Mapping[str, str] | None = None,
+        *,
+        channel: FakeChannel | int | str = "général",
+        message: FakeMessage | int | None = None,
+        locale: str | None = None,
+    ) -> InteractionRecord:
+        """A form submission with any ``custom_id`` and text inputs, as a modified client could send it,
+        or a form opened before a restart (``submit_modal`` needs a modal the bot opened)."""
+        who = self.world.member(member)
+        chan = self.world.channel(channel)
+        msg = self.world.message(message) if message is not None else None
+        data = self.builder.forged_modal_data(custom_id, dict(values or {}))
         return await self._send_interaction(MODAL_SUBMIT, who, chan, locale, data, source_message=msg)
 
     async def post_user_message(

@@ -375,6 +375,25 @@ class PayloadBuilder:
             data["resolved"] = resolved.data
         return data
 
+    # -- forged by a modified client ----------------------------------------------------------------
+
+    def forged_component_data(
+        self, custom_id: str, component_type: int = 2, values: list[Any] | None = None
+    ) -> Json:
+        """A click (or a choice) as a modified client could send it: any custom_id, checked against none."""
+        data: Json = {"custom_id": custom_id, "component_type": component_type}
+        if values is not None:
+            data["values"] = [str(value) for value in values]
+        return data
+
+    def forged_modal_data(self, custom_id: str, values: dict[str, str]) -> Json:
+        """A form submission as a modified client could send it: any custom_id, text inputs as given."""
+        rows = [
+            {"type": 1, "components": [{"type": 4, "custom_id": key, "value": value}]}
+            for key, value in values.items()
+        ]
+        return {"custom_id": custom_id, "components": rows}
+
     def _submit_item(
         self, comp: Json, values: dict[str, Any], resolved: Resolved, member: FakeMember, channel: FakeChannel
     ) -> Json:
