@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+FIELD_VALUE_MAX = 1024
+_FENCES = "```\n\n```"
 UNITS = (("units.days", 86400), ("units.hours", 3600), ("units.minutes", 60), ("units.seconds", 1))
 
 
@@ -31,7 +33,9 @@ def truncate(text: str, limit: int) -> str:
     return cut + "…"
 
 
-def settings_block(pairs: list[tuple[str, str]]) -> str:
+def settings_block(pairs: list[tuple[str, str]], limit: int = FIELD_VALUE_MAX) -> str:
+    """`name  value` lines in a code block of at most `limit` characters, its fence closed even when
+    the lines are cut (an unclosed fence would show the backticks and lose the block)."""
     width = max((len(name) for name, _ in pairs), default=0)
     body = "\n".join(f"{name.ljust(width)}  {value.replace('`', 'ʼ')}" for name, value in pairs)
-    return f"```\n{body}\n```"
+    return f"```\n{truncate(body, limit - len(_FENCES))}\n```"

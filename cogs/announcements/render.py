@@ -11,10 +11,12 @@ import discord
 
 from cogs.announcements.store import Announcement, Content
 from errors import UserError
+from escaping import fit_escaped
 
 Words = Callable[..., str]
 TITLE_MAX, BODY_MAX, FOOTER_MAX, URL_MAX = 256, 4000, 2048, 512  # the body: a modal field's limit
 EMBED_TOTAL = 6000
+LIST_TITLE_MAX = 80  # a line of /announce list, once escaped
 
 
 def check_content(content: Content) -> Content:
@@ -107,7 +109,7 @@ def preview_text(announcement: Announcement, words: Words, *, now: int) -> str:
 
 
 def list_line(announcement: Announcement, words: Words) -> str:
-    title = discord.utils.escape_markdown(announcement.title[:80])
+    title = fit_escaped(announcement.title, LIST_TITLE_MAX)
     author = f"<@{announcement.author_id}>" if announcement.author_id else "—"
     if announcement.status == "failed":
         return words(

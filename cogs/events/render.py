@@ -18,6 +18,7 @@ from cogs.events.report import (
     format_percent,
     format_rating,
 )
+from escaping import fit_escaped
 from ui import join_within
 
 Words = Callable[..., str]
@@ -37,6 +38,8 @@ TOPICS = (
 )
 EMBED_TOTAL = 5800  # below Discord's 6000, leaving room for the footer
 FIELD_VALUE = 1024
+COMMENT_MAX = 300  # one comment's share of a report field, once escaped
+LIST_NAME_MAX = 80
 STARS = "★"
 
 
@@ -66,7 +69,9 @@ def announcement_embed(event: TrackedEvent, words: Words) -> discord.Embed:
     )
     embed.add_field(name=words("events.field.when"), value=when(event.starts_at, event.ends_at), inline=False)
     if event.location:
-        embed.add_field(name=words("events.field.where"), value=escape(event.location)[:FIELD_VALUE])
+        embed.add_field(
+            name=words("events.field.where"), value=fit_escaped(event.location, FIELD_VALUE, escape=escape)
+        )
     if not event.is_called_off:
         embed.add_field(
             name=words("events.field.link"), value=words("events.announcement.interested", link=event.link)
@@ -170,7 +175,8 @@ def report_embed(
     )
     for key, pick in (("useful", lambda c: c.useful), ("improve", lambda c: c.improve)):
         lines = [
-            f"> {escape(' '.join(pick(c).split()))[:300]}" + (f" — <@{c.author_id}>" if c.author_id else "")
+            f"> {fit_escaped(' '.join(pick(c).split()), COMMENT_MAX, escape=escape)}"
+            + (f" — <@{c.author_id}>" if c.author_id else "")
             for c in report.comments
             if pick(c)
         ]
@@ -199,7 +205,7 @@ def _status(event: TrackedEvent, words: Words) -> str:
 
 
 def list_line(event: TrackedEvent, responses: int, words: Words) -> str:
-    name = escape(event.name)[:80]
+    name = fit_escaped(event.name, LIST_NAME_MAX, escape=escape)
     return words(
         "events.list.line",
         name=name,

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 import discord
 
+from cogs.feeds.markdown import summary_to_markdown
+from escaping import fit_escaped
 from mentions import neutralise_mentions
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ def shorten(text: str, limit: int, ellipsis: str = "…") -> str:
         space = max(cut.rfind(" "), cut.rfind("\n"), cut.rfind("\u00a0"))
         if space > room // 2:
             cut = cut[:space]
-    return (cut.rstrip(_TRAILING) + ellipsis)[:limit]
+    return ((cut.rstrip(_TRAILING) or cut) + ellipsis)[:limit]
 
 
 def shorten_markdown(text: str, limit: int, ellipsis: str = "…") -> str:
@@ -65,7 +66,12 @@ def shorten_markdown(text: str, limit: int, ellipsis: str = "…") -> str:
     # A link cut inside its text or its target shows as raw brackets: drop it whole.
     open_link = re.search(r"(?<!\\)\[(?:[^\]]*|[^\]]*\]\([^)]*)$", cut)
     if open_link:
-        cut = cut[: open_link.start()]
+        before = cut[: open_link.start()]
+        # A summary that is one long link keeps the link's words, unlinked, rather than nothing.
+        cut = before if before.strip(_TRAILING) else cut[open_link.start() + 1 :].split("](")[0]
+    cut = cut.rstrip(_TRAILING) or cut
+    if (len(cut) - len(cut.rstrip("\\"))) % 2:
+        cut = cut[:-1]  # a backslash whose escaped character was cut off
     opened: list[str] = []
     for marker in re.findall(r"(?<!\\)(```|`|\*\*|\*|~~|\|\|)", cut):
         if opened and opened[-1] in ("```", "`") and marker != opened[-1]:
@@ -77,21 +83,7 @@ def shorten_markdown(text: str, limit: int, ellipsis: str = "…") -> str:
     closing = "".join(reversed(opened))
     if closing.startswith("```"):
         closing = "\n" + closing
-    return (cut.rstrip(_TRAILING) + ellipsis + closing)[:limit]
-
-
-def _fit(text: str, limit: int, transform: Callable[[str], str]) -> str:
-    """`text` shortened so that, once transformed (escaped, neutralised), it still fits in `limit`."""
-    room = limit
-    while True:
-        shown = transform(shorten(text, room))
-        if len(shown) <= limit or room <= 1:
-            return shown[:limit]
-        room -= len(shown) - limit
-
-
-def _embed_text(text: str) -> str:
-    return neutralise_mentions(discord.utils.escape_markdown(" ".join(text.split())))
+    return (cut + ellipsis + closing)[:limit]
 
 
 def entry_embed(
@@ -107,8 +99,9 @@ def entry_embed(
     `author_template` is the catalogue's way to present the article's author ("par {author}"); the
     publication time is the embed timestamp, which Discord shows in each reader's own time zone.
     """
-    title = _fit(entry.title, TITLE_MAX, _embed_text) if entry.title.strip() else None
-    summary = neutralise_mentions(entry.summary.strip())
+    # Escaped then fitted: a title of `*` or `_` doubles once escaped, and must still show.
+    title = fit_escaped(" ".join(entry.title.split()), TITLE_MAX) if entry.title.strip() else None
+    summary = neutralise_mentions(_markdown_summary(entry).strip())
     if _same_words(summary, entry.title):
         summary = ""  # some feeds repeat the title as the description
     embed = discord.Embed(
@@ -135,11 +128,16 @@ def entry_embed(
 
 def thread_name(entry: FeedEntry) -> str:
     """A thread name (1 to 100 characters): the title, else the summary's start, the link, the key."""
-    for candidate in (entry.title, _unmarked(entry.summary), entry.link or "", entry.key):
+    for candidate in (entry.title, _unmarked(_markdown_summary(entry)), entry.link or "", entry.key):
         text = " ".join(candidate.split())
         if text:
             return shorten(neutralise_mentions(text), THREAD_NAME_MAX)
     return "…"
+
+
+def _markdown_summary(entry: FeedEntry) -> str:
+    """The summary as markdown: the publisher converts it beforehand, off the event loop."""
+    return summary_to_markdown(entry.summary, entry.summary_format, entry.summary_base)
 
 
 def _unmarked(markdown: str) -> str:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 import discord
 
 from cogs.polls.store import Poll, Tally
-from mentions import neutralise_mentions
+from escaping import fit_escaped, fit_together, literal
 
 Words = Callable[..., str]
 
@@ -22,6 +22,9 @@ BAR_WIDTH = 12
 COLOUR_OPEN = discord.Colour(0x2B6CB0)
 COLOUR_CLOSED = discord.Colour(0x4A5568)
 BUTTONS_PER_ROW = 5
+DESCRIPTION_MAX = 4096
+BALLOT_MAX = 1500  # within a reply's 2,000 characters, with the catalogue's sentence around it
+LIST_QUESTION_MAX = 100
 
 
 def letter(position: int) -> str:
@@ -43,12 +46,16 @@ def winners(tally: Tally) -> set[int]:
     return {position for position, count in enumerate(tally.counts) if best and count == best}
 
 
-def option_lines(poll: Poll, tally: Tally, *, show_counts: bool, final: bool) -> str:
+def option_lines(
+    poll: Poll, tally: Tally, *, show_counts: bool, final: bool, names: Sequence[str] | None = None
+) -> str:
+    """One line per option (and its bar when counts show); `names` are the options already escaped and
+    fitted, else they are escaped whole."""
     total = sum(tally.counts)
     top = winners(tally) if final else set()
+    shown = names if names is not None else [literal(label) for label in poll.options]
     lines = []
-    for position, label in enumerate(poll.options):
-        name = discord.utils.escape_markdown(neutralise_mentions(label))
+    for position, name in enumerate(shown):
         trophy = " 🏆" if position in top else ""
         lines.append(f"{letter(position)} **{name}**{trophy}")
         if show_counts:
@@ -57,17 +64,32 @@ def option_lines(poll: Poll, tally: Tally, *, show_counts: bool, final: bool) ->
     return "\n".join(lines)
 
 
+def poll_description(poll: Poll, tally: Tally, words: Words, *, final: bool) -> str:
+    """The question and the options, within Discord's 4,096 characters once escaped.
+
+    The bars, counts and percentages are always whole; what does not fit is taken from the texts: the
+    question first keeps up to half of the room, then the longest options are cut to the same length
+    (each option is also on its own button, in full).
+    """
+    show_counts = final or not poll.hide_results
+
+    def draw(question: str, names: Sequence[str]) -> str:
+        body = option_lines(poll, tally, show_counts=show_counts, final=final, names=names)
+        if not show_counts:
+            body += "\n\n" + words("polls.embed.hidden")
+        return f"**{question}**\n\n{body}"
+
+    room = DESCRIPTION_MAX - len(draw("", [""] * len(poll.options)))
+    question = fit_escaped(poll.question, max(room // 2, room - sum(len(literal(o)) for o in poll.options)))
+    return draw(question, fit_together(poll.options, room - len(question)))
+
+
 def poll_embed(
     poll: Poll, tally: Tally, words: Words, *, member_count: int | None, final: bool
 ) -> discord.Embed:
-    show_counts = final or not poll.hide_results
-    question = discord.utils.escape_markdown(neutralise_mentions(poll.question))
-    body = option_lines(poll, tally, show_counts=show_counts, final=final)
-    if not show_counts:
-        body += "\n\n" + words("polls.embed.hidden")
     embed = discord.Embed(
         title=words("polls.embed.closed_title" if final else "polls.embed.title"),
-        description=f"**{question}**\n\n{body}",
+        description=poll_description(poll, tally, words, final=final),
         colour=COLOUR_CLOSED if final else COLOUR_OPEN,
     )
     if member_count:
@@ -95,8 +117,19 @@ def poll_embed(
     return embed
 
 
-def ballot_text(poll: Poll, positions: tuple[int, ...]) -> str:
-    return ", ".join(f"{letter(p)} **{discord.utils.escape_markdown(poll.options[p])}**" for p in positions)
+def ballot_text(poll: Poll, positions: tuple[int, ...], limit: int = BALLOT_MAX) -> str:
+    """The options a member holds, for a reply: within `limit` characters once escaped."""
+    marks = [f"{letter(p)} ****" for p in positions]
+    room = limit - len(", ".join(marks))
+    names = fit_together([poll.options[p] for p in positions], room)
+    return ", ".join(f"{letter(p)} **{name}**" for p, name in zip(positions, names, strict=True))
+
+
+def list_line(poll: Poll, words: Words, deadline: str) -> str:
+    """`/poll list`: the question (its first 100 characters) linked to the poll's message."""
+    link = f"https://discord.com/channels/{poll.guild_id}/{poll.channel_id}/{poll.message_id}"
+    question = fit_escaped(poll.question, LIST_QUESTION_MAX)
+    return words("polls.list.line", question=question, link=link, deadline=deadline)
 
 
 def export_csv(poll: Poll, tally: Tally, votes: list[tuple[int, int, int]]) -> bytes:

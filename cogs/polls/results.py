@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +14,7 @@ import discord
 import charts
 from cogs.polls.render import letter, poll_embed
 from cogs.polls.store import Poll, PollStore
+from escaping import fit_escaped
 
 if TYPE_CHECKING:
     from agora import Agora
@@ -20,6 +22,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 VOTERS_SHOWN = 30
+EMBED_MAX = 6000
+FIELDS_MAX = 25
+FIELD_NAME_MAX = 256
+FIELD_VALUE_MAX = 1024
 
 
 class ResultsPoster:
@@ -81,15 +87,36 @@ class ResultsPoster:
         return lambda key, **values: self.bot.catalogue.translate(key, poll.language, **values)
 
     async def add_voters(self, embed: discord.Embed, poll: Poll, words: Any) -> None:
-        """Who voted what, for organisers, on polls that are not anonymous."""
+        """Who voted what, for organisers, on polls that are not anonymous, within the embed's limits
+        (the export has every vote)."""
         by_option: dict[int, list[int]] = {}
         for position, user_id, _ in await self.store.votes(poll.id):
             by_option.setdefault(position, []).append(user_id)
-        for position, label in enumerate(poll.options):
-            voters = by_option.get(position, [])
-            if not voters:
-                continue
-            shown = " ".join(f"<@{user_id}>" for user_id in voters[:VOTERS_SHOWN])
-            if len(voters) > VOTERS_SHOWN:
-                shown += " " + words("polls.results.more_voters", count=len(voters) - VOTERS_SHOWN)
-            embed.add_field(name=f"{letter(position)} {label}"[:256], value=shown[:1024], inline=False)
+        listed = [(p, label) for p, label in enumerate(poll.options) if by_option.get(p)]
+        for index, (position, label) in enumerate(listed):
+            if len(embed.fields) >= FIELDS_MAX:
+                break
+            name = f"{letter(position)} {fit_escaped(label, FIELD_NAME_MAX - 3)}"
+            # What is left of the 6,000 characters is shared by the fields still to come.
+            share = (EMBED_MAX - len(embed)) // (len(listed) - index) - len(name)
+            value = voters_within(
+                by_option[position],
+                min(FIELD_VALUE_MAX, share),
+                lambda count: words("polls.results.more_voters", count=count),
+            )
+            if not value:
+                break
+            embed.add_field(name=name, value=value, inline=False)
+
+
+def voters_within(user_ids: list[int], limit: int, more: Callable[[int], str]) -> str:
+    """Mentions of the first voters (at most `VOTERS_SHOWN`), then `more(how many left)`, within
+    `limit` characters; "" when not even the count fits."""
+    for shown in range(min(len(user_ids), VOTERS_SHOWN), -1, -1):
+        parts = [f"<@{user_id}>" for user_id in user_ids[:shown]]
+        if shown < len(user_ids):
+            parts.append(more(len(user_ids) - shown))
+        text = " ".join(parts)
+        if len(text) <= limit:
+            return text
+    return ""

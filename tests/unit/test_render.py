@@ -25,3 +25,11 @@ def test_truncate_keeps_short_text_and_cuts_long_text_with_an_ellipsis():
 def test_settings_block_neutralises_backticks_so_the_code_block_holds():
     block = settings_block([("name", "a```b")])
     assert block.count("```") == 2
+
+
+def test_settings_block_too_long_for_a_field_is_cut_inside_its_closed_fence():
+    feeds = ", ".join(f"https://blog{n}.example.ch/feed" for n in range(60))
+    block = settings_block([("database_path", "data/agora.db"), ("feeds", feeds)])
+    assert len(block) <= 1024
+    assert block.startswith("```\n") and block.endswith("…\n```")
+    assert block.count("```") == 2

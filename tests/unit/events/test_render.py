@@ -1,5 +1,5 @@
 from cogs.events.model import TrackedEvent
-from cogs.events.render import TOPICS, report_embed
+from cogs.events.render import TOPICS, announcement_embed, list_line, report_embed
 from cogs.events.report import Response, build_report
 
 WORDS = lambda key, **values: f"{key} {values}"  # noqa: E731 — the keys and values, to check both
@@ -53,3 +53,29 @@ def test_an_anonymous_report_names_no_one_and_a_named_one_mentions_authors():
 def test_without_answers_the_report_still_renders():
     embed = render([])
     assert len(embed) <= 6000 and embed.image.url == "attachment://c.png"
+
+
+def ends_inside_an_escape(text: str) -> bool:
+    """A backslash left at the end (or escaping the ellipsis): an escape cut in half."""
+    head = text.removesuffix("…")
+    return (len(head) - len(head.rstrip("\\"))) % 2 == 1
+
+
+def test_a_comment_of_markdown_characters_is_cut_after_escaping_between_escapes():
+    embed = render(responses(1, "x" + "*" * 400))
+    comments = next(f.value for f in embed.fields if f.name.startswith("feedback.report.useful"))
+    quoted = comments.splitlines()[0].removeprefix("> ")
+    assert len(quoted) <= 300
+    assert quoted.endswith("…") and not ends_inside_an_escape(quoted)
+
+
+def test_the_list_line_limits_the_escaped_name_without_splitting_an_escape():
+    line = list_line(event(name="a" + "_" * 99), 0, lambda key, **v: v.get("name", ""))
+    assert len(line) <= 80 and line.startswith("a\\_")
+    assert not ends_inside_an_escape(line)
+
+
+def test_a_long_location_fits_its_field_once_escaped():
+    embed = announcement_embed(event(location="a" + "_" * 1000, status="scheduled"), WORDS)
+    where = next(f.value for f in embed.fields if f.name.startswith("events.field.where"))
+    assert len(where) <= 1024 and where.startswith("a\\_") and not ends_inside_an_escape(where)

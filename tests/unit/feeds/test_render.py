@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -107,6 +108,49 @@ def test_markdown_in_a_title_is_escaped():
     embed = entry_embed(FEED, replace(ENTRY, title="Le *vrai* ROI du social_business"))
 
     assert embed.title == "Le \\*vrai\\* ROI du social\\_business"
+
+
+def unescaped(shown: str) -> str:
+    return re.sub(r"\\(.)", r"\1", shown.replace("\u200b", ""))
+
+
+@pytest.mark.parametrize("title", ["*" * 256, "*" * 300, "___***~~~" * 40, "_" * 1000, "- " + "~" * 400])
+def test_a_title_of_markdown_characters_keeps_as_much_as_fits_once_escaped(title):
+    embed = entry_embed(FEED, replace(ENTRY, title=title))
+
+    assert len(embed.title) <= 256
+    kept = unescaped(embed.title.removesuffix("…"))
+    assert len(kept) >= 120 and " ".join(title.split()).startswith(kept)
+
+
+def test_a_short_title_of_markdown_characters_is_shown_whole():
+    embed = entry_embed(FEED, replace(ENTRY, title="___***~~~"))
+
+    assert embed.title == "\\_\\_\\_\\*\\*\\*\\~\\~\\~"
+
+
+@pytest.mark.parametrize(
+    "text", ["-" * 5000, "— " * 3000, "[" * 5000, "[" + "mot " * 2000 + "](https://e.ch)"]
+)
+def test_a_summary_made_of_punctuation_or_one_long_link_is_not_reduced_to_an_ellipsis(text):
+    embed = entry_embed(FEED, replace(ENTRY, summary=text))
+
+    assert len(embed.description) > 500
+    assert len(embed.description) <= 600
+
+
+def test_a_cut_summary_leaves_no_backslash_escaping_the_ellipsis():
+    text = shorten_markdown("ab\\*" * 400, 603)  # the cut falls right after a backslash
+    head = text.removesuffix("…")
+    assert (len(head) - len(head.rstrip("\\"))) % 2 == 0
+
+
+def test_author_name_and_footer_of_punctuation_keep_their_text():
+    feed = replace(FEED, title="—" * 400)
+    embed = entry_embed(feed, replace(ENTRY, author="-" * 3000))
+
+    assert embed.author.name.startswith("——") and len(embed.author.name) <= 256
+    assert embed.footer.text.startswith("--") and len(embed.footer.text) <= 2048
 
 
 def test_summary_repeating_the_title_is_left_out():

@@ -1,7 +1,20 @@
 import csv
 import io
+import re
 
-from cogs.polls.render import bar, export_csv, letter, option_lines, percent, poll_embed
+import pytest
+
+from cogs.polls.render import (
+    ballot_text,
+    bar,
+    export_csv,
+    letter,
+    list_line,
+    option_lines,
+    percent,
+    poll_embed,
+)
+from cogs.polls.results import voters_within
 from cogs.polls.store import Poll, Tally
 
 
@@ -93,3 +106,67 @@ def test_named_export_lists_each_vote():
     assert rows[5] == ["option", "label", "user_id", "voted_at_utc"]
     assert rows[6] == ["1", "LinkedIn", "42", "2027-01-15 08:00:00"]
     assert rows[7][2] == "43"
+
+
+MARKDOWN_OPTIONS = tuple("*" * n + "_" * (80 - n) for n in range(20))  # 20 different options, all markup
+
+
+def markdown_poll(**changes: object) -> Poll:
+    return poll(question="*" * 300, options=MARKDOWN_OPTIONS, choices=20, **changes)
+
+
+@pytest.mark.parametrize("final", [False, True])
+@pytest.mark.parametrize("hide_results", [False, True])
+def test_markdown_poll_fits_discords_limits_once_escaped(final, hide_results):
+    tally = Tally(tuple(range(1_000_000, 1_000_020)), 20_000_190)
+    embed = poll_embed(
+        markdown_poll(hide_results=hide_results, closed_at=5), tally, words, member_count=10**6, final=final
+    )
+    assert len(embed.description) <= 4096
+    assert len(embed) <= 6000
+
+
+def test_markdown_poll_keeps_the_whole_question_and_every_count():
+    tally = Tally(tuple(range(20)), 190)
+    description = poll_embed(markdown_poll(), tally, words, member_count=None, final=False).description
+    assert description.startswith("**" + "\\*" * 300 + "**")  # 600 characters once escaped, whole
+    assert re.findall(r"` (\d+) · \d+ %", description) == [str(n) for n in range(20)]
+    for position in range(20):
+        line = next(ln for ln in description.splitlines() if ln.startswith(letter(position)))
+        name = line.removeprefix(f"{letter(position)} **").removesuffix("**")
+        assert len(name) > 100  # each option keeps most of its 160 escaped characters
+        assert not re.search(r"(?<!\\)(\\\\)*\\…", name), "no backslash left escaping the ellipsis"
+
+
+def test_options_that_fit_are_shown_whole():
+    description = poll_embed(poll(), Tally((0, 0, 0), 0), words, member_count=None, final=False).description
+    assert "🇦 **LinkedIn**" in description
+    assert "🇧 **=cmd()**" in description
+
+
+def test_ballot_of_twenty_markdown_options_fits_in_a_reply():
+    text = ballot_text(markdown_poll(), tuple(range(20)))
+    assert len(text) <= 1500
+    assert text.count("**") == 40
+    assert ballot_text(poll(), (0, 2)) == "🇦 **LinkedIn**, 🇨 **Slack**"
+
+
+def test_ballot_never_pings():
+    assert "@everyone" not in ballot_text(poll(options=("@everyone", "b")), (0,))
+
+
+def test_list_line_question_is_escaped_then_limited():
+    line = list_line(markdown_poll(), lambda key, **v: v["question"], "")
+    assert line == "\\*" * 49 + "…"
+
+
+def test_voters_are_listed_within_the_room_left_then_counted():
+    more = lambda count: f"+{count}"  # noqa: E731
+    ids = [10**18 + n for n in range(40)]
+    assert voters_within(ids[:2], 1024, more) == f"<@{ids[0]}> <@{ids[1]}>"
+    text = voters_within(ids, 1024, more)
+    assert text.endswith(" +10") and text.count("<@") == 30
+    short = voters_within(ids, 100, more)
+    assert len(short) <= 100 and short.endswith(f" +{40 - short.count('<@')}")
+    assert voters_within(ids, 3, more) == "+40"
+    assert voters_within(ids, 2, more) == ""

@@ -1,0 +1,100 @@
+"""Members' and the web's text shown literally in Discord, within limits measured on what Discord receives.
+
+Escaping can double a text (`_*~|` each become two characters), so a limit checked before escaping
+does not hold after it. Here the text is escaped first and fitted after: when it is too long, the
+longest beginning of the original text whose escaped form fits is kept, escaped whole, so a cut never
+falls between a backslash and the character it escapes (nor inside a neutralised mention).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import discord
+
+from mentions import neutralise_mentions
+
+Escape = Callable[[str], str]
+
+ELLIPSIS = "…"
+_TRAILING = " \n\u00a0,;:-–—"
+
+
+def literal(text: str) -> str:
+    """`text` shown as typed: markdown escaped, mentions neutralised."""
+    return neutralise_mentions(discord.utils.escape_markdown(text))
+
+
+def fit_escaped(text: str, limit: int, *, escape: Escape = literal, ellipsis: str = ELLIPSIS) -> str:
+    """`escape(text)` when it fits in `limit` characters; otherwise the escaped form of the longest
+    beginning of `text` (cut at a word when one is near) that fits with `ellipsis` after it.
+
+    Never empty when `text` is not and `limit` leaves room for one escaped character and the ellipsis.
+    """
+    whole = escape(text)
+    if len(whole) <= limit:
+        return whole
+    room = limit - len(ellipsis)
+    if room <= 0:
+        return ellipsis[: max(0, limit)]
+
+    def fits(size: int) -> bool:
+        return len(escape(text[:size])) <= room
+
+    # Escaping never shortens a text, so no more than `room` original characters can fit.
+    low, high = 0, min(len(text), room)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(middle):
+            low = middle
+        else:
+            high = middle - 1
+    if low == 0:
+        return ellipsis
+    for candidate in _cuts(text, low):
+        shown = escape(candidate)
+        if len(shown) <= room:
+            return shown + ellipsis
+    return escape(text[:low]) + ellipsis
+
+
+def _cuts(text: str, size: int) -> list[str]:
+    """Where to cut `text` within `size` characters, best first: at a word, then anywhere; without
+    trailing punctuation unless that leaves nothing."""
+    cut = text[:size]
+    candidates = []
+    if not text[size : size + 1].isspace():
+        space = max(cut.rfind(" "), cut.rfind("\n"), cut.rfind("\u00a0"))
+        if space > size // 2:
+            candidates.append(cut[:space])
+    candidates.append(cut)
+    return [c.rstrip(_TRAILING) or c for c in candidates]
+
+
+def fit_together(
+    texts: Sequence[str], budget: int, *, escape: Escape = literal, ellipsis: str = ELLIPSIS
+) -> list[str]:
+    """Each text escaped, all of them within `budget` characters together.
+
+    Short texts are kept whole; the longest ones share what is left equally (each cut to the same
+    length), so one long text never squeezes the others to nothing.
+    """
+    shown = [escape(text) for text in texts]
+    if sum(len(text) for text in shown) <= budget:
+        return shown
+    cap = _cap([len(text) for text in shown], max(0, budget))
+    return [
+        text if len(text) <= cap else fit_escaped(original, cap, escape=escape, ellipsis=ellipsis)
+        for original, text in zip(texts, shown, strict=True)
+    ]
+
+
+def _cap(lengths: list[int], budget: int) -> int:
+    """The largest `cap` with sum(min(length, cap)) <= budget."""
+    left, remaining = budget, len(lengths)
+    for length in sorted(lengths):
+        if length * remaining > left:
+            return left // remaining
+        left -= length
+        remaining -= 1
+    return max(lengths, default=0)
