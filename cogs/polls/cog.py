@@ -15,7 +15,7 @@ from discord.ext import commands
 from channels import ChannelUse, posting_problems
 from cogs.polls.ballots import PollClosed, PollNotFound, TooManyChoices
 from cogs.polls.editor import CoalescingEditor
-from cogs.polls.render import ballot_text, export_csv, poll_embed
+from cogs.polls.render import ballot_text, export_csv, list_line, poll_embed
 from cogs.polls.results import ResultsPoster
 from cogs.polls.rules import check_draft, split_options
 from cogs.polls.store import NewPoll, Poll, PollStore
@@ -24,7 +24,7 @@ from cogs.polls.views import ClosePollButton, PollModal, poll_view
 from errors import UserError, send_ephemeral
 from permissions import Rank, interaction_rank, requires
 from scheduling import Recurring, cancel_and_wait, start_when_ready
-from ui import parse_id
+from ui import join_within, parse_id
 
 if TYPE_CHECKING:
     from agora import Agora
@@ -327,13 +327,10 @@ class PollsCog(commands.Cog):
             deadline = (
                 f"<t:{poll.closes_at}:R>" if poll.closes_at else self.t(interaction, "polls.list.no_deadline")
             )
-            link = f"https://discord.com/channels/{poll.guild_id}/{poll.channel_id}/{poll.message_id}"
-            question = discord.utils.escape_markdown(poll.question[:100])
-            lines.append(
-                self.t(interaction, "polls.list.line", question=question, link=link, deadline=deadline)
-            )
+            lines.append(list_line(poll, lambda key, **v: self.t(interaction, key, **v), deadline))
+        more = lambda count: self.t(interaction, "polls.list.more", count=count)  # noqa: E731
         embed = discord.Embed(
-            title=self.t(interaction, "polls.list.title"), description="\n".join(lines)[:4000]
+            title=self.t(interaction, "polls.list.title"), description=join_within(lines, 4000, more)
         )
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
