@@ -20,6 +20,7 @@ from cogs.feeds.filters import parse_keywords
 from cogs.feeds.parse import FeedParserPool, ParsedFeed
 from cogs.feeds.poller import FeedPoller
 from cogs.feeds.publisher import FeedSource, Publisher
+from cogs.feeds.render import quoted_title
 from cogs.feeds.store import Feed, FeedAlreadyFollowed, FeedStore, NewFeed
 from cogs.feeds.views import AlternateFeedsView
 from errors import UserError, send_ephemeral
@@ -151,7 +152,7 @@ class FeedsCog(commands.Cog):
         text = catalogue.translate(
             "feeds.paused_notice",
             locale,
-            title=discord.utils.escape_markdown(feed.display_name),
+            title=quoted_title(feed.display_name),
             url=feed.url,
             error=describe_error(catalogue, locale, feed.last_error, feed.last_error_values),
             failures=feed.failures,
@@ -258,7 +259,7 @@ class FeedsCog(commands.Cog):
             t(
                 interaction,
                 key,
-                title=discord.utils.escape_markdown(feed.display_name),
+                title=quoted_title(feed.display_name),
                 channel=options.channel.mention,
             ),
         )
@@ -297,7 +298,7 @@ class FeedsCog(commands.Cog):
         await send_ephemeral(
             interaction,
             self.bot.catalogue.for_interaction(
-                interaction, "feeds.removed", title=discord.utils.escape_markdown(target.display_name)
+                interaction, "feeds.removed", title=quoted_title(target.display_name)
             ),
         )
 
@@ -311,7 +312,7 @@ class FeedsCog(commands.Cog):
         await send_ephemeral(
             interaction,
             self.bot.catalogue.for_interaction(
-                interaction, "feeds.resumed", title=discord.utils.escape_markdown(target.display_name)
+                interaction, "feeds.resumed", title=quoted_title(target.display_name)
             ),
         )
         self.poller.wake()
@@ -333,7 +334,7 @@ class FeedsCog(commands.Cog):
             ) from None
         if not parsed.entries:
             raise UserError("feeds.error.empty")
-        _, embed = self.publisher.message_for(
+        _, embed = await self.publisher.message_for(
             FeedSource(parsed.title, parsed.link, parsed.icon_url), parsed.entries[-1], None
         )
         await interaction.followup.send(

@@ -14,10 +14,11 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Protocol
 
+from cogs.feeds.markdown import summary_words
+
 log = logging.getLogger(__name__)
 
 _SEPARATORS = re.compile(r"[,;\n]")
-_LINK_TARGET = re.compile(r"\]\([^)]*\)")  # markdown link targets: a URL's words are not the post's
 # Letters NFKD does not take apart, and apostrophes people type either way.
 _FOLD = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "’": "'", "ʼ": "'", "‘": "'"})
 _WHOLE_WORD_MAX = 3
@@ -31,6 +32,9 @@ class Filterable(Protocol):
 
     @property
     def summary(self) -> str: ...
+
+    @property
+    def summary_format(self) -> str: ...  # "html", "text" or "markdown"
 
     @property
     def tags(self) -> tuple[str, ...]: ...
@@ -66,8 +70,9 @@ def _matches(text: str, keywords: Iterable[str]) -> bool:
 
 
 def entry_text(entry: Filterable) -> str:
-    """The normalised text keywords are looked for in: title, summary (without link targets), tags."""
-    summary = re.sub(r"\\(.)", r"\1", _LINK_TARGET.sub("]", entry.summary))
+    """The normalised text keywords are looked for in: title, the summary's words (not its links'
+    addresses: a URL's words are not the post's), tags."""
+    summary = summary_words(entry.summary, entry.summary_format)
     return normalise("\n".join([entry.title, summary, *entry.tags]))
 
 

@@ -1,9 +1,10 @@
 """Turning a fetched body into a small, picklable `ParsedFeed`, in a worker process.
 
-feedparser is chosen for correctness (`&rsquo;`, `xml:base`, wrong encoding declarations, HTML
-sanitising); it is pure Python, so `FeedParserPool` runs it in other processes, and `body_hash` lets
-the caller skip unchanged bodies. Summaries become Discord markdown in the worker too, and only the
-newest `max_entries` entries cross the process boundary.
+feedparser is chosen for correctness (`&rsquo;`, `xml:base`, wrong encoding declarations); it is
+pure Python, so `FeedParserPool` runs it in other processes, and `body_hash` lets the caller skip
+unchanged bodies. Only the newest `max_entries` entries cross the process boundary, and only the work
+every entry needs is done here (keys, dates, links, the picture): a summary stays as the feed wrote
+it, bounded, and becomes Discord markdown (`with_markdown_summary`) only for an entry that is posted.
 
 `ParseError` codes: `not_a_feed` (values `kind`: html, image, empty or other; `alternates`: feed URLs
 a web page advertises), `malformed` (value `truncated`), `parser_crashed` (pool only).
@@ -22,7 +23,7 @@ import os
 import re
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
@@ -31,8 +32,9 @@ import feedparser
 from bs4 import BeautifulSoup
 from yarl import URL
 
+from cogs.feeds.encoding import to_utf8
 from cogs.feeds.failure import FeedFailure
-from cogs.feeds.markdown import EMOJI_CLASS, HTML_BUDGET, html_to_markdown
+from cogs.feeds.markdown import EMOJI_CLASS, bounded, summary_to_markdown
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +48,7 @@ _ROOT = re.compile(rb"<(?![?!])([A-Za-z_][\w:.-]*)")
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _ATTR = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _IMAGE_FILE = re.compile(r"\.(jpe?g|png|gif|webp)(\?|$)", re.IGNORECASE)
-_PLAIN_MARKDOWN = re.compile(r"([\\*_~`|\[\]])")
+_PLAIN_TYPES = frozenset({"text/plain", "text"})
 
 
 class ParseError(FeedFailure):
@@ -58,11 +60,15 @@ class FeedEntry:
     key: str  # stable identity for deduplication, see entry_key()
     title: str  # plain text, entities decoded; "" when the feed gives none
     link: str | None  # absolute http(s) URL
-    summary: str  # Discord markdown; not cut to a length yet (render does), but bounded by HTML_BUDGET
+    summary: str  # as the feed gives it (see summary_format), bounded by markdown.bounded()
     author: str | None
     published: datetime | None  # aware UTC; the update date when no publication date is given
     image_url: str | None
     tags: tuple[str, ...]
+    # "html", "text", or "markdown" once converted (and in entries stored before summaries were kept
+    # raw, hence the default); the base resolves the summary's relative links.
+    summary_format: str = "markdown"
+    summary_base: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,13 +125,19 @@ def parse_feed(
     image = body.startswith(_IMAGE_MAGIC) or (body[:4] == b"RIFF" and body[8:12] == b"WEBP")
     if image or (content_type or "").lower().startswith("image/") or root.lower() == "svg":
         raise ParseError("not_a_feed", kind="image", alternates=[])
+    # Decoded here, not by feedparser, so that a body's own valid declaration beats a wrong HTTP charset.
+    utf8_body, utf8_type = to_utf8(body, content_type)
     headers = {"content-location": url}
-    if content_type:
-        headers["content-type"] = content_type
+    if utf8_type:
+        headers["content-type"] = utf8_type
     # A BytesIO, never bytes: feedparser opens a bytes argument as a file name if such a file exists.
-    # feedparser's own sanitiser is off: html_to_markdown keeps only text, emphasis, lists and
-    # http(s)/mailto links and drops every other tag, so sanitising first would be paid twice.
-    parsed = feedparser.parse(io.BytesIO(body), response_headers=headers, sanitize_html=False)
+    # feedparser's sanitiser and its resolution of relative links inside HTML are off: they cost
+    # about a third of its time on every entry, and only a posted entry needs them. The markdown
+    # conversion keeps only text, emphasis, lists and http(s)/mailto links (sanitising), resolved
+    # against the summary's base; the picture is resolved against its own part's base.
+    parsed = feedparser.parse(
+        io.BytesIO(utf8_body), response_headers=headers, sanitize_html=False, resolve_relative_uris=False
+    )
     version = parsed.get("version") or ""
     if not version:
         if root.rpartition(":")[2].lower() in _FEED_ROOTS:
@@ -187,14 +199,8 @@ def _entries(raw: list[Any], url: str, max_entries: int) -> tuple[FeedEntry, ...
 
 
 def _entry(entry: Any, key: str, link: str | None, published: datetime | None, url: str) -> FeedEntry:
-    detail = entry.get("summary_detail") or {}
-    summary = entry.get("summary", "")
-    if detail.get("type", "text/html") in ("text/plain", "text"):
-        # Shown as written: markup characters escaped; one line, so only its start could be a heading.
-        text = _PLAIN_MARKDOWN.sub(r"\\\1", _tidy(html.unescape(summary[:HTML_BUDGET])))
-        text = re.sub(r"^([#>-])", r"\\\1", text)
-    else:
-        text = html_to_markdown(summary)
+    # An Atom entry with only <content> gets it as its summary, without a summary_detail.
+    detail = entry.get("summary_detail") or next(iter(entry.get("content") or []), {})
     author_detail = entry.get("author_detail") or {}
     author = _tidy(author_detail.get("name") or entry.get("author") or "")
     tags: dict[str, str] = {}
@@ -206,12 +212,22 @@ def _entry(entry: Any, key: str, link: str | None, published: datetime | None, u
         key=key,
         title=_plain(entry.get("title", ""), (entry.get("title_detail") or {}).get("type")),
         link=link,
-        summary=text,
+        summary=bounded(entry.get("summary", "")),
         author=author if author and not re.fullmatch(r"\S+@\S+", author) else None,
         published=published,
         image_url=_image(entry, url),
         tags=tuple(tags.values())[:_MAX_TAGS],
+        summary_format="text" if detail.get("type", "text/html") in _PLAIN_TYPES else "html",
+        summary_base=_http_url(detail.get("base"), url) or url,
     )
+
+
+def with_markdown_summary(entry: FeedEntry) -> FeedEntry:
+    """The entry with its summary as Discord markdown, for posting; slow on long HTML (bs4)."""
+    if entry.summary_format == "markdown":
+        return entry
+    summary = summary_to_markdown(entry.summary, entry.summary_format, entry.summary_base)
+    return replace(entry, summary=summary, summary_format="markdown", summary_base=None)
 
 
 def _date(entry: Any, *fields: str) -> datetime | None:
@@ -228,26 +244,28 @@ def _image(entry: Any, base: str) -> str | None:
     Thumbnails come last: Blogger's are 72-pixel squares, worse than the article's own image.
     """
     candidates = [
-        media.get("url")
+        (media.get("url"), base)
         for media in entry.get("media_content") or []
         if "image" in f"{media.get('medium', '')}{media.get('type', '')}"
         or _IMAGE_FILE.search(media.get("url", "") or "")
     ]
     candidates += [
-        enclosure.get("href")
+        (enclosure.get("href"), base)
         for enclosure in entry.get("enclosures") or []
         if (enclosure.get("type") or "").startswith("image/")
     ]
-    for source in [*(part.get("value", "") for part in entry.get("content") or []), entry.get("summary", "")]:
-        for tag in _IMG.finditer(source):
+    # HTML parts keep their relative links (feedparser does not resolve them): each has its xml:base.
+    parts = [*(entry.get("content") or []), entry.get("summary_detail") or {"value": entry.get("summary")}]
+    for part in parts:
+        for tag in _IMG.finditer(part.get("value") or ""):
             attrs = {name.lower(): html.unescape(a or b) for name, a, b in _ATTR.findall(tag.group())}
             tiny = any(attrs.get(side, "").strip() in ("0", "1", "2") for side in ("width", "height"))
             # Tracking pixels and WordPress's emoji pictures are not the article's image.
             if not tiny and not EMOJI_CLASS.search(attrs.get("class", "")):
-                candidates.append(attrs.get("src"))
-    candidates += [thumbnail.get("url") for thumbnail in entry.get("media_thumbnail") or []]
-    for candidate in candidates:
-        found = _http_url(candidate, base)
+                candidates.append((attrs.get("src"), _http_url(part.get("base"), base) or base))
+    candidates += [(thumbnail.get("url"), base) for thumbnail in entry.get("media_thumbnail") or []]
+    for candidate, candidate_base in candidates:
+        found = _http_url(candidate, candidate_base)
         # Discord does not show SVG in embeds.
         if found and not found.lower().split("?")[0].endswith(".svg"):
             return found

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import discord
 
 from channels import find_own_post
 from cogs.feeds.failure import FeedFailure
-from cogs.feeds.parse import FeedEntry
+from cogs.feeds.parse import FeedEntry, with_markdown_summary
 from cogs.feeds.render import entry_embed, thread_name
 from cogs.feeds.store import Feed
 
@@ -45,10 +46,11 @@ class Publisher:
     def __init__(self, bot: Agora) -> None:
         self.bot = bot
 
-    def message_for(
+    async def message_for(
         self, source: FeedSource, entry: FeedEntry, role_id: int | None
     ) -> tuple[str | None, discord.Embed]:
         """The content and embed of a post, exactly as `/feed preview` shows it."""
+        entry = await _with_markdown(entry)
         author_template = self.bot.catalogue.translate("feeds.post.by", self.bot.settings.locale)
         embed = entry_embed(source, entry, author_template=author_template, colour=EMBED_COLOUR)
         return (f"<@&{role_id}>" if role_id else None), embed
@@ -61,7 +63,8 @@ class Publisher:
 
     async def post(self, feed: Feed, entry: FeedEntry) -> discord.Message:
         channel = self.channel_of(feed)
-        content, embed = self.message_for(FeedSource.of(feed), entry, feed.role_id)
+        entry = await _with_markdown(entry)
+        content, embed = await self.message_for(FeedSource.of(feed), entry, feed.role_id)
         # Only the chosen role is pinged, whatever the feed's text contains.
         allowed = discord.AllowedMentions(
             everyone=False, users=False, roles=[discord.Object(feed.role_id)] if feed.role_id else False
@@ -88,7 +91,8 @@ class Publisher:
     async def find_earlier_post(self, feed: Feed, entry: FeedEntry) -> discord.Message | None:
         """The bot's post of this entry, if an earlier attempt reached Discord before a crash."""
         channel = self.channel_of(feed)
-        title = entry_embed(FeedSource.of(feed), entry).title
+        # Only the title is compared: the summary is not worth converting for it.
+        title = entry_embed(FeedSource.of(feed), replace(entry, summary="", summary_format="markdown")).title
 
         def is_it(message: discord.Message) -> bool:
             return any(
@@ -100,3 +104,10 @@ class Publisher:
             return await find_own_post(channel, self.bot.user, is_it, limit=HISTORY_CHECKED)
         except discord.HTTPException as error:
             raise PublishError("discord_error", status=error.status, code=error.code) from error
+
+
+async def _with_markdown(entry: FeedEntry) -> FeedEntry:
+    """The entry's summary as markdown, converted in a thread: long HTML takes bs4 some milliseconds."""
+    if entry.summary_format == "markdown":
+        return entry
+    return await asyncio.to_thread(with_markdown_summary, entry)

@@ -14,6 +14,7 @@ class Entry:
     title: str
     summary: str = ""
     tags: tuple[str, ...] = ()
+    summary_format: str = "markdown"
 
 
 SOCIAL = Entry(
@@ -76,3 +77,21 @@ def test_link_targets_in_the_summary_are_not_searched():
 
     assert not is_wanted(entry, ["blockchain"], [])
     assert is_wanted(entry, ["programme"], [])
+
+
+def test_raw_html_summary_is_matched_on_its_words_not_its_markup_or_scripts():
+    entry = Entry(
+        "Matinée",
+        '<p>Les <a href="https://b.ch/blockchain-rh">r&eacute;seaux</a> <em>sociaux</em></p>'
+        "<script>var emploi = 1;</script><style>.emploi{}</style><!-- emploi -->",
+        summary_format="html",
+    )
+
+    assert is_wanted(entry, ["réseaux sociaux"], ["emploi"])
+    assert not is_wanted(entry, ["blockchain"], [])
+
+
+def test_plain_text_summary_is_matched_with_its_entities_decoded():
+    entry = Entry("Matinée", "Marque employeur &amp; r&eacute;seaux", summary_format="text")
+
+    assert is_wanted(entry, ["réseaux"], [])

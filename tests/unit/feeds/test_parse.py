@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from cogs.feeds.parse import ParseError, body_hash, entry_key, html_to_markdown, parse_feed
+from cogs.feeds.markdown import html_to_markdown
+from cogs.feeds.parse import ParseError, body_hash, entry_key, parse_feed, with_markdown_summary
 from tests.feed_server import Item, fixture, rss
 
 WP = "https://blog.socialbusiness.example.ch/feed/"
@@ -60,8 +61,9 @@ def test_wordpress_entry_details():
     assert (
         latest.link == "https://blog.socialbusiness.example.ch/2025/10/14/experience-client-reseaux-sociaux/"
     )
-    assert "d’expérience client" in latest.summary
-    assert "&#8217;" not in latest.summary and "&rsquo;" not in latest.summary
+    summary = with_markdown_summary(latest).summary
+    assert "d’expérience client" in summary
+    assert "&#8217;" not in summary and "&rsquo;" not in summary
 
 
 def test_wordpress_feed_icon_comes_from_its_image():
@@ -105,7 +107,8 @@ def test_atom_relative_links_are_resolved_against_xml_base():
 
     assert post.link == "https://intelligence-collective.example.org/blog/2025/10/rse-vide.html"
     assert (
-        "(https://intelligence-collective.example.org/blog/2025/10/animer-rse-checklist.html)" in post.summary
+        "(https://intelligence-collective.example.org/blog/2025/10/animer-rse-checklist.html)"
+        in with_markdown_summary(post).summary
     )
     assert post.image_url == "https://intelligence-collective.example.org/blog/images/rse-vide.jpg"
     assert parsed.link == "https://intelligence-collective.example.org/blog/"
@@ -124,7 +127,10 @@ def test_atom_html_title_becomes_plain_text_and_author_loses_the_email():
     codev = next(entry for entry in parsed.entries if entry.key.endswith("post-776"))
 
     assert codev.title == "Le co-développement entre pairs : retour d'expérience"
-    assert codev.summary == "Quatre séances, six managers, une méthode : ce que le co-développement a changé."
+    assert (
+        with_markdown_summary(codev).summary
+        == "Quatre séances, six managers, une méthode : ce que le co-développement a changé."
+    )
     assert parsed.entries[-1].author == "Sophie Keller"
     assert parsed.title == "Intelligence collective & entreprise 2.0"
 
@@ -262,7 +268,7 @@ def test_cp1252_bytes_declared_as_utf8_keep_their_accents():
     parsed = parse_feed(fixture("utf8_declared_cp1252_bytes.xml"), WP, "application/xml")
 
     assert parsed.entries[0].title == "Élan collectif : la stratégie « social first » d’une PME genevoise"
-    assert "équipe" in parsed.entries[0].summary
+    assert "équipe" in with_markdown_summary(parsed.entries[0]).summary
 
 
 @pytest.mark.parametrize("content_type", ["text/html", "application/octet-stream", None])
