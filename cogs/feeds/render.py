@@ -29,6 +29,7 @@ AUTHOR_MAX = 256
 FOOTER_MAX = 2048
 EMBED_MAX = 6000
 THREAD_NAME_MAX = 100
+QUOTED_TITLE_MAX = 200  # keeps the sentences that quote it far below a message's 2,000 characters
 _TRAILING = " \n\u00a0,;:-–—"
 
 
@@ -124,6 +125,11 @@ def entry_embed(
     if overflow > 0 and embed.description:
         embed.description = shorten_markdown(embed.description, max(1, len(embed.description) - overflow))
     return embed
+
+
+def quoted_title(title: str) -> str:
+    """A feed's title, which the web may make any length, quoted in a sentence: escaped then limited."""
+    return fit_escaped(" ".join(title.split()), QUOTED_TITLE_MAX)
 
 
 def thread_name(entry: FeedEntry) -> str:

@@ -106,3 +106,15 @@ async def test_a_feed_entry_titled_with_markdown_characters_keeps_its_title(agor
     kept = unescaped(shown.removesuffix("…"))
     assert len(kept) >= 120 and title.startswith(kept)
     assert not fake.rejected_requests
+
+
+async def test_a_feed_with_a_long_markdown_title_is_followed_and_the_organiser_told(agora, fake, feed_server):
+    feed_server.set_feed("/feed", rss([article(1)], title="_" * 1500))  # 3,000 characters once escaped
+    async with agora.running():
+        await fake.wait_for_commands()
+        added = await fake.run_command("olivia", "feed add", {"url": feed_server.url("/feed")})
+        told = await answer(fake, added, seconds=20)
+    assert told.content.startswith("✅ Agora suit désormais **\\_\\_")
+    assert len(told.content) <= 2000
+    assert len(posts(fake)) == 1
+    assert not fake.rejected_requests

@@ -9,7 +9,14 @@ from datetime import UTC, datetime
 import pytest
 
 from cogs.feeds.parse import FeedEntry, ParsedFeed, parse_feed
-from cogs.feeds.render import entry_embed, neutralise_mentions, shorten, shorten_markdown, thread_name
+from cogs.feeds.render import (
+    entry_embed,
+    neutralise_mentions,
+    quoted_title,
+    shorten,
+    shorten_markdown,
+    thread_name,
+)
 from tests.feed_server import fixture
 
 WP = "https://blog.socialbusiness.example.ch/feed/"
@@ -222,3 +229,9 @@ def test_entry_without_title_has_no_linked_title():
 
     assert embed.title is None and embed.url is None
     assert embed.description
+
+
+def test_a_feed_title_quoted_in_a_message_is_escaped_then_limited():
+    assert quoted_title("Le  blog *social*") == "Le blog \\*social\\*"
+    quoted = quoted_title("_" * 1500)
+    assert len(quoted) <= 200 and quoted == "\\_" * 99 + "…"
