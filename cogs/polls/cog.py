@@ -131,6 +131,9 @@ class PollsCog(commands.Cog):
             )
         if role is not None and role.is_default():
             role = None
+        # Answered before posting: under Discord's limit of 5 posts per 5 s per channel the post may
+        # wait longer than the 3 s a member's interaction allows. The outcome follows in this answer.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         poll = await self.store.create(
             NewPoll(
                 guild_id=interaction.guild.id,

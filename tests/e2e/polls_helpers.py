@@ -8,7 +8,9 @@ import re
 async def create_poll(fake, member="olivia", locale="fr", **options):
     values = {"question": "Quel réseau pour la communauté ?", "options": "LinkedIn; Slack; Teams", **options}
     interaction = await fake.run_command(member, "poll create", values, locale=locale)
-    await interaction.response(timeout=10)
+    # The member's final answer, however it came: at once (a refusal), or after the poll is posted
+    # (the command defers first, then fills in its "thinking" answer).
+    await interaction.final_message(timeout=10)
     return interaction
 
 

@@ -77,7 +77,7 @@ async def test_without_options_a_modal_asks_one_per_line(agora, fake):
                 "poll:modal:options": "Conférence\nAtelier\nTable ronde",
             },
         )
-        await submitted.response()
+        await submitted.final_message(timeout=10)
         assert submitted.content.startswith("📊 Sondage publié")
         message = poll_message(fake)
         assert "Quel format pour la prochaine matinée ?" in message.embeds[0]["description"]
@@ -94,7 +94,7 @@ async def test_a_topic_from_the_library_is_posted_and_not_repeated_soon(agora, f
         questions = []
         for _ in range(count):
             interaction = await fake.run_command("alice", "poll topic", {"theme": "reseaux_entreprise"})
-            await interaction.response(timeout=10)
+            await interaction.final_message(timeout=10)
             questions.append(poll_message(fake).embeds[0]["description"].split("**")[1])
         assert len(set(questions)) == count  # every topic of the theme once before any repeats
         unknown = await fake.run_command("alice", "poll topic", {"theme": "cuisine"})
