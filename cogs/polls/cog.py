@@ -18,7 +18,7 @@ from cogs.polls.editor import CoalescingEditor
 from cogs.polls.render import ballot_text, export_csv, list_line, poll_embed
 from cogs.polls.results import ResultsPoster
 from cogs.polls.rules import check_draft, split_options
-from cogs.polls.store import NewPoll, Poll, PollStore
+from cogs.polls.store import NewPoll, Poll, PollStore, Tally
 from cogs.polls.topics import TopicLibrary
 from cogs.polls.views import ClosePollButton, PollModal, poll_view
 from errors import UserError, send_ephemeral
@@ -51,7 +51,24 @@ class PollsCog(commands.Cog):
         self.rng = random.Random()  # noqa: S311 — picking a topic, not a secret
 
     async def cog_load(self) -> None:
-        self._task = start_when_ready(self.bot, self.deadlines)
+        self._task = start_when_ready(self.bot, self.deadlines, first=self.redraw_behind)
+
+    async def redraw_behind(self) -> None:
+        """Once connected: redraw the polls whose message lags behind their stored votes.
+
+        Votes acknowledged inside the 2-second edit window before a crash are stored but not shown.
+        Each goes through the editor, so a redraw and a vote arriving meanwhile share one edit.
+        """
+        try:
+            behind = await self.store.shown_behind(self.bot.clock.now())
+        except Exception:
+            # The deadline pass after this must run regardless.
+            log.exception("could not check which polls need redrawing")
+            return
+        if behind:
+            log.info("redrawing %d poll message(s) behind their votes", len(behind))
+        for poll_id in behind:
+            self.editor.request(poll_id)
 
     async def cog_unload(self) -> None:
         await cancel_and_wait(self._task)
@@ -170,11 +187,11 @@ class PollsCog(commands.Cog):
         if poll.closes_at:
             self.deadlines.wake()
 
-    async def render(self, poll: Poll) -> discord.Embed:
+    async def render(self, poll: Poll, tally: Tally | None = None) -> discord.Embed:
         guild = self.bot.get_guild(poll.guild_id)
         return poll_embed(
             poll,
-            await self.store.tally(poll),
+            tally or await self.store.tally(poll),
             self.words(poll),
             member_count=guild.member_count if guild else None,
             final=poll.is_closed,
@@ -186,9 +203,12 @@ class PollsCog(commands.Cog):
         channel = self.bot.get_channel(poll.channel_id)
         if poll.message_id is None or not isinstance(channel, discord.abc.Messageable):
             return
+        tally = await self.store.tally(poll)
         await channel.get_partial_message(poll.message_id).edit(  # type: ignore[union-attr]
-            embed=await self.render(poll), view=poll_view(poll, closed=poll.is_closed)
+            embed=await self.render(poll, tally), view=poll_view(poll, closed=poll.is_closed)
         )
+        # Only once Discord accepted it: a crash before this line leaves the poll to be redrawn.
+        await self.store.record_shown(poll.id, tally.shown_as(closed=poll.is_closed))
 
     # ---- voting -----------------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ the stored tally always equals the distinct valid votes, however many members cl
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
@@ -65,6 +66,10 @@ class Tally:
     counts: tuple[int, ...]  # votes per option, in option order
     voters: int  # distinct members who hold at least one vote
 
+    def shown_as(self, *, closed: bool) -> str:
+        """What a poll message drawn with this tally shows, in a few bytes: `open 3,1,0/4`."""
+        return f"{'closed' if closed else 'open'} {','.join(map(str, self.counts))}/{self.voters}"
+
 
 _POLL_COLUMNS = (
     "id, guild_id, channel_id, message_id, author_id, question, choices, anonymous, hide_results, role_id, "
@@ -121,8 +126,51 @@ class PollStore:
         return Poll(**values, options=tuple(option["label"] for option in options))
 
     async def set_message(self, poll_id: int, message_id: int) -> None:
+        """The poll's message was posted, drawn with no votes (its buttons did not exist before)."""
         async with self.database.transaction() as connection:
-            await connection.execute("UPDATE polls SET message_id = ? WHERE id = ?", (message_id, poll_id))
+            cursor = await connection.execute(
+                "SELECT count(*) FROM poll_options WHERE poll_id = ?", (poll_id,)
+            )
+            row = await cursor.fetchone()
+            shown = Tally((0,) * (row[0] if row else 0), 0).shown_as(closed=False)
+            await connection.execute(
+                "UPDATE polls SET message_id = ?, shown = ? WHERE id = ?", (message_id, shown, poll_id)
+            )
+
+    async def record_shown(self, poll_id: int, shown: str) -> None:
+        """What Discord accepted to show in the poll's message (see `Tally.shown_as`)."""
+        async with self.database.transaction() as connection:
+            await connection.execute("UPDATE polls SET shown = ? WHERE id = ?", (shown, poll_id))
+
+    async def shown_behind(self, now: datetime) -> list[int]:
+        """Polls whose message shows another tally (or state) than the stored one: to redraw.
+
+        That happens when votes were acknowledged but the bot stopped inside the 2-second edit
+        window, or a poll was closed just before its message could be redrawn. Compared with what
+        was recorded after each accepted edit, so no message is fetched. Open polls past their
+        deadline are left to the deadline pass, which redraws them as closed. NULL (a poll from
+        before this was recorded) counts as different.
+        """
+        rows = await self.database.fetch_all(
+            "SELECT p.id, p.shown, p.closed_at IS NOT NULL AS closed, "
+            "(SELECT count(*) FROM poll_votes v WHERE v.poll_id = p.id AND v.position = o.position) "
+            "AS votes, "
+            "(SELECT count(DISTINCT v.user_id) FROM poll_votes v WHERE v.poll_id = p.id) AS voters "
+            "FROM polls p JOIN poll_options o ON o.poll_id = p.id "
+            "WHERE p.message_id IS NOT NULL AND ("
+            "(p.closed_at IS NULL AND (p.closes_at IS NULL OR p.closes_at > ?)) "
+            "OR (p.closed_at IS NOT NULL AND p.shown LIKE 'open %')) "
+            "ORDER BY p.id, o.position",
+            (epoch(now),),
+        )
+        behind = []
+        for poll_id, group in itertools.groupby(rows, key=lambda row: row["id"]):
+            options = list(group)
+            first = options[0]
+            tally = Tally(tuple(row["votes"] for row in options), first["voters"])
+            if tally.shown_as(closed=bool(first["closed"])) != first["shown"]:
+                behind.append(poll_id)
+        return behind
 
     async def delete(self, poll_id: int) -> None:
         """Only for a poll whose message could not be posted: nothing of it was ever shown."""

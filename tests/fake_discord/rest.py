@@ -259,6 +259,7 @@ class RestApi(ApiBase):
         msg = self._message(request, chan)
         if msg.author_id != self.world.bot.id:
             raise ApiError(403, 50005, "Cannot edit a message authored by another user")
+        await self.fake.stalled_edits.hold(msg.id)
         body: Json = body_of(request) or {}
         errs = validate_message(body)
         if errs:

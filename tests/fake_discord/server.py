@@ -29,6 +29,7 @@ from .rest_events import EventsApi
 from .rest_interactions import InteractionApi
 from .rest_threads import ThreadsApi
 from .runner import BotRunner
+from .stalls import StalledEdits
 from .sync import Notifier
 from .world import World
 
@@ -72,6 +73,7 @@ class FakeDiscord(UserActions, GuildAdmin):
             compression=gateway_compression,
         )
         self.requests: list[RecordedRequest] = []
+        self.stalled_edits = StalledEdits()  # edits lost with a crashing bot (stalls.py)
         self.internal_errors: list[str] = []
         self.commands: dict[int | None, list[Json]] = {}
         self.sync_counts: dict[int | None, int] = {}
