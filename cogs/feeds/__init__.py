@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 async def setup(bot: Agora) -> None:
     from cogs.feeds.cog import FeedsCog
     from cogs.feeds.fetch import FeedFetcher
-    from cogs.feeds.parse import FeedParserPool
+    from cogs.feeds.pool import FeedParserPool
 
     fetcher = FeedFetcher(
         allow_private=bot.settings.feed_allow_private,

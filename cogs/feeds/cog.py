@@ -17,8 +17,9 @@ from cogs.feeds.describe import describe_error, feed_list_embed
 from cogs.feeds.failure import FeedFailure
 from cogs.feeds.fetch import FeedFetcher, FetchError, FetchResult, check_url
 from cogs.feeds.filters import parse_keywords
-from cogs.feeds.parse import FeedParserPool, ParsedFeed
+from cogs.feeds.parse import ParsedFeed
 from cogs.feeds.poller import FeedPoller
+from cogs.feeds.pool import FeedParserPool
 from cogs.feeds.publisher import FeedSource, Publisher
 from cogs.feeds.render import quoted_title
 from cogs.feeds.store import Feed, FeedAlreadyFollowed, FeedStore, NewFeed
@@ -74,10 +75,8 @@ class FeedsCog(commands.Cog):
 
     async def run(self) -> None:
         await self.bot.wait_until_ready()
-        try:
-            await self.parser.warm()
-        except Exception:
-            log.exception("could not start the feed parser's workers; they start on first use")
+        # The parser's workers are not started here: they start on the first body to parse (none
+        # at all without feeds) and stop after a quiet period (pool.py).
         try:
             await self.subscribe_declared()
         except Exception:

@@ -1,7 +1,7 @@
 """Turning a fetched body into a small, picklable `ParsedFeed`, in a worker process.
 
 feedparser is chosen for correctness (`&rsquo;`, `xml:base`, wrong encoding declarations); it is
-pure Python, so `FeedParserPool` runs it in other processes, and `body_hash` lets the caller skip
+pure Python, so `FeedParserPool` (pool.py) runs it in other processes, and `body_hash` lets the caller skip
 unchanged bodies. Only the newest `max_entries` entries cross the process boundary, and only the work
 every entry needs is done here (keys, dates, links, the picture): a summary stays as the feed wrote
 it, bounded, and becomes Discord markdown (`with_markdown_summary`) only for an entry that is posted.
@@ -12,17 +12,11 @@ a web page advertises), `malformed` (value `truncated`), `parser_crashed` (pool 
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import hashlib
 import html
 import io
 import logging
-import multiprocessing
-import os
 import re
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -321,70 +315,3 @@ def discover_feeds(page: bytes, url: str) -> list[str]:
             found.append(href)
     return found
 
-
-def _parse_in_worker(body: bytes, url: str, content_type: str | None, max_entries: int) -> ParsedFeed:
-    return parse_feed(body, url, content_type, max_entries=max_entries)
-
-
-def _ready() -> bool:
-    return True
-
-
-def _lower_priority() -> None:
-    # Parsing is background work: the bot's event loop (gateway heartbeats) must win the CPU.
-    with contextlib.suppress(AttributeError, OSError):
-        os.nice(5)
-
-
-class FeedParserPool:
-    """`parse_feed` in worker processes, started on first use; `close()` stops them.
-
-    feedparser is pure Python, so threads would share one core; processes use them all and keep
-    the event loop free. Workers come from a forkserver (spawn where there is none): forking the
-    bot itself, with its threads and open sockets, is unsafe.
-    """
-
-    def __init__(self, workers: int = 2, *, max_entries: int = MAX_ENTRIES) -> None:
-        self.workers = workers
-        self.max_entries = max_entries
-        self._executor: ProcessPoolExecutor | None = None
-
-    async def parse(self, body: bytes, url: str, content_type: str | None = None) -> ParsedFeed:
-        executor = self._executor_now()
-        loop = asyncio.get_running_loop()
-        try:
-            return await loop.run_in_executor(
-                executor, _parse_in_worker, body, url, content_type, self.max_entries
-            )
-        except ParseError:
-            raise
-        except BrokenProcessPool as error:
-            log.error("feed parser worker died while parsing %s; restarting the pool", url)
-            if self._executor is executor:
-                self._executor = None
-            executor.shutdown(wait=False, cancel_futures=True)
-            raise ParseError("parser_crashed") from error
-        except Exception as error:
-            log.exception("feed parser failed on %s", url)
-            raise ParseError("malformed", truncated=False) from error
-
-    async def warm(self) -> None:
-        """Start every worker now (at startup), so the first poll cycle does not pay for it."""
-        executor = self._executor_now()
-        loop = asyncio.get_running_loop()
-        await asyncio.gather(*(loop.run_in_executor(executor, _ready) for _ in range(self.workers)))
-
-    async def close(self) -> None:
-        executor, self._executor = self._executor, None
-        if executor is not None:
-            await asyncio.to_thread(executor.shutdown, wait=True, cancel_futures=True)
-
-    def _executor_now(self) -> ProcessPoolExecutor:
-        if self._executor is None:
-            method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-            self._executor = ProcessPoolExecutor(
-                max_workers=self.workers,
-                mp_context=multiprocessing.get_context(method),
-                initializer=_lower_priority,
-            )
-        return self._executor

@@ -17,7 +17,8 @@ from clock import Clock
 from cogs.feeds.failure import FeedFailure
 from cogs.feeds.fetch import FeedFetcher, FetchResult
 from cogs.feeds.filters import is_wanted, parse_keywords
-from cogs.feeds.parse import FeedParserPool, ParsedFeed, body_hash
+from cogs.feeds.parse import ParsedFeed, body_hash
+from cogs.feeds.pool import FeedParserPool
 from cogs.feeds.publisher import Publisher
 from cogs.feeds.store import Feed, FeedStore
 from scheduling import Recurring

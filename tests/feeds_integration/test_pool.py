@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
 from cogs.feeds import parse as parse_module
-from cogs.feeds.parse import FeedParserPool, ParsedFeed, ParseError, parse_feed
+from cogs.feeds.parse import ParsedFeed, ParseError, parse_feed
+from cogs.feeds.pool import FeedParserPool
 from tests.feed_server import fixture
 
 URL = "https://blog.socialbusiness.example.ch/feed/"
@@ -59,4 +63,86 @@ async def test_closed_pool_starts_new_workers_when_used_again(pool: FeedParserPo
 
     parsed = await pool.parse(fixture("rss1_rdf.xml"), URL)
 
+    assert parsed.version == "rss10"
+
+
+async def wait_until(condition, timeout: float = 10) -> None:  # noqa: ASYNC109
+    """Bounded polling of something with no event to wait on (a process ending)."""
+    async with asyncio.timeout(timeout):
+        while not condition():  # noqa: ASYNC110
+            await asyncio.sleep(0.02)
+
+
+def running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+async def test_no_worker_runs_before_the_first_parse():
+    pool = FeedParserPool(workers=2)
+    try:
+        assert pool.pids == []
+        await pool.parse(fixture("rss1_rdf.xml"), URL)
+        assert len(pool.pids) == 1  # one body: one worker started, not two
+    finally:
+        await pool.close()
+    assert pool.pids == []
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc (Linux)")
+async def test_workers_stop_after_the_quiet_period_and_start_again_on_the_next_parse():
+    pool = FeedParserPool(workers=2, quiet_period=0.3)
+    try:
+        await asyncio.gather(*(pool.parse(fixture("rss1_rdf.xml"), URL) for _ in range(2)))
+        first = pool.pids
+        assert len(first) == 2 and all(running(pid) for pid in first)
+
+        await wait_until(lambda: not pool.pids and not any(running(pid) for pid in first))
+
+        parsed = await pool.parse(fixture("rss1_rdf.xml"), URL)
+        assert parsed.version == "rss10"
+        assert len(pool.pids) == 1 and set(pool.pids).isdisjoint(first)
+    finally:
+        await pool.close()
+
+
+async def test_parses_closer_than_the_quiet_period_keep_the_same_worker():
+    pool = FeedParserPool(workers=1, quiet_period=30)
+    try:
+        await pool.parse(fixture("rss1_rdf.xml"), URL)
+        (pid,) = pool.pids
+        for _ in range(3):
+            await pool.parse(fixture("rss1_rdf.xml"), URL)
+        assert pool.pids == [pid]
+    finally:
+        await pool.close()
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc (Linux)")
+async def test_a_worker_that_dies_mid_parse_fails_that_parse_only(pool: FeedParserPool):
+    await pool.parse(fixture("rss1_rdf.xml"), URL)
+    (pid,) = pool.pids
+    # A huge body keeps the worker busy while it is killed.
+    parsing = asyncio.create_task(pool.parse(b"<rss>" + b"<item>x</item>" * 2_000_000 + b"</rss>", URL))
+    await wait_until(lambda: Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "R")
+    os.kill(pid, signal.SIGKILL)
+
+    with pytest.raises(ParseError) as caught:
+        await parsing
+    assert caught.value.code == "parser_crashed"
+    assert (await pool.parse(fixture("rss1_rdf.xml"), URL)).version == "rss10"
+    assert pid not in pool.pids
+
+
+async def test_a_cancelled_parse_does_not_hand_its_answer_to_the_next_one(pool: FeedParserPool):
+    slow = asyncio.create_task(pool.parse(fixture("wordpress_fr.xml"), URL))
+    await wait_until(lambda: pool.pids)
+    slow.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await slow
+
+    parsed = await pool.parse(fixture("rss1_rdf.xml"), URL)
     assert parsed.version == "rss10"
