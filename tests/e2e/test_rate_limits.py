@@ -52,13 +52,13 @@ async def test_ten_polls_created_at_once_in_one_channel_all_confirm_their_creato
         assert [run.saw_interaction_failed for run in runs] == [False] * 10
 
         answers = await asyncio.gather(*(run.final_message(timeout=SLOW) for run in runs))
-        posted = polls_in(fake)
-        questions = sorted(m.embeds[0]["description"].split("\n")[0] for m in posted)
-        assert questions == sorted(f"**Question {n} ?**" for n in range(10))  # each poll posted once
-        for run, answer in zip(runs, answers, strict=True):
+        posted = {m.embeds[0]["description"].split("\n")[0]: m for m in polls_in(fake)}
+        assert len(polls_in(fake)) == len(posted) == 10  # each poll posted once
+        for n, (run, answer) in enumerate(zip(runs, answers, strict=True)):
+            poll = posted[f"**Question {n} ?**"]
             assert run.is_ephemeral and answer.content.startswith("📊 Sondage publié")
-            [close] = custom_ids(answer)
-            assert close.endswith(":close") and int(close.split(":")[1]) in {poll_id(m) for m in posted}
+            assert f"/{poll.id}" in answer.content  # links its own poll
+            assert custom_ids(answer) == [f"poll:{poll_id(poll)}:close"]  # and can close it
             assert answer.allowed_mentions == {"parse": []}
         assert fake.find_requests("POST", POSTS, status=429)  # the limit bit
 
