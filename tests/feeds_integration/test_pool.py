@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from cogs.feeds.pool import FeedParserPool
 from tests.feed_server import fixture
 
 URL = "https://blog.socialbusiness.example.ch/feed/"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -73,12 +75,16 @@ async def wait_until(condition, timeout: float = 10) -> None:  # noqa: ASYNC109
             await asyncio.sleep(0.02)
 
 
-def running(pid: int) -> bool:
+def state(pid: int) -> str | None:
+    """R running, S sleeping, Z ended (a zombie)…; None once gone."""
     try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except FileNotFoundError:
-        return False
-    return state != "Z"
+        return None
+
+
+def running(pid: int) -> bool:
+    return state(pid) not in (None, "Z")
 
 
 async def test_no_worker_runs_before_the_first_parse():
@@ -127,7 +133,7 @@ async def test_a_worker_that_dies_mid_parse_fails_that_parse_only(pool: FeedPars
     (pid,) = pool.pids
     # A huge body keeps the worker busy while it is killed.
     parsing = asyncio.create_task(pool.parse(b"<rss>" + b"<item>x</item>" * 2_000_000 + b"</rss>", URL))
-    await wait_until(lambda: Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "R")
+    await wait_until(lambda: state(pid) == "R")
     os.kill(pid, signal.SIGKILL)
 
     with pytest.raises(ParseError) as caught:
@@ -146,3 +152,42 @@ async def test_a_cancelled_parse_does_not_hand_its_answer_to_the_next_one(pool: 
 
     parsed = await pool.parse(fixture("rss1_rdf.xml"), URL)
     assert parsed.version == "rss10"
+
+
+OWNER = """
+import asyncio, sys
+from cogs.feeds.pool import FeedParserPool
+
+async def main():
+    pool = FeedParserPool(workers=1)
+    body = b"<rss><channel>" + b"<item><title>x</title></item>" * 1_000_000 + b"</channel></rss>"
+    parsing = asyncio.create_task(pool.parse(body, "https://example.ch/feed"))
+    while not pool.pids:
+        await asyncio.sleep(0.01)
+    print(pool.pids[0], flush=True)
+    await parsing
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc (Linux)")
+async def test_a_worker_busy_parsing_ends_when_its_owner_is_killed():
+    owner = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", OWNER, cwd=ROOT, stdout=asyncio.subprocess.PIPE
+    )
+    pid = 0
+    try:
+        pid = int(await asyncio.wait_for(owner.stdout.readline(), 30))
+        await wait_until(lambda: state(pid) == "R")  # parsing (the body is huge), not waiting
+
+        owner.kill()
+        await owner.wait()
+
+        await wait_until(lambda: not running(pid))
+    finally:
+        if owner.returncode is None:
+            owner.kill()
+            await owner.wait()
+        if pid and running(pid):
+            os.kill(pid, signal.SIGKILL)
