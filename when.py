@@ -12,8 +12,6 @@ import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import dateparser
-
 from errors import UserError
 
 NOW_WORDS = frozenset({"now", "maintenant", "tout de suite", "immédiatement", "immediately"})
@@ -84,6 +82,10 @@ def _natural(text: str, now: datetime, zone: ZoneInfo) -> datetime:
         raise UserError("when.error.unreadable", value=text[:60])
     phrase = _FRENCH_HOUR.sub(lambda m: f"{m[1]}:{m[2] or '00'}", text)
     base = now.astimezone(zone).replace(tzinfo=None)
+    # Imported on the first phrase only: dateparser and its regex engine hold about 4 MiB, which an
+    # idle bot (most never read a phrase) need not keep. The import takes well under a second.
+    import dateparser
+
     parsed = dateparser.parse(
         phrase,
         languages=["fr", "en"],

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Protocol
 
-from cogs.feeds.markdown import summary_words
+from cogs.feeds.summary import summary_words
 
 log = logging.getLogger(__name__)
 

@@ -1,11 +1,11 @@
-"""Feed summaries to Discord markdown (markdownify: no images, scripts or embeds) and to plain words.
+"""Feed HTML to Discord markdown, with markdownify: no images, scripts or embeds; entities decoded.
 
-The markdown is made only for entries that are posted; filters read the words, which are cheap.
+Imported only when a summary is converted for posting (see summary.py): bs4 and markdownify cost
+the bot memory it need not hold while no feed is followed, and a parser worker never needs them.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from typing import Any
 from urllib.parse import urljoin
@@ -13,51 +13,13 @@ from urllib.parse import urljoin
 from bs4 import BeautifulSoup, Tag
 from markdownify import MarkdownConverter
 
-HTML_BUDGET = 16_000  # HTML read for a summary: far more text than an embed (4096) can show
+from cogs.feeds.summary import EMOJI_CLASS, HTML_BUDGET
+
 _DROPPED_TAGS = {
     "script", "style", "iframe", "object", "embed", "noscript", "form", "svg", "video", "audio",
     "figcaption", "button", "input", "select", "textarea", "template", "head", "title", "meta", "link",
 }  # fmt: skip
-EMOJI_CLASS = re.compile(r"\b(wp-smiley|emoji)\b")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
-_PLAIN_MARKDOWN = re.compile(r"([\\*_~`|\[\]])")
-_HIDDEN = re.compile(
-    r"<(script|style|iframe|object|noscript|svg|template|head|title)\b.*?</\1\s*>|<!--.*?-->",
-    re.IGNORECASE | re.DOTALL,
-)
-_TAG = re.compile(r"<[^>]*>")
-_LINK_TARGET = re.compile(r"\]\([^)]*\)")
-
-
-def bounded(summary: str) -> str:
-    """A summary as kept until it is posted: one character past what is read shows that it was cut."""
-    return summary[: HTML_BUDGET + 1]
-
-
-def summary_to_markdown(summary: str, kind: str, base: str | None = None) -> str:
-    """A summary as Discord markdown; `kind` is "html", "text" or "markdown" (already converted)."""
-    if kind == "markdown":
-        return summary
-    return text_to_markdown(summary) if kind == "text" else html_to_markdown(summary, base)
-
-
-def summary_words(summary: str, kind: str) -> str:
-    """The words a reader sees in a summary, for keyword filters: no tags, link targets or escapes.
-
-    Cheaper than the markdown (no HTML tree), so every new entry of a filtered feed can be checked.
-    """
-    if kind == "html":
-        return html.unescape(_TAG.sub(" ", _HIDDEN.sub(" ", summary[:HTML_BUDGET])))
-    if kind == "text":
-        return html.unescape(summary[:HTML_BUDGET])
-    return re.sub(r"\\(.)", r"\1", _LINK_TARGET.sub("]", summary))
-
-
-def text_to_markdown(text: str) -> str:
-    """A plain-text summary shown as written: markup characters escaped, entities decoded."""
-    text = _PLAIN_MARKDOWN.sub(r"\\\1", " ".join(html.unescape(text[:HTML_BUDGET]).split()))
-    # One line, so only its start could be read as a heading, a quote or a list.
-    return re.sub(r"^([#>-])", r"\\\1", text)
 
 
 class _DiscordMarkdown(MarkdownConverter):

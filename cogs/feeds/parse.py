@@ -1,10 +1,12 @@
 """Turning a fetched body into a small, picklable `ParsedFeed`, in a worker process.
 
 feedparser is chosen for correctness (`&rsquo;`, `xml:base`, wrong encoding declarations); it is
-pure Python, so `FeedParserPool` (pool.py) runs it in other processes, and `body_hash` lets the caller skip
-unchanged bodies. Only the newest `max_entries` entries cross the process boundary, and only the work
-every entry needs is done here (keys, dates, links, the picture): a summary stays as the feed wrote
-it, bounded, and becomes Discord markdown (`with_markdown_summary`) only for an entry that is posted.
+pure Python, so `FeedParserPool` (pool.py) runs it in other processes, and `body_hash` lets the
+caller skip unchanged bodies. Only the newest `max_entries` entries cross the process boundary, and
+only the work every entry needs is done here (keys, dates, links, the picture): a summary stays as
+the feed wrote it, bounded, and becomes Discord markdown (`with_markdown_summary`) only for an entry
+that is posted. The bot imports this module for its types: feedparser and bs4 are imported on first
+use, in the workers.
 
 `ParseError` codes: `not_a_feed` (values `kind`: html, image, empty or other; `alternates`: feed URLs
 a web page advertises), `malformed` (value `truncated`), `parser_crashed` (pool only).
@@ -12,6 +14,7 @@ a web page advertises), `malformed` (value `truncated`), `parser_crashed` (pool 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import io
@@ -19,16 +22,15 @@ import logging
 import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from types import ModuleType
 from typing import Any
 from urllib.parse import urljoin
 
-import feedparser
-from bs4 import BeautifulSoup
 from yarl import URL
 
 from cogs.feeds.encoding import to_utf8
 from cogs.feeds.failure import FeedFailure
-from cogs.feeds.markdown import EMOJI_CLASS, bounded, summary_to_markdown
+from cogs.feeds.summary import EMOJI_CLASS, bounded, summary_to_markdown
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +75,22 @@ class ParsedFeed:
     entries: tuple[FeedEntry, ...]  # OLDEST FIRST, the newest `max_entries` only
     total_entries: int  # entries in the document, before the cap
     version: str  # feedparser's name for the format: rss20, rss10, atom10…
+
+
+@functools.cache
+def _feedparser() -> ModuleType:
+    """feedparser, imported on first use, its URL joining memoised.
+
+    feedparser joins every element's xml:base with the document's base, twice (about a tenth of its
+    time): the same few pairs of strings thousands of times per document. Both functions are pure.
+    """
+    import feedparser
+    import feedparser.mixin
+
+    for name in ("_urljoin", "make_safe_absolute_uri"):
+        if callable(join := getattr(feedparser.mixin, name, None)):
+            setattr(feedparser.mixin, name, functools.lru_cache(maxsize=1024)(join))
+    return feedparser
 
 
 def body_hash(body: bytes) -> str:
@@ -129,6 +147,7 @@ def parse_feed(
     # about a third of its time on every entry, and only a posted entry needs them. The markdown
     # conversion keeps only text, emphasis, lists and http(s)/mailto links (sanitising), resolved
     # against the summary's base; the picture is resolved against its own part's base.
+    feedparser = _feedparser()
     parsed = feedparser.parse(
         io.BytesIO(utf8_body), response_headers=headers, sanitize_html=False, resolve_relative_uris=False
     )
@@ -287,6 +306,8 @@ def _tidy(text: str) -> str:
 def _plain(text: str, kind: str | None) -> str:
     """A title as plain text: tags stripped when the feed says it is HTML, stray entities decoded."""
     if kind in ("text/html", "application/xhtml+xml") and "<" in text:
+        from bs4 import BeautifulSoup  # imported on first need: see the module's docstring
+
         text = BeautifulSoup(text, "html.parser").get_text()
     # Double-escaped titles (`&amp;rsquo;`) are common; feedparser leaves one level of escaping.
     return _tidy(html.unescape(text))
@@ -303,6 +324,8 @@ def discover_feeds(page: bytes, url: str) -> list[str]:
     if "<" not in text:
         return []
     end = text.lower().find("</head>")
+    from bs4 import BeautifulSoup  # imported on first need: see the module's docstring
+
     soup = BeautifulSoup(text[: end if end >= 0 else None], "html.parser")
     base_tag = soup.find("base", href=True)
     base = urljoin(url, str(base_tag["href"]).strip()) if base_tag else url
@@ -314,4 +337,3 @@ def discover_feeds(page: bytes, url: str) -> list[str]:
         if href and href not in found:
             found.append(href)
     return found
-

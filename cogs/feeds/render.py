@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import discord
 
-from cogs.feeds.markdown import summary_to_markdown
+from cogs.feeds.summary import summary_to_markdown
 from escaping import fit_escaped
 from mentions import neutralise_mentions
 

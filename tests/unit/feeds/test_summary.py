@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from cogs.feeds import markdown
-from cogs.feeds.markdown import HTML_BUDGET
+from cogs.feeds import markdown, summary
 from cogs.feeds.parse import parse_feed, with_markdown_summary
 from cogs.feeds.render import entry_embed
 from cogs.feeds.store import entry_from_json, entry_to_json
+from cogs.feeds.summary import HTML_BUDGET
 from tests.feed_server import Item, fixture, rss
 
 WP = "https://blog.socialbusiness.example.ch/feed/"
@@ -29,7 +29,7 @@ def test_parsing_converts_no_summary(monkeypatch):
         raise AssertionError("a summary was converted while parsing")
 
     monkeypatch.setattr(markdown, "html_to_markdown", refuse)
-    monkeypatch.setattr(markdown, "text_to_markdown", refuse)
+    monkeypatch.setattr(summary, "text_to_markdown", refuse)
 
     parsed = parse_feed(fixture("wordpress_fr.xml"), WP)
 
