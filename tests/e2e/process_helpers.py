@@ -116,6 +116,12 @@ async def wait_for_log(folder: Path, text: str, timeout: float = 30) -> None:
         await asyncio.sleep(0.05)
 
 
+def print_log(folder: Path) -> None:
+    log = folder / "bot.log"
+    if log.exists():
+        print(f"--- the bot's log ---\n{log.read_text(errors='replace')[-6000:]}")  # noqa: T201
+
+
 def kill_all(processes: Iterable[Proc]) -> None:
     """Leave the machine clean even when a test fails: nothing of the bot may outlive it."""
     for process in processes:

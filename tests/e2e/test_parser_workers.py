@@ -13,6 +13,7 @@ from tests.e2e.process_helpers import (
     command_line,
     descendants,
     kill_all,
+    print_log,
     start_bot,
     wait_for_log,
     wait_until_gone,
@@ -49,6 +50,7 @@ async def test_parser_workers_end_with_the_bot_when_it_is_killed(fake, tmp_path,
         left = await wait_until_gone(recorded, timeout=15)
         assert not left, f"still running after the bot was killed: {[names[pid] for pid, _ in left]}"
     finally:
+        print_log(tmp_path)  # shown by pytest only when the test fails
         if bot.returncode is None:
             bot.kill()
             await bot.wait()
@@ -70,6 +72,7 @@ async def test_no_parser_worker_starts_when_no_feed_is_followed(fake, tmp_path):
         running = {pid: command_line(pid) for pid, _ in descendants(bot.pid)}
         assert running == {}
     finally:
+        print_log(tmp_path)  # shown by pytest only when the test fails
         left = descendants(bot.pid)
         bot.kill()
         await bot.wait()

@@ -6,7 +6,14 @@ from __future__ import annotations
 import asyncio
 
 from tests.e2e.polls_helpers import counts, create_poll, poll_message, vote
-from tests.e2e.process_helpers import bot_env, descendants, kill_all, start_bot, wait_for_log
+from tests.e2e.process_helpers import (
+    bot_env,
+    descendants,
+    kill_all,
+    print_log,
+    start_bot,
+    wait_for_log,
+)
 
 
 async def test_votes_acknowledged_just_before_a_crash_are_drawn_at_the_next_start(fake, tmp_path):
@@ -46,6 +53,7 @@ async def test_votes_acknowledged_just_before_a_crash_are_drawn_at_the_next_star
         )
         assert poll_message(fake).embeds[0]["fields"][0]["value"].startswith("6 votant·e(s)")
     finally:
+        print_log(tmp_path)  # shown by pytest only when the test fails
         left = descendants(bot.pid)
         if bot.returncode is None:
             bot.kill()
