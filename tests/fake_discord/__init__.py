@@ -93,6 +93,8 @@ Messages and requests
     fake.requests (RecordedRequest: method, path relative to /api/v10, query, json, files, status,
         response); fake.find_requests(method, path_regex, status); fake.rejected_requests;
         fake.internal_errors (fake bugs, answered with 418 so discord.py never retries)
+    fake.stalled_edits.stall(message) / .release()   edits of a message hang and are never applied,
+        as when the bot dies mid-edit (stalls.py)
 
 Notes: ``privileged_intents`` lists what is "enabled in the developer portal" ({"members",
 "presences", "message_content"}); without "members", GET /guilds/{id}/members answers 403 and an
