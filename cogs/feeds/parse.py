@@ -20,6 +20,7 @@ import html
 import io
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from types import ModuleType
@@ -231,7 +232,8 @@ def _entry(entry: Any, key: str, link: str | None, published: datetime | None, u
         image_url=_image(entry, url),
         tags=tuple(tags.values())[:_MAX_TAGS],
         summary_format="text" if detail.get("type", "text/html") in _PLAIN_TYPES else "html",
-        summary_base=_http_url(detail.get("base"), url) or url,
+        # feedparser made it absolute, on a safe scheme; the conversion checks every link it makes.
+        summary_base=_base(detail.get("base"), url),
     )
 
 
@@ -256,17 +258,25 @@ def _image(entry: Any, base: str) -> str | None:
 
     Thumbnails come last: Blogger's are 72-pixel squares, worse than the article's own image.
     """
-    candidates = [
-        (media.get("url"), base)
-        for media in entry.get("media_content") or []
-        if "image" in f"{media.get('medium', '')}{media.get('type', '')}"
-        or _IMAGE_FILE.search(media.get("url", "") or "")
-    ]
-    candidates += [
-        (enclosure.get("href"), base)
-        for enclosure in entry.get("enclosures") or []
-        if (enclosure.get("type") or "").startswith("image/")
-    ]
+    for candidate, candidate_base in _image_candidates(entry, base):
+        found = _http_url(candidate, candidate_base)
+        # Discord does not show SVG in embeds.
+        if found and not found.lower().split("?")[0].endswith(".svg"):
+            return found
+    return None
+
+
+def _image_candidates(entry: Any, base: str) -> Iterator[tuple[str | None, str]]:
+    """Picture addresses with the base each is relative to, best first; lazily: the first good one
+    ends the search, and every entry of every parsed feed pays for it."""
+    for media in entry.get("media_content") or []:
+        if "image" in f"{media.get('medium', '')}{media.get('type', '')}" or _IMAGE_FILE.search(
+            media.get("url", "") or ""
+        ):
+            yield media.get("url"), base
+    for enclosure in entry.get("enclosures") or []:
+        if (enclosure.get("type") or "").startswith("image/"):
+            yield enclosure.get("href"), base
     # HTML parts keep their relative links (feedparser does not resolve them): each has its xml:base.
     parts = [*(entry.get("content") or []), entry.get("summary_detail") or {"value": entry.get("summary")}]
     for part in parts:
@@ -275,14 +285,13 @@ def _image(entry: Any, base: str) -> str | None:
             tiny = any(attrs.get(side, "").strip() in ("0", "1", "2") for side in ("width", "height"))
             # Tracking pixels and WordPress's emoji pictures are not the article's image.
             if not tiny and not EMOJI_CLASS.search(attrs.get("class", "")):
-                candidates.append((attrs.get("src"), _http_url(part.get("base"), base) or base))
-    candidates += [(thumbnail.get("url"), base) for thumbnail in entry.get("media_thumbnail") or []]
-    for candidate, candidate_base in candidates:
-        found = _http_url(candidate, candidate_base)
-        # Discord does not show SVG in embeds.
-        if found and not found.lower().split("?")[0].endswith(".svg"):
-            return found
-    return None
+                yield attrs.get("src"), part.get("base") or base
+    for thumbnail in entry.get("media_thumbnail") or []:
+        yield thumbnail.get("url"), base
+
+
+def _base(value: object, url: str) -> str:
+    return value if isinstance(value, str) and 0 < len(value) <= 2048 else url
 
 
 def _http_url(value: object, base: str) -> str | None:
