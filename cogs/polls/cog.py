@@ -15,6 +15,7 @@ from discord.ext import commands
 from channels import ChannelUse, posting_problems
 from cogs.polls.ballots import PollClosed, PollNotFound, TooManyChoices
 from cogs.polls.editor import CoalescingEditor
+from cogs.polls.redraw import redraw_behind
 from cogs.polls.render import ballot_text, export_csv, list_line, poll_embed
 from cogs.polls.results import ResultsPoster
 from cogs.polls.rules import check_draft, split_options
@@ -51,24 +52,12 @@ class PollsCog(commands.Cog):
         self.rng = random.Random()  # noqa: S311 — picking a topic, not a secret
 
     async def cog_load(self) -> None:
-        self._task = start_when_ready(self.bot, self.deadlines, first=self.redraw_behind)
-
-    async def redraw_behind(self) -> None:
-        """Once connected: redraw the polls whose message lags behind their stored votes.
-
-        Votes acknowledged inside the 2-second edit window before a crash are stored but not shown.
-        Each goes through the editor, so a redraw and a vote arriving meanwhile share one edit.
-        """
-        try:
-            behind = await self.store.shown_behind(self.bot.clock.now())
-        except Exception:
-            # The deadline pass after this must run regardless.
-            log.exception("could not check which polls need redrawing")
-            return
-        if behind:
-            log.info("redrawing %d poll message(s) behind their votes", len(behind))
-        for poll_id in behind:
-            self.editor.request(poll_id)
+        # Once connected: first the messages a crash left behind their votes, then the deadlines.
+        self._task = start_when_ready(
+            self.bot,
+            self.deadlines,
+            first=lambda: redraw_behind(self.store, self.editor, self.bot.clock.now()),
+        )
 
     async def cog_unload(self) -> None:
         await cancel_and_wait(self._task)
