@@ -1,4 +1,4 @@
-"""Measuring a process from outside: CPU seconds and peak memory read from /proc, for the benchmarks."""
+"""Measuring processes from outside: CPU seconds and memory read from /proc, for the benchmarks."""
 
 from __future__ import annotations
 
@@ -45,6 +45,40 @@ def _children(world: int) -> list[int]:
                 found += kids
                 todo += kids
     return found
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid` (children, their children…), parents before their children."""
+    found, todo = [], [pid]
+    while todo:
+        for children in Path(f"/proc/{todo.pop(0)}/task").glob("*/children"):
+            with contextlib.suppress(OSError):  # the task has just exited
+                kids = [int(kid) for kid in children.read_text().split()]
+                found += kids
+                todo += kids
+    return found
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds of these processes, all their threads, so far."""
+    return sum(_cpu(pid) for pid in pids)
+
+
+def memory_mib(pid: int) -> tuple[float, float | None]:
+    """(RSS, PSS) in MiB. PSS shares each page among the processes mapping it: their sum is exact."""
+    rss = _status_kib(pid, "VmRSS:") / 1024
+    pss = None
+    with contextlib.suppress(OSError, ValueError):  # smaps_rollup: Linux 4.14 and later
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                pss = int(line.split()[1]) / 1024
+    return rss, pss
+
+
+def command_line(pid: int) -> str:
+    with contextlib.suppress(OSError):
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+    return ""
 
 
 @dataclass
