@@ -18,7 +18,7 @@ from typing import Any
 import discord
 
 import errors
-from ui import MAX_ID, submitted_values
+from ui import ID_TEMPLATE, MAX_ID, submitted_values
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,8 @@ RATINGS = {str(n): n for n in range(1, 6)}
 SCORES = {str(n): n for n in range(11)}
 TEXT_MAX = 1000
 MAX_TOPICS = 10
-FORM_ID = re.compile(r"^feedback:form:(\d{1,19})$")
+# ASCII digits only, as in the views' templates; ids past MAX_ID are refused in `read_submission`.
+FORM_ID = re.compile(rf"^feedback:form:({ID_TEMPLATE})\Z")
 
 
 @dataclass(frozen=True, slots=True)
