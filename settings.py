@@ -19,6 +19,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dotenv import dotenv_values
 
 SUPPORTED_LOCALES = ("fr", "en")
+# What a child process of Agora's (a feed parser worker) needs from the environment to run Python:
+# nothing more, so the token and the rest of the settings stay in the bot.
+CHILD_ENVIRONMENT = (
+    *("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR"),
+    *("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV"),
+)
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 REDACTED = "••••••"
 
@@ -64,9 +70,12 @@ class Settings:
     feedback_delay_seconds: int = 15 * 60
     feedback_window_seconds: int = 7 * 24 * 3600
     feedback_anonymous: bool = True
+    child_environment: tuple[tuple[str, str], ...] = field(default=(), repr=False)
 
     # Settings a person may see in /config; the token is shown only as redacted.
     SECRET_FIELDS = frozenset({"discord_token"})
+    # Not settings an admin sets: left out of /config.
+    INTERNAL_FIELDS = frozenset({"child_environment"})
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -108,12 +117,15 @@ class Settings:
                 "AGORA_FEEDBACK_WINDOW", get("AGORA_FEEDBACK_WINDOW") or "7d", 3600
             ),
             feedback_anonymous=_flag("AGORA_FEEDBACK_ANONYMOUS", get("AGORA_FEEDBACK_ANONYMOUS") or "1"),
+            child_environment=tuple((name, env[name]) for name in CHILD_ENVIRONMENT if env.get(name)),
         )
 
     def public_view(self) -> list[tuple[str, str]]:
         """The effective settings as (name, value) pairs for display, secrets redacted."""
         shown: list[tuple[str, str]] = []
         for item in fields(self):
+            if item.name in self.INTERNAL_FIELDS:
+                continue
             value = getattr(self, item.name)
             if item.name in self.SECRET_FIELDS:
                 text = REDACTED

@@ -21,4 +21,5 @@ async def setup(bot: Agora) -> None:
         allow_private=bot.settings.feed_allow_private,
         user_agent=f"Agora/{bot.version} (community feed reader; discord bot)",
     )
-    await bot.add_cog(FeedsCog(bot, fetcher=fetcher, parser=FeedParserPool()))
+    parser = FeedParserPool(environment=dict(bot.settings.child_environment))
+    await bot.add_cog(FeedsCog(bot, fetcher=fetcher, parser=parser))

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import logging
-import os
 import pickle
 import sys
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -43,14 +43,47 @@ class WorkerGone(Exception):
     """The worker ended (crashed, killed, or stopped) before it answered."""
 
 
+class _AnswerUnpickler(pickle.Unpickler):
+    """Rebuilds only what a worker's answer is made of.
+
+    A worker reads documents from anywhere; should one ever be subverted by a hostile feed, its
+    answer must not be a way to run code in the bot, which holds the token.
+    """
+
+    ALLOWED = frozenset(
+        {
+            ("cogs.feeds.parse", "ParsedFeed"),
+            ("cogs.feeds.parse", "FeedEntry"),
+            ("cogs.feeds.parse", "ParseError"),
+            ("cogs.feeds.failure", "_rebuild"),
+            ("datetime", "datetime"),
+            ("datetime", "timezone"),
+            ("datetime", "timedelta"),
+        }
+    )
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in self.ALLOWED:
+            raise pickle.UnpicklingError(f"a parser worker answered with {module}.{name}")
+        return super().find_class(module, name)
+
+
+def read_answer(payload: bytes) -> tuple[str, object]:
+    try:
+        answer = _AnswerUnpickler(io.BytesIO(payload)).load()
+    except Exception as error:  # any malformed answer counts as a worker gone wrong
+        raise WorkerGone("unreadable answer") from error
+    if not (isinstance(answer, tuple) and len(answer) == 2 and isinstance(answer[0], str)):
+        raise WorkerGone("unreadable answer")
+    return answer
+
+
 class _Worker:
     def __init__(self, process: asyncio.subprocess.Process) -> None:
         self.process = process
 
     @classmethod
-    async def start(cls) -> _Worker:
-        # The token stays out of a process that reads hostile documents.
-        env = {name: value for name, value in os.environ.items() if name != "DISCORD_TOKEN"}
+    async def start(cls, environment: Mapping[str, str]) -> _Worker:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
@@ -58,7 +91,9 @@ class _Worker:
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             cwd=_ROOT,
-            env=env,
+            # Only what Python needs to start (see Settings.child_environment): neither the token
+            # nor the rest of the bot's settings reach a process that reads hostile documents.
+            env=dict(environment),
         )
         return cls(process)
 
@@ -76,8 +111,7 @@ class _Worker:
             payload = await stdout.readexactly(size)
         except (asyncio.IncompleteReadError, ConnectionError) as error:
             raise WorkerGone(self.pid) from error
-        # Written by our own worker process, never by a feed.
-        return pickle.loads(payload)  # noqa: S301
+        return read_answer(payload)
 
     async def stop(self) -> None:
         """Close its lifeline (it exits on end-of-file); kill it if it does not."""
@@ -97,9 +131,15 @@ class FeedParserPool:
     """Up to `workers` processes, each parsing one body at a time."""
 
     def __init__(
-        self, workers: int = 2, *, max_entries: int = MAX_ENTRIES, quiet_period: float = QUIET_PERIOD
+        self,
+        workers: int = 2,
+        *,
+        environment: Mapping[str, str],
+        max_entries: int = MAX_ENTRIES,
+        quiet_period: float = QUIET_PERIOD,
     ) -> None:
         self.workers = workers
+        self.environment = dict(environment)
         self.max_entries = max_entries
         self.quiet_period = quiet_period
         self._slots = asyncio.Semaphore(workers)
@@ -144,12 +184,16 @@ class FeedParserPool:
                 log.error("feed parser worker %s died while parsing %s", worker.pid, url)
                 raise ParseError("parser_crashed") from error
             raise
-        self._idle.append(worker)
+        if worker in self._running:
+            self._idle.append(worker)
+        else:
+            # Stopped while it parsed (the pool was closed): it must not take another request.
+            self._track(worker.stop())
         return answer
 
     async def _start(self) -> _Worker:
         try:
-            worker = await _Worker.start()
+            worker = await _Worker.start(self.environment)
         except OSError as error:
             log.exception("could not start a feed parser worker")
             raise ParseError("parser_crashed") from error
@@ -167,9 +211,14 @@ class FeedParserPool:
 
     def _when_quiet(self) -> None:
         self._quiet = None
-        if not self._in_use and self._running:
+        # Only the idle workers, taken now: a parse starting before the stop task runs gets a
+        # fresh worker instead of one whose lifeline is about to be cut.
+        idle, self._idle = self._idle, []
+        if idle:
             log.debug("no feed parsed for %s s: stopping the parser's workers", self.quiet_period)
-            self._track(self._stop_all())
+            self._running.difference_update(idle)
+            for worker in idle:
+                self._track(worker.stop())
 
     def _cancel_quiet(self) -> None:
         if self._quiet is not None:

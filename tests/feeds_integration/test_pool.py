@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import pickle
 import signal
 import sys
 from collections.abc import AsyncIterator
@@ -13,7 +15,7 @@ import pytest
 
 from cogs.feeds import parse as parse_module
 from cogs.feeds.parse import ParsedFeed, ParseError, parse_feed
-from cogs.feeds.pool import FeedParserPool
+from cogs.feeds.pool import FeedParserPool, WorkerGone, read_answer
 from tests.feed_server import fixture
 
 URL = "https://blog.socialbusiness.example.ch/feed/"
@@ -22,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 async def pool() -> AsyncIterator[FeedParserPool]:
-    pool = FeedParserPool(workers=2)
+    pool = FeedParserPool(environment={}, workers=2)
     yield pool
     await pool.close()
 
@@ -88,7 +90,7 @@ def running(pid: int) -> bool:
 
 
 async def test_no_worker_runs_before_the_first_parse():
-    pool = FeedParserPool(workers=2)
+    pool = FeedParserPool(environment={}, workers=2)
     try:
         assert pool.pids == []
         await pool.parse(fixture("rss1_rdf.xml"), URL)
@@ -100,7 +102,7 @@ async def test_no_worker_runs_before_the_first_parse():
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc (Linux)")
 async def test_workers_stop_after_the_quiet_period_and_start_again_on_the_next_parse():
-    pool = FeedParserPool(workers=2, quiet_period=0.3)
+    pool = FeedParserPool(environment={}, workers=2, quiet_period=0.3)
     try:
         await asyncio.gather(*(pool.parse(fixture("rss1_rdf.xml"), URL) for _ in range(2)))
         first = pool.pids
@@ -116,7 +118,7 @@ async def test_workers_stop_after_the_quiet_period_and_start_again_on_the_next_p
 
 
 async def test_parses_closer_than_the_quiet_period_keep_the_same_worker():
-    pool = FeedParserPool(workers=1, quiet_period=30)
+    pool = FeedParserPool(environment={}, workers=1, quiet_period=30)
     try:
         await pool.parse(fixture("rss1_rdf.xml"), URL)
         (pid,) = pool.pids
@@ -159,7 +161,7 @@ import asyncio, sys
 from cogs.feeds.pool import FeedParserPool
 
 async def main():
-    pool = FeedParserPool(workers=1)
+    pool = FeedParserPool(environment={}, workers=1)
     body = b"<rss><channel>" + b"<item><title>x</title></item>" * 1_000_000 + b"</channel></rss>"
     parsing = asyncio.create_task(pool.parse(body, "https://example.ch/feed"))
     while not pool.pids:
@@ -191,3 +193,67 @@ async def test_a_worker_busy_parsing_ends_when_its_owner_is_killed():
             await owner.wait()
         if pid and running(pid):
             os.kill(pid, signal.SIGKILL)
+
+
+def long_feed(entries: int) -> bytes:
+    items = "".join(
+        f"<item><title>Article {i}</title><link>https://blog.example.ch/{i}</link>"
+        f"<description>&lt;p&gt;Texte {i}&lt;/p&gt;</description></item>"
+        for i in range(entries)
+    )
+    head = '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>B</title>'
+    return f"{head}{items}</channel></rss>".encode()
+
+
+async def test_a_parse_just_as_the_quiet_stop_begins_gets_a_live_worker():
+    pool = FeedParserPool(environment={}, workers=1, quiet_period=30)
+    try:
+        await pool.parse(fixture("rss1_rdf.xml"), URL)
+        (first,) = pool.pids
+        # The quiet timer fires, and a parse begins before the stopping it started has run; the
+        # body is long enough that cutting the worker's lifeline would cut the parse short.
+        pool._when_quiet()
+        parsed = await pool.parse(long_feed(3000), URL)
+        assert parsed.total_entries == 3000
+        assert first not in pool.pids
+    finally:
+        await pool.close()
+
+
+async def test_a_worker_stopped_while_it_parses_is_not_given_another_request():
+    pool = FeedParserPool(environment={}, workers=1, quiet_period=30)
+    parsing = asyncio.create_task(pool.parse(fixture("wordpress_fr.xml"), URL))
+    await wait_until(lambda: len(pool.pids) == 1)
+    (first,) = pool.pids
+    closing = asyncio.create_task(pool.close())
+    with contextlib.suppress(ParseError):
+        await parsing  # cut short by the close, or answered just before it
+    await closing
+    try:
+        parsed = await pool.parse(fixture("rss1_rdf.xml"), URL)
+        assert parsed.version == "rss10"
+        assert first not in pool.pids
+    finally:
+        await pool.close()
+
+
+def test_an_answer_naming_anything_but_parse_results_is_refused():
+    with pytest.raises(WorkerGone):
+        read_answer(pickle.dumps(("ok", os.system)))
+    with pytest.raises(WorkerGone):
+        read_answer(pickle.dumps(["not", "an", "answer"]))
+    feed = parse_feed(fixture("wordpress_fr.xml"), URL)
+    assert read_answer(pickle.dumps(("ok", feed))) == ("ok", feed)
+
+
+async def test_workers_get_only_the_environment_they_are_given(tmp_path, monkeypatch):
+    monkeypatch.setenv("DISCORD_TOKEN", "not-for-workers")
+    pool = FeedParserPool(environment={"LANG": "C.UTF-8"}, workers=1)
+    try:
+        await pool.parse(fixture("rss1_rdf.xml"), URL)
+        (pid,) = pool.pids
+        environ = (await asyncio.to_thread(Path(f"/proc/{pid}/environ").read_bytes)).split(b"\0")
+        assert b"LANG=C.UTF-8" in environ
+        assert not any(item.startswith(b"DISCORD_TOKEN=") for item in environ)
+    finally:
+        await pool.close()
