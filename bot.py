@@ -93,8 +93,9 @@ async def open_agora(
     database = Database(settings.database_path)
     try:
         await database.open()
-        await database.migrate()
+        # Before migrating: a read-only file would otherwise surface as a failed migration.
         await database.check_writable()
+        await database.migrate()
         bot = Agora(
             settings=settings,
             database=database,

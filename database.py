@@ -63,6 +63,8 @@ class Database:
             self._reader = await aiosqlite.connect(self.path, isolation_level=None)
             await self._configure(self._reader)
             await self._reader.execute("PRAGMA query_only = ON")
+            # Reading the schema reads past the header: a damaged file is refused here, in words.
+            await self._reader.execute_fetchall("SELECT count(*) FROM sqlite_master")
         except sqlite3.Error as error:
             # An open connection's thread would keep the process alive after the refusal.
             await self.close()

@@ -195,3 +195,18 @@ def test_a_database_on_a_read_only_filesystem_stops_the_bot_and_is_left_untouche
     )
     assert_database_refusal(result, database, "cannot be written")
     assert snapshot(folder) == before
+
+
+def test_a_damaged_database_stops_the_bot_and_is_left_untouched(tmp_path):
+    folder = tmp_path / "db"
+    folder.mkdir()
+    database = folder / "agora.db"
+    make_database(database)
+    # The header stays valid; the pages after it are overwritten, as a bad disk or copy would do.
+    content = bytearray(database.read_bytes())
+    content[100:] = bytes(len(content) - 100)
+    database.write_bytes(bytes(content))
+    before = snapshot(folder)
+    result = run_bot(tmp_path, DISCORD_TOKEN="abc.def.ghi", AGORA_DATABASE=str(database), **NOWHERE)
+    assert_database_refusal(result, database, "damaged")
+    assert snapshot(folder) == before
