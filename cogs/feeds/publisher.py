@@ -63,7 +63,6 @@ class Publisher:
 
     async def post(self, feed: Feed, entry: FeedEntry) -> discord.Message:
         channel = self.channel_of(feed)
-        entry = await _with_markdown(entry)
         content, embed = await self.message_for(FeedSource.of(feed), entry, feed.role_id)
         # Only the chosen role is pinged, whatever the feed's text contains.
         allowed = discord.AllowedMentions(
