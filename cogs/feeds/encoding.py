@@ -33,7 +33,24 @@ _DECLARED = re.compile(rb"""encoding\s*=\s*["']([A-Za-z][A-Za-z0-9._:-]{0,39})["
 _CHARSET = re.compile(r"""charset\s*=\s*["']?([^"';\s]+)""", re.IGNORECASE)
 _SINGLE_BYTE = re.compile(r"ascii|iso8859-\d+|cp125\d|cp8\d\d|mac-[a-z]+|koi8-[a-z]+")
 _EBCDIC_XML = b"\x4c\x6f\xa7\x94"  # "<?xm" in EBCDIC
-_PROBE = "<?xml version encoding"
+# The encodings of the WHATWG Encoding Standard that read ASCII as ASCII, by Python's codec names:
+# a label naming any other codec is ignored as if undeclared. Python also knows codecs no web page
+# is in, some of which turn ASCII into other text (UTF-7 reads `+ADw-b+AD4-` as `<b>`, and
+# unicode_escape reads backslashes) or fail on text (punycode, idna). UTF-16 is read only by its BOM.
+_WEB_ENCODINGS = frozenset(
+    {"ascii", "utf-8", "cp866", "koi8-r", "koi8-u", "mac-roman", "mac-cyrillic", "cp874"}
+    | {f"iso8859-{n}" for n in (*range(1, 12), *range(13, 17))}
+    | {f"cp125{n}" for n in range(9)}
+    | {"gbk", "gb18030", "gb2312", "big5", "big5hkscs"}
+    | {"euc_jp", "iso2022_jp", "shift_jis", "cp932", "euc_kr", "cp949"}
+)
+# WHATWG labels Python does not know by that name.
+_WEB_ALIASES = {
+    "windows-874": "cp874",
+    "x-mac-cyrillic": "mac-cyrillic",
+    "windows-31j": "cp932",
+    "iso-8859-8-i": "iso8859-8",
+}
 _FALLBACKS = ("utf-8", "cp1252", "latin-1")
 
 
@@ -93,20 +110,19 @@ def to_utf8(body: bytes, content_type: str | None) -> tuple[bytes, str | None]:
 
 
 def _codec(label: str | None) -> str | None:
-    """Python's name for an encoding label, if it has one and it reads ASCII as ASCII."""
+    """Python's name for an encoding label, if it names a web encoding that reads ASCII as ASCII."""
     if not label:
         return None
     try:
-        name = codecs.lookup(label).name
-        ascii_based = _PROBE.encode("ascii").decode(name) == _PROBE
-    except (LookupError, UnicodeDecodeError):
+        name = codecs.lookup(_WEB_ALIASES.get(label.lower(), label)).name
+    except (LookupError, ValueError):  # a header's charset may hold anything, even a NUL
         return None
-    return name if ascii_based else None
+    return name if name in _WEB_ENCODINGS else None
 
 
 def _decodes(body: bytes, name: str) -> bool:
     try:
         codecs.decode(body, name)
-    except (UnicodeDecodeError, LookupError):
+    except (LookupError, ValueError):  # UnicodeError (punycode, idna) and UnicodeDecodeError are ValueErrors
         return False
     return True

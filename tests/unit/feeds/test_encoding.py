@@ -111,3 +111,54 @@ def test_ascii_body_keeps_its_bytes_and_only_says_utf8():
 
     assert converted == body.replace(b"ISO-8859-1", b"utf-8")
     assert content_type == "text/html; charset=utf-8"
+
+
+@pytest.mark.parametrize("declaration", ["punycode", "idna", "utf-7", "unicode_escape", "raw_unicode_escape", "hz"])
+def test_a_declaration_naming_no_web_encoding_is_ignored_as_if_undeclared(declaration):
+    utf8 = _feed(declaration, "Conférence « réseaux »", "utf-8")
+    cp1252 = _feed(declaration, "L’été « solidaire »", "cp1252")
+
+    assert choose_encoding(utf8, None) == ("utf-8", 0)
+    assert choose_encoding(cp1252, None) == ("cp1252", 0)
+    assert parse_feed(utf8, URL, None).entries[0].title == "Conférence « réseaux »"
+    assert parse_feed(cp1252, URL, "text/xml").entries[0].title == "L’été « solidaire »"
+
+
+@pytest.mark.parametrize("declaration", ["idna", "punycode", "hz"])
+def test_an_ascii_body_declaring_no_web_encoding_reads_as_written(declaration):
+    title = "Atelier " + "x" * 80 + " ~{ section }~"  # a label too long for IDNA; HZ's shift sequences
+
+    body = _feed(declaration, title, "ascii")
+
+    assert choose_encoding(body, None) == ("utf-8", 0)
+    assert parse_feed(body, URL, None).entries[0].title == title
+
+
+@pytest.mark.parametrize("charset", ["punycode", "idna", "utf-7", "nul\x00"])
+def test_a_header_charset_naming_no_web_encoding_is_ignored(charset):
+    body = _feed("", "L’été « solidaire »", "cp1252")
+
+    assert choose_encoding(body, f"text/xml; charset={charset}") == ("cp1252", 0)
+
+
+def test_utf7_declaration_cannot_turn_text_into_markup():
+    body = _feed("utf-7", "a +ADw-b+AD4-gras+ADw-/b+AD4-", "ascii")
+
+    assert choose_encoding(body, None) == ("utf-8", 0)
+    assert parse_feed(body, URL, None).entries[0].title == "a +ADw-b+AD4-gras+ADw-/b+AD4-"
+
+
+@pytest.mark.parametrize(
+    ("label", "name", "title"),
+    [
+        ("Shift_JIS", "shift_jis", "日本語の記事"),
+        ("windows-874", "cp874", "ภาษาไทย"),
+        ("x-mac-cyrillic", "mac-cyrillic", "Привет"),
+        ("KOI8-R", "koi8-r", "Привет"),
+    ],
+)
+def test_web_encodings_are_read_by_their_web_labels(label, name, title):
+    body = _feed(label, title, name)
+
+    assert choose_encoding(body, None) == (name, 0)
+    assert parse_feed(body, URL, None).entries[0].title == title
