@@ -15,7 +15,7 @@ from discord.ext import commands
 from channels import ChannelUse, posting_problems
 from cogs.polls.ballots import PollClosed, PollNotFound, TooManyChoices
 from cogs.polls.editor import CoalescingEditor
-from cogs.polls.redraw import redraw_behind
+from cogs.polls.redraw import giving_up_on_unreachable, redraw_behind
 from cogs.polls.render import ballot_text, export_csv, list_line, poll_embed
 from cogs.polls.results import ResultsPoster
 from cogs.polls.rules import check_draft, split_options
@@ -44,7 +44,7 @@ class PollsCog(commands.Cog):
         self.bot = bot
         self.store = PollStore(bot.database)
         self.library = library
-        self.editor = CoalescingEditor(self.refresh)
+        self.editor = CoalescingEditor(giving_up_on_unreachable(self.store, self.refresh))
         self.results = ResultsPoster(bot, self.store)
         self.deadlines: Recurring[int] = Recurring("poll deadlines", self.close_due, tick=DEADLINE_TICK)
         self._task: asyncio.Task[None] | None = None

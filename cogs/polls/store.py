@@ -71,6 +71,10 @@ class Tally:
         return f"{'closed' if closed else 'open'} {','.join(map(str, self.counts))}/{self.voters}"
 
 
+# In `shown`: Discord refused to edit the message (deleted, or out of the bot's reach). Final, so the
+# startup redraw does not try it again at every start; an edit that later succeeds overwrites it.
+UNREACHABLE = "unreachable"
+
 _POLL_COLUMNS = (
     "id, guild_id, channel_id, message_id, author_id, question, choices, anonymous, hide_results, role_id, "
     "topic_id, language, created_at, closes_at, closed_at, closed_by, results_message_id"
@@ -142,6 +146,10 @@ class PollStore:
         async with self.database.transaction() as connection:
             await connection.execute("UPDATE polls SET shown = ? WHERE id = ?", (shown, poll_id))
 
+    async def record_unreachable(self, poll_id: int) -> None:
+        """Discord refused the poll's message edit for good (404, 403): leave it out of `shown_behind`."""
+        await self.record_shown(poll_id, UNREACHABLE)
+
     async def shown_behind(self, now: datetime) -> list[int]:
         """Polls whose message shows another tally (or state) than the stored one: to redraw.
 
@@ -149,7 +157,7 @@ class PollStore:
         window, or a poll was closed just before its message could be redrawn. Compared with what
         was recorded after each accepted edit, so no message is fetched. Open polls past their
         deadline are left to the deadline pass, which redraws them as closed. NULL (a poll from
-        before this was recorded) counts as different.
+        before this was recorded) counts as different; an unreachable message is never behind.
         """
         rows = await self.database.fetch_all(
             "SELECT p.id, p.shown, p.closed_at IS NOT NULL AS closed, "
@@ -158,10 +166,10 @@ class PollStore:
             "(SELECT count(DISTINCT v.user_id) FROM poll_votes v WHERE v.poll_id = p.id) AS voters "
             "FROM polls p JOIN poll_options o ON o.poll_id = p.id "
             "WHERE p.message_id IS NOT NULL AND ("
-            "(p.closed_at IS NULL AND (p.closes_at IS NULL OR p.closes_at > ?)) "
+            "(p.closed_at IS NULL AND (p.closes_at IS NULL OR p.closes_at > ?) AND p.shown IS NOT ?) "
             "OR (p.closed_at IS NOT NULL AND p.shown LIKE 'open %')) "
             "ORDER BY p.id, o.position",
-            (epoch(now),),
+            (epoch(now), UNREACHABLE),
         )
         behind = []
         for poll_id, group in itertools.groupby(rows, key=lambda row: row["id"]):
