@@ -88,6 +88,10 @@ class Agora(commands.Bot):
             self.stale_components.notice(args[0])
         super().dispatch(event_name, *args, **kwargs)
 
+    async def close(self) -> None:
+        await self.stale_components.close()  # before the HTTP session its answers go through closes
+        await super().close()
+
     async def setup_hook(self) -> None:
         await self.tree.set_translator(CatalogueTranslator(self.catalogue))
         for name in self.feature_extensions:

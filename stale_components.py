@@ -42,6 +42,7 @@ class StaleComponents:
         self.catalogue = catalogue
         self._forms: list[re.Pattern[str]] = []
         self._answers: set[asyncio.Task[None]] = set()  # kept referenced until they end
+        self._closed = False
 
     def claim_form(self, pattern: re.Pattern[str]) -> None:
         """Forms an `on_interaction` listener answers itself (stateless forms, read from the submission),
@@ -57,7 +58,7 @@ class StaleComponents:
                 "could not tell whether anything handles interaction %s", errors.locate(interaction)
             )
             return
-        if key is None:
+        if key is None or self._closed:  # closed: the HTTP session the answer needs is closing too
             return
         custom_id = str((interaction.data or {}).get("custom_id", ""))
         log.info(
@@ -100,9 +101,18 @@ class StaleComponents:
     def _routed(self, interaction: discord.Interaction[Any], kind: int, custom_id: str) -> bool:
         store = self._store()
         message = interaction.message
-        for entity in (message.id if message is not None else None, None):
-            item = store._views.get(entity, {}).get((kind, custom_id))
-            if item is not None and item.view is not None and not item.view.is_finished():
+        key = (kind, custom_id)
+        # As ViewStore.dispatch_view: the message's own entry, and the None entry (persistent views) only
+        # when the message has none for that key. An entry found ends the search, even one whose view is
+        # gone or finished, which discord.py then drops.
+        item = store._views.get(message.id, {}).get(key) if message is not None else None
+        if item is None:
+            item = store._views.get(None, {}).get(key)
+        if item is not None and item.view is not None:
+            # What View._dispatch_item checks: a view made outside the event loop has no future, and is
+            # dropped like a finished one (is_finished() would call it unfinished).
+            stopped = item.view._BaseView__stopped  # type: ignore[attr-defined]
+            if stopped is not None and not stopped.done():
                 return True
         # A DynamicItem is only built from a component of the message clicked (schedule_dynamic_item_call);
         # Agora's never refuse in from_custom_id or interaction_check, which would also drop the click.
@@ -114,6 +124,14 @@ class StaleComponents:
                 for component in _walk(message.components)
             )
         )
+
+    async def close(self) -> None:
+        """The bot is closing: no more answers; those still being sent are cancelled and waited for."""
+        self._closed = True
+        answers = list(self._answers)
+        for task in answers:
+            task.cancel()
+        await asyncio.gather(*answers, return_exceptions=True)
 
     async def _answer(self, interaction: discord.Interaction[Any], key: str) -> None:
         try:

@@ -12,7 +12,9 @@ import logging
 
 import pytest
 
+from tests.e2e.feeds_helpers import article
 from tests.e2e.polls_helpers import create_poll, poll_id, poll_message, vote
+from tests.feed_server import rss
 
 STALE_FR = "Ce bouton n’est plus valide : relancez la commande qui l’a affiché si besoin."
 STALE_EN = "This button is no longer valid: run the command that showed it again if needed."
@@ -143,4 +145,41 @@ async def test_a_real_vote_gets_only_its_own_answer(agora, fake, caplog):
         assert (await answer_to(click)).startswith("✅ Votre vote est enregistré")
         assert await stored_votes(bot) == [(poll_id(message), 1)]
     # The stale check runs as the click is routed, before any answer: had it misjudged, it said so.
+    assert not [r for r in caplog.records if r.name == "stale_components"]
+
+
+async def everything_said(interaction) -> list[str]:
+    """The text of each answer to an interaction: its own response and every follow-up."""
+    said = [interaction.content] if interaction.message is not None else []
+    return said + [message.content for message in await interaction.followups(count=0)]
+
+
+async def test_a_live_feed_offer_button_gets_only_its_own_answer(agora, fake, feed_server, caplog):
+    feed_server.set_feed("/feed/", rss([article(1)]))
+    async with agora.running() as bot:
+        await fake.wait_for_commands()
+        interaction = await fake.run_command("olivia", "feed add", {"url": feed_server.url("/page")})
+        [offer] = await interaction.followups(count=1, timeout=20)
+        click = await fake.click("olivia", offer, offer.components[0]["components"][0]["custom_id"])
+        # The view stops itself before it answers: it is no longer in discord.py's store by then.
+        [answer] = await click.followups(count=1, timeout=20)
+        assert answer.content.startswith("✅ Agora suit désormais")
+        assert click.rejections == []
+        assert len(await bot.database.fetch_all("SELECT id FROM feeds")) == 1
+        assert not [text for text in await everything_said(click) if "plus valide" in text]
+    assert not [r for r in caplog.records if r.name == "stale_components"]
+
+
+async def test_a_poll_form_gets_only_its_own_answer(agora, fake, caplog):
+    async with agora.running() as bot:
+        await fake.wait_for_commands()
+        opened = await fake.run_command("alice", "poll create", {"question": "Quel format ?"})
+        await opened.modal()
+        options = {"poll:modal:question": "Quel format ?", "poll:modal:options": "Conférence\nAtelier"}
+        submitted = await fake.submit_modal("alice", opened, options)
+        await submitted.final_message(timeout=10)
+        assert submitted.is_ephemeral
+        assert submitted.rejections == []
+        assert len(await bot.database.fetch_all("SELECT id FROM polls")) == 1
+        assert not [text for text in await everything_said(submitted) if "plus valide" in text]
     assert not [r for r in caplog.records if r.name == "stale_components"]
