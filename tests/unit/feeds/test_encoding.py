@@ -113,7 +113,9 @@ def test_ascii_body_keeps_its_bytes_and_only_says_utf8():
     assert content_type == "text/html; charset=utf-8"
 
 
-@pytest.mark.parametrize("declaration", ["punycode", "idna", "utf-7", "unicode_escape", "raw_unicode_escape", "hz"])
+@pytest.mark.parametrize(
+    "declaration", ["punycode", "idna", "utf-7", "unicode_escape", "raw_unicode_escape", "hz"]
+)
 def test_a_declaration_naming_no_web_encoding_is_ignored_as_if_undeclared(declaration):
     utf8 = _feed(declaration, "Conférence « réseaux »", "utf-8")
     cp1252 = _feed(declaration, "L’été « solidaire »", "cp1252")
