@@ -28,6 +28,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.measure import command_line, cpu_seconds, descendants, memory_mib  # noqa: E402
+from tests.e2e.process_helpers import bot_env  # noqa: E402
 from tests.fake_discord import FakeDiscord  # noqa: E402
 from tests.feed_server import FeedServer, Item, rss  # noqa: E402
 
@@ -91,20 +92,6 @@ async def idle(row: Row, root: int, seconds: float) -> None:
     row.processes = snapshot(root)
 
 
-def environment(fake: FakeDiscord, folder: Path, extra: dict[str, str]) -> dict[str, str]:
-    return {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": str(folder),
-        "DISCORD_TOKEN": fake.token,
-        "AGORA_GUILD_ID": str(fake.guild.id),
-        "AGORA_DATABASE": str(folder / "agora.db"),
-        "AGORA_DISCORD_API_URL": fake.api_url,
-        "AGORA_DISCORD_GATEWAY_URL": fake.gateway_url,
-        "AGORA_ORGANISER_ROLE": "Organisateurs",
-        **extra,
-    }
-
-
 Stage = Callable[[FakeDiscord, int], Awaitable[None]]
 
 
@@ -121,7 +108,7 @@ async def run_bot(
                     sys.executable,
                     str(SCRIPTS[kind]),
                     cwd=folder,  # no .env there: the environment is the whole configuration
-                    env=environment(fake, folder, {**extra, **args.env} if kind == "agora" else extra),
+                    env=bot_env(fake, folder, **({**extra, **args.env} if kind == "agora" else extra)),
                     stdin=asyncio.subprocess.DEVNULL,
                     stdout=log,
                     stderr=log,
