@@ -16,7 +16,7 @@ from channels import ChannelUse, posting_problems
 from cogs.polls.ballots import PollClosed, PollNotFound, TooManyChoices
 from cogs.polls.editor import CoalescingEditor
 from cogs.polls.redraw import giving_up_on_unreachable, redraw_behind
-from cogs.polls.render import ballot_text, export_csv, list_line, poll_embed
+from cogs.polls.render import ballot_text, export_csv, list_embed, poll_embed
 from cogs.polls.results import ResultsPoster
 from cogs.polls.rules import check_draft, split_options
 from cogs.polls.store import NewPoll, Poll, PollStore, Tally
@@ -25,7 +25,7 @@ from cogs.polls.views import ClosePollButton, PollModal, poll_view
 from errors import UserError, send_ephemeral
 from permissions import Rank, interaction_rank, requires
 from scheduling import Recurring, cancel_and_wait, start_when_ready
-from ui import join_within, parse_id
+from ui import parse_id
 
 if TYPE_CHECKING:
     from agora import Agora
@@ -334,16 +334,7 @@ class PollsCog(commands.Cog):
         if not polls:
             await send_ephemeral(interaction, self.t(interaction, "polls.list.empty"))
             return
-        lines = []
-        for poll in polls:
-            deadline = (
-                f"<t:{poll.closes_at}:R>" if poll.closes_at else self.t(interaction, "polls.list.no_deadline")
-            )
-            lines.append(list_line(poll, lambda key, **v: self.t(interaction, key, **v), deadline))
-        more = lambda count: self.t(interaction, "polls.list.more", count=count)  # noqa: E731
-        embed = discord.Embed(
-            title=self.t(interaction, "polls.list.title"), description=join_within(lines, 4000, more)
-        )
+        embed = list_embed(polls, lambda key, **values: self.t(interaction, key, **values))
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @close_command.autocomplete("poll")

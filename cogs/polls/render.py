@@ -15,6 +15,7 @@ import discord
 
 from cogs.polls.store import Poll, Tally
 from escaping import fit_escaped, fit_together, literal
+from ui import join_within
 
 Words = Callable[..., str]
 
@@ -130,6 +131,18 @@ def list_line(poll: Poll, words: Words, deadline: str) -> str:
     link = f"https://discord.com/channels/{poll.guild_id}/{poll.channel_id}/{poll.message_id}"
     question = fit_escaped(poll.question, LIST_QUESTION_MAX)
     return words("polls.list.line", question=question, link=link, deadline=deadline)
+
+
+def list_embed(polls: Sequence[Poll], words: Words) -> discord.Embed:
+    """`/poll list`: one line per open poll with its deadline, whole lines within the description."""
+    lines = [
+        list_line(
+            poll, words, f"<t:{poll.closes_at}:R>" if poll.closes_at else words("polls.list.no_deadline")
+        )
+        for poll in polls
+    ]
+    description = join_within(lines, 4000, lambda count: words("polls.list.more", count=count))
+    return discord.Embed(title=words("polls.list.title"), description=description)
 
 
 def export_csv(poll: Poll, tally: Tally, votes: list[tuple[int, int, int]]) -> bytes:
