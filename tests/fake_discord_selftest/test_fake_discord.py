@@ -245,13 +245,6 @@ def make_bot(fake: FakeDiscord, log: BotLog, *, sync: str = "always") -> command
 
 
 @pytest.fixture
-async def fake():
-    async with FakeDiscord() as server:
-        yield server
-        assert server.internal_errors == []
-
-
-@pytest.fixture
 def discord_urls(fake):
     """Points discord.py at the fake, restores the real URLs afterwards."""
     saved = Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY

@@ -116,13 +116,6 @@ def make_bot(fake: FakeDiscord, answers: Answers) -> commands.Bot:
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    async with FakeDiscord() as server:
-        yield server
-        assert server.internal_errors == []
-
-
-@pytest.fixture
 def answers() -> Answers:
     return Answers()
 

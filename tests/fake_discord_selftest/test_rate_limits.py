@@ -147,13 +147,6 @@ def make_bot(fake: FakeDiscord, release: asyncio.Event) -> commands.Bot:
 
 
 @pytest.fixture
-async def fake():
-    async with FakeDiscord() as server:
-        yield server
-        assert server.internal_errors == []
-
-
-@pytest.fixture
 def release():
     return asyncio.Event()
 
