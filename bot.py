@@ -17,11 +17,11 @@ import yarl
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from agora import Agora
-from clock import Clock, SystemClock
-from database import Database, DatabaseError
-from i18n import Catalogue
-from settings import Settings, SettingsError, load_settings
+from agora.client import Agora
+from agora.clock import Clock, SystemClock
+from agora.database import Database, DatabaseError
+from agora.i18n import Catalogue
+from agora.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger("agora")
 

@@ -194,9 +194,9 @@ CYCLES = (  # name, what the world changes first
 async def _bot(
     world: dict[str, Any], call: Callable[[str], int], args: argparse.Namespace, world_pid: int
 ) -> list[Row]:
+    from agora.settings import Settings
     from bot import open_agora
     from cogs.feeds.store import NewFeed
-    from settings import Settings
     from tests.clocks import FakeClock
 
     clock = FakeClock()

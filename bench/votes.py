@@ -42,8 +42,8 @@ if str(ROOT) not in sys.path:
 import discord  # noqa: E402
 from discord.ext import commands  # noqa: E402
 
+from agora.settings import Settings  # noqa: E402
 from bot import open_agora, point_discord_at  # noqa: E402
-from settings import Settings  # noqa: E402
 from tests.e2e.polls_helpers import counts, create_poll, custom_ids, poll_id  # noqa: E402
 from tests.fake_discord import FakeDiscord, FakeMember, FakeMessage, WaitTimeout  # noqa: E402
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from cogs.admin.cog import AdminCog
 
 if TYPE_CHECKING:
-    from agora import Agora
+    from agora.client import Agora
 
 
 async def setup(bot: Agora) -> None:

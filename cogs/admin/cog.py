@@ -9,13 +9,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from channels import ChannelUse, PostsInChannels, find_channel, posting_problems
-from cogs.admin.render import format_duration, settings_block, truncate
-from errors import UserError
-from permissions import Rank, find_organiser_role, requires
+from agora.channels import ChannelUse, PostsInChannels, find_channel, posting_problems
+from agora.errors import UserError
+from agora.escaping import truncate
+from agora.permissions import Rank, find_organiser_role, requires
+from cogs.admin.render import format_duration, settings_block
 
 if TYPE_CHECKING:
-    from agora import Agora
+    from agora.client import Agora
 
 EMBED_COLOUR = discord.Colour(0x2B6CB0)
 FEATURE_KEYS = (

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from agora.escaping import truncate
+
 FIELD_VALUE_MAX = 1024
 _FENCES = "```\n\n```"
 UNITS = (("units.days", 86400), ("units.hours", 3600), ("units.minutes", 60), ("units.seconds", 1))
@@ -20,17 +22,6 @@ def format_duration(seconds: float, unit: Callable[[str, int], str]) -> str:
         if len(parts) == 2:
             break
     return " ".join(parts)
-
-
-def truncate(text: str, limit: int) -> str:
-    """Cut to Discord's limit with an ellipsis, at a line break when one is near."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    newline = cut.rfind("\n")
-    if newline > limit // 2:
-        cut = cut[:newline]
-    return cut + "…"
 
 
 def settings_block(pairs: list[tuple[str, str]], limit: int = FIELD_VALUE_MAX) -> str:

@@ -8,7 +8,7 @@ from cogs.announcements.cog import AnnouncementsCog
 from cogs.announcements.views import FORM_ID, PreviewButton
 
 if TYPE_CHECKING:
-    from agora import Agora
+    from agora.client import Agora
 
 
 async def setup(bot: Agora) -> None:

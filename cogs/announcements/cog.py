@@ -11,20 +11,23 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from clock import epoch
+from agora.clock import epoch
+from agora.components import report
+from agora.errors import UserError, send_ephemeral
+from agora.escaping import join_within
+from agora.i18n import Words
+from agora.ids import parse_id
+from agora.permissions import Rank, interaction_rank, requires
+from agora.scheduling import Recurring, cancel_and_wait, start_when_ready
+from agora.when import read_moment
 from cogs.announcements.composing import Composer
 from cogs.announcements.publisher import Publisher
 from cogs.announcements.render import list_line
 from cogs.announcements.store import FAILED, PENDING, Announcement, AnnouncementStore
 from cogs.announcements.views import FORM_ID, ComposeModal
-from errors import UserError, send_ephemeral
-from permissions import Rank, interaction_rank, requires
-from scheduling import Recurring, cancel_and_wait, start_when_ready
-from ui import join_within, parse_id, report
-from when import read_moment
 
 if TYPE_CHECKING:
-    from agora import Agora
+    from agora.client import Agora
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +61,8 @@ class AnnouncementsCog(commands.Cog):
     def t(self, interaction: discord.Interaction[Any], key: str, **values: Any) -> str:
         return self.bot.catalogue.for_interaction(interaction, key, **values)
 
-    def words(self, interaction: discord.Interaction[Any]) -> Any:
-        return lambda key, **values: self.t(interaction, key, **values)
+    def words(self, interaction: discord.Interaction[Any]) -> Words:
+        return self.bot.catalogue.words(interaction.locale)
 
     # ---- publishing -------------------------------------------------------------------------------
 

@@ -9,18 +9,20 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from channels import ChannelUse, posting_problems
-from clock import epoch
+from agora.channels import ChannelUse, posting_problems
+from agora.clock import epoch
+from agora.components import submitted_values
+from agora.errors import UserError
+from agora.i18n import Words
+from agora.ids import MAX_ID
+from agora.permissions import Rank, ensure_rank
+from agora.when import read_moment
 from cogs.announcements.render import announcement_embed, check_content, preview_text
 from cogs.announcements.store import PENDING, Announcement, AnnouncementStore, Content
 from cogs.announcements.views import preview_view, submitted_content
-from errors import UserError
-from permissions import Rank, ensure_rank
-from ui import MAX_ID, submitted_values
-from when import read_moment
 
 if TYPE_CHECKING:
-    from agora import Agora
+    from agora.client import Agora
 
 
 class Composer:
@@ -32,8 +34,8 @@ class Composer:
     def t(self, interaction: discord.Interaction[Any], key: str, **values: Any) -> str:
         return self.bot.catalogue.for_interaction(interaction, key, **values)
 
-    def words(self, interaction: discord.Interaction[Any]) -> Any:
-        return lambda key, **values: self.t(interaction, key, **values)
+    def words(self, interaction: discord.Interaction[Any]) -> Words:
+        return self.bot.catalogue.words(interaction.locale)
 
     def check_options(
         self,

@@ -10,14 +10,15 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from channels import ChannelUse, find_own_post, posting_problems
-from clock import epoch
-from cogs.announcements.render import Words, allowed_mentions, announcement_embed, ping
+from agora.channels import ChannelUse, find_own_post, posting_problems
+from agora.clock import epoch
+from agora.i18n import Words
+from agora.when import occurrence
+from cogs.announcements.render import allowed_mentions, announcement_embed, ping
 from cogs.announcements.store import Announcement, AnnouncementStore
-from when import occurrence
 
 if TYPE_CHECKING:
-    from agora import Agora
+    from agora.client import Agora
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ class Publisher:
 
     def words(self, announcement: Announcement, *, for_author: bool = False) -> Words:
         language = (announcement.author_language if for_author else None) or announcement.language
-        return lambda key, **values: self.bot.catalogue.translate(key, language, **values)
+        return self.bot.catalogue.words(language)
 
     def next_time(self, announcement: Announcement, now: datetime) -> datetime | None:
         """The next publication of a repeating announcement: the first one after now (those missed

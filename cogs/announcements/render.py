@@ -3,17 +3,16 @@ the organiser wrote against Discord's limits before anything is stored. Pure: no
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import discord
 
+from agora.errors import UserError
+from agora.escaping import fit_escaped
+from agora.i18n import Words
 from cogs.announcements.store import Announcement, Content
-from errors import UserError
-from escaping import fit_escaped
 
-Words = Callable[..., str]
 TITLE_MAX, BODY_MAX, FOOTER_MAX, URL_MAX = 256, 4000, 2048, 512  # the body: a modal field's limit
 EMBED_TOTAL = 6000
 LIST_TITLE_MAX = 80  # a line of /announce list, once escaped

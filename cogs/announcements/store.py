@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 
-from clock import epoch
-from database import Database
+from agora.clock import epoch
+from agora.database import Database
 
 PENDING = ("scheduled",)  # waiting for their time
 FAILED = ("failed",)  # refused by Discord, kept to be seen

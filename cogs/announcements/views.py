@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from cogs.announcements.render import BODY_MAX, FOOTER_MAX, TITLE_MAX, URL_MAX, Words
+from agora.components import reports_errors
+from agora.i18n import Words
+from agora.ids import ID_TEMPLATE, record_id
+from cogs.announcements.render import BODY_MAX, FOOTER_MAX, TITLE_MAX, URL_MAX
 from cogs.announcements.store import Content
-from ui import ID_TEMPLATE, record_id, reports_errors
 
 if TYPE_CHECKING:
     from cogs.announcements.cog import AnnouncementsCog

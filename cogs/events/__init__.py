@@ -10,7 +10,7 @@ from cogs.events.form import FORM_ID
 from cogs.events.views import FeedbackButton
 
 if TYPE_CHECKING:
-    from agora import Agora
+    from agora.client import Agora
 
 
 async def setup(bot: Agora) -> None:

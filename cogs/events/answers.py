@@ -7,9 +7,9 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from clock import epoch
+from agora.clock import epoch
+from agora.database import Database
 from cogs.events.report import Response
-from database import Database
 
 
 @dataclass(frozen=True, slots=True)

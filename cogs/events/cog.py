@@ -12,8 +12,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from channels import ChannelUse, find_channel, posting_problems
-from clock import epoch
+from agora.channels import ChannelUse, find_channel, posting_problems
+from agora.clock import epoch
+from agora.components import report
+from agora.errors import UserError, send_ephemeral
+from agora.escaping import join_within
+from agora.ids import parse_id
+from agora.permissions import Rank, requires
+from agora.scheduling import Recurring, cancel_and_wait, start_when_ready
 from cogs.events.answers import AnswerStore
 from cogs.events.desk import FeedbackDesk
 from cogs.events.form import FORM_ID, read_submission
@@ -23,13 +29,9 @@ from cogs.events.reporting import Reporter
 from cogs.events.store import EventStore
 from cogs.events.timeline import Timeline
 from cogs.events.timing import check_event
-from errors import UserError, send_ephemeral
-from permissions import Rank, requires
-from scheduling import Recurring, cancel_and_wait, start_when_ready
-from ui import join_within, parse_id, report
 
 if TYPE_CHECKING:
-    from agora import Agora
+    from agora.client import Agora
 
 log = logging.getLogger(__name__)
 
@@ -259,7 +261,7 @@ class EventsCog(commands.Cog):
             log.warning("Discord refused a scheduled event (%s %s)", error.status, error.code)
             raise UserError("events.error.refused") from None
         tracked = await self.track(created, channel_id=target.id)
-        words = lambda key, **v: self.bot.catalogue.translate(key, tracked.language, **v)  # noqa: E731
+        words = self.bot.catalogue.words(tracked.language)
         try:
             message = await target.send(
                 embed=announcement_embed(tracked, words), allowed_mentions=discord.AllowedMentions.none()

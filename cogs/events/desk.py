@@ -7,16 +7,16 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from agora.errors import UserError, send_ephemeral
+from agora.ids import MAX_ID
 from cogs.events.answers import Answers, AnswerStore
 from cogs.events.form import FeedbackForm, FormAnswers, FormWords
 from cogs.events.model import TrackedEvent
 from cogs.events.render import TOPICS
 from cogs.events.store import EventStore
-from errors import UserError, send_ephemeral
-from ui import MAX_ID
 
 if TYPE_CHECKING:
-    from agora import Agora
+    from agora.client import Agora
 
 
 class FeedbackDesk:

@@ -17,8 +17,9 @@ from typing import Any
 
 import discord
 
-import errors
-from ui import ID_TEMPLATE, MAX_ID, submitted_values
+from agora import errors
+from agora.components import submitted_values
+from agora.ids import ID_TEMPLATE, MAX_ID
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from clock import epoch
+from agora.clock import epoch
 
 # An event Discord gives no end time (voice and stage events may have none) is taken to last this long.
 DEFAULT_LENGTH = 3 * 3600

@@ -6,11 +6,13 @@ embeds within Discord's limits. Times are Discord timestamps, shown in each read
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import discord
 
+from agora.escaping import fit_escaped, join_within
+from agora.i18n import Words
 from cogs.events.model import TrackedEvent
 from cogs.events.report import (
     FeedbackReport,
@@ -18,10 +20,6 @@ from cogs.events.report import (
     format_percent,
     format_rating,
 )
-from escaping import fit_escaped
-from ui import join_within
-
-Words = Callable[..., str]
 
 # Topics members can ask for next time (the form's checkbox group holds at most 10).
 TOPICS = (

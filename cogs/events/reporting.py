@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING
 
 import discord
 
-import charts
+from agora import charts
+from agora.i18n import Words
 from cogs.events.answers import AnswerStore
 from cogs.events.model import TrackedEvent
-from cogs.events.render import TOPICS, Words, chart_labels, report_embed
+from cogs.events.render import TOPICS, chart_labels, report_embed
 from cogs.events.report import (
     CATEGORIES,
     CSV_COLUMNS,
@@ -29,7 +30,7 @@ from cogs.events.report import (
 from cogs.events.store import EventStore
 
 if TYPE_CHECKING:
-    from agora import Agora
+    from agora.client import Agora
 
 SEASON_EVENTS = 12
 
@@ -41,7 +42,7 @@ class Reporter:
         self.answers = answers
 
     def words(self, language: str) -> Words:
-        return lambda key, **values: self.bot.catalogue.translate(key, language, **values)
+        return self.bot.catalogue.words(language)
 
     def topic_names(self, words: Words) -> dict[str, str]:
         return {topic: words(f"feedback.topics.{topic}") for topic in TOPICS}

@@ -12,9 +12,9 @@ from datetime import datetime
 
 import aiosqlite
 
-from clock import epoch
+from agora.clock import epoch
+from agora.database import Database
 from cogs.events.model import DEFAULT_LENGTH, EventSnapshot, TrackedEvent
-from database import Database
 
 DISCORD_EPOCH_MS = 1_420_070_400_000
 

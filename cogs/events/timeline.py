@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from channels import PostableChannel, find_channel, find_own_post
+from agora.channels import PostableChannel, find_channel, find_own_post
+from agora.i18n import Words
 from cogs.events.answers import AnswerStore
 from cogs.events.model import TrackedEvent
 from cogs.events.render import call_embed, invitation_text, reminder_text
@@ -22,7 +23,7 @@ from cogs.events.store import EventStore
 from cogs.events.views import call_view
 
 if TYPE_CHECKING:
-    from agora import Agora
+    from agora.client import Agora
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ class Timeline:
         self.answers = answers
         self.reporter = reporter
 
-    def words(self, event: TrackedEvent) -> Any:
+    def words(self, event: TrackedEvent) -> Words:
         return self.reporter.words(event.language)
 
     async def run_pass(self) -> int:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from errors import UserError
+from agora.errors import UserError
 
 MAX_TITLE = 100
 MAX_DESCRIPTION = 1000

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from ui import ID_TEMPLATE, record_id, reports_errors
+from agora.components import reports_errors
+from agora.ids import ID_TEMPLATE, record_id
 
 if TYPE_CHECKING:
     from cogs.events.cog import EventsCog

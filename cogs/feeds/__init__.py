@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from agora import Agora
+    from agora.client import Agora
 
 
 async def setup(bot: Agora) -> None:

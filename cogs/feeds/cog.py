@@ -12,7 +12,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from channels import ChannelUse, find_channel, posting_problems
+from agora.channels import ChannelUse, find_channel, posting_problems
+from agora.errors import UserError, send_ephemeral
+from agora.ids import parse_id
+from agora.permissions import Rank, ensure_rank, requires
+from agora.scheduling import cancel_and_wait
+from agora.settings import DeclaredFeed
 from cogs.feeds.describe import describe_error, feed_list_embed
 from cogs.feeds.failure import FeedFailure
 from cogs.feeds.fetch import FeedFetcher, FetchError, FetchResult, check_url
@@ -24,14 +29,9 @@ from cogs.feeds.publisher import FeedSource, Publisher
 from cogs.feeds.render import quoted_title
 from cogs.feeds.store import Feed, FeedAlreadyFollowed, FeedStore, NewFeed
 from cogs.feeds.views import AlternateFeedsView
-from errors import UserError, send_ephemeral
-from permissions import Rank, ensure_rank, requires
-from scheduling import cancel_and_wait
-from settings import DeclaredFeed
-from ui import parse_id
 
 if TYPE_CHECKING:
-    from agora import Agora
+    from agora.client import Agora
 
 log = logging.getLogger(__name__)
 

@@ -6,9 +6,9 @@ from typing import Any
 
 import discord
 
-from cogs.admin.render import truncate
+from agora.escaping import truncate
+from agora.i18n import Catalogue
 from cogs.feeds.store import Feed
-from i18n import Catalogue
 
 FIELDS_PER_EMBED = 25
 EMBED_BUDGET = 5500  # under Discord's 6000 characters per message, with room for title and footer

@@ -17,13 +17,13 @@ import logging
 import re
 import socket
 from dataclasses import dataclass
-from importlib import metadata
 from typing import TYPE_CHECKING
 
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 from yarl import URL
 
+from agora.resources import version
 from cogs.feeds.failure import FeedFailure
 
 if TYPE_CHECKING:
@@ -58,14 +58,7 @@ _BLOCKED_NETWORKS = tuple(
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 
-def _version() -> str:
-    try:
-        return metadata.version("agora")
-    except metadata.PackageNotFoundError:
-        return "dev"
-
-
-DEFAULT_USER_AGENT = f"Agora/{_version()} (RSS/Atom feed reader)"
+DEFAULT_USER_AGENT = f"Agora/{version()} (RSS/Atom feed reader)"
 
 
 class FetchError(FeedFailure):

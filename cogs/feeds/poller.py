@@ -13,7 +13,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from clock import Clock
+from agora.clock import Clock
+from agora.scheduling import Recurring
 from cogs.feeds.failure import FeedFailure
 from cogs.feeds.fetch import FeedFetcher, FetchResult
 from cogs.feeds.filters import is_wanted, parse_keywords
@@ -21,7 +22,6 @@ from cogs.feeds.parse import ParsedFeed, body_hash
 from cogs.feeds.pool import FeedParserPool
 from cogs.feeds.publisher import Publisher
 from cogs.feeds.store import Feed, FeedStore
-from scheduling import Recurring
 
 log = logging.getLogger(__name__)
 

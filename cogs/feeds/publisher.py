@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from channels import find_own_post
+from agora.channels import find_own_post
 from cogs.feeds.failure import FeedFailure
 from cogs.feeds.parse import FeedEntry, with_markdown_summary
 from cogs.feeds.render import entry_embed, thread_name
 from cogs.feeds.store import Feed
 
 if TYPE_CHECKING:
-    from agora import Agora
+    from agora.client import Agora
 
 log = logging.getLogger(__name__)
 

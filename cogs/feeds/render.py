@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Protocol
 
 import discord
 
+from agora.escaping import fit_escaped
+from agora.mentions import neutralise_mentions
 from cogs.feeds.summary import summary_to_markdown
-from escaping import fit_escaped
-from mentions import neutralise_mentions
 
 if TYPE_CHECKING:
     from cogs.feeds.parse import FeedEntry

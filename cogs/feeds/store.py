@@ -9,9 +9,9 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from clock import epoch
+from agora.clock import epoch
+from agora.database import Database
 from cogs.feeds.parse import FeedEntry
-from database import Database
 
 # Errors during a fetch are stored as a code plus JSON values, turned into words by the cog.
 ErrorValues = dict[str, Any]

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from permissions import Rank, ensure_rank
-from ui import AgoraView
+from agora.components import AgoraView
+from agora.permissions import Rank, ensure_rank
 
 if TYPE_CHECKING:
     from cogs.feeds.cog import AddOptions, FeedsCog

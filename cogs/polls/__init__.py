@@ -9,7 +9,7 @@ from cogs.polls.topics import TopicLibrary
 from cogs.polls.views import ClosePollButton, VoteButton
 
 if TYPE_CHECKING:
-    from agora import Agora
+    from agora.client import Agora
 
 
 async def setup(bot: Agora) -> None:

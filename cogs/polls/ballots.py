@@ -12,8 +12,8 @@ import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from clock import epoch
-from database import Database
+from agora.clock import epoch
+from agora.database import Database
 
 Held = dict[int, int]  # position → voted_at
 

@@ -12,7 +12,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from channels import ChannelUse, posting_problems
+from agora.channels import ChannelUse, posting_problems
+from agora.errors import UserError, send_ephemeral
+from agora.i18n import Words
+from agora.ids import parse_id
+from agora.permissions import Rank, interaction_rank, requires
+from agora.scheduling import Recurring, cancel_and_wait, start_when_ready
 from cogs.polls.ballots import PollClosed, PollNotFound, TooManyChoices
 from cogs.polls.editor import CoalescingEditor
 from cogs.polls.redraw import giving_up_on_unreachable, redraw_behind
@@ -22,13 +27,9 @@ from cogs.polls.rules import check_draft, split_options
 from cogs.polls.store import NewPoll, Poll, PollStore, Tally
 from cogs.polls.topics import TopicLibrary
 from cogs.polls.views import ClosePollButton, PollModal, poll_view
-from errors import UserError, send_ephemeral
-from permissions import Rank, interaction_rank, requires
-from scheduling import Recurring, cancel_and_wait, start_when_ready
-from ui import parse_id
 
 if TYPE_CHECKING:
-    from agora import Agora
+    from agora.client import Agora
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +64,8 @@ class PollsCog(commands.Cog):
         await cancel_and_wait(self._task)
         await self.editor.flush()
 
-    def words(self, poll: Poll) -> Any:
-        return lambda key, **values: self.bot.catalogue.translate(key, poll.language, **values)
+    def words(self, poll: Poll) -> Words:
+        return self.bot.catalogue.words(poll.language)
 
     def t(self, interaction: discord.Interaction[Any], key: str, **values: Any) -> str:
         return self.bot.catalogue.for_interaction(interaction, key, **values)

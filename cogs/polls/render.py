@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import discord
 
+from agora.escaping import fit_escaped, fit_together, join_within, literal
+from agora.i18n import Words
 from cogs.polls.store import Poll, Tally
-from escaping import fit_escaped, fit_together, literal
-from ui import join_within
-
-Words = Callable[..., str]
 
 BAR_WIDTH = 12
 COLOUR_OPEN = discord.Colour(0x2B6CB0)

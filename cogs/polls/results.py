@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-import charts
+from agora import charts
+from agora.escaping import fit_escaped
+from agora.i18n import Words
 from cogs.polls.render import letter, poll_embed
 from cogs.polls.store import Poll, PollStore
-from escaping import fit_escaped
 
 if TYPE_CHECKING:
-    from agora import Agora
+    from agora.client import Agora
 
 log = logging.getLogger(__name__)
 
@@ -83,8 +84,8 @@ class ResultsPoster:
             return
         await self.store.set_results_message(poll.id, message.id)
 
-    def words(self, poll: Poll) -> Any:
-        return lambda key, **values: self.bot.catalogue.translate(key, poll.language, **values)
+    def words(self, poll: Poll) -> Words:
+        return self.bot.catalogue.words(poll.language)
 
     async def add_voters(self, embed: discord.Embed, poll: Poll, words: Any) -> None:
         """Who voted what, for organisers, on polls that are not anonymous, within the embed's limits

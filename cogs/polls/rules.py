@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from errors import UserError
+from agora.errors import UserError
 
 MIN_OPTIONS = 2
 MAX_OPTIONS = 20

@@ -11,9 +11,9 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from clock import epoch
+from agora.clock import epoch
+from agora.database import Database
 from cogs.polls.ballots import Ballot, BallotBox, PollNotFound
-from database import Database
 
 
 @dataclass(frozen=True, slots=True)

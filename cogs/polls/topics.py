@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
+from agora.resources import data_folder
+
 log = logging.getLogger(__name__)
 
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "polls" / "topics.toml"
+DEFAULT_PATH = data_folder() / "polls" / "topics.toml"
 LANGUAGES = ("fr", "en")
 FALLBACK_LANGUAGE = "fr"
 MAX_QUESTION = 300

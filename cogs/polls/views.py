@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from agora.components import AgoraModal, reports_errors
+from agora.ids import ID_TEMPLATE, record_id
 from cogs.polls.render import BUTTONS_PER_ROW, letter
 from cogs.polls.store import Poll
-from ui import ID_TEMPLATE, AgoraModal, record_id, reports_errors
 
 if TYPE_CHECKING:
     from cogs.polls.cog import PollsCog

@@ -8,9 +8,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from errors import UserError
-from permissions import Rank, ensure_rank
-from ui import AgoraModal, AgoraView, reports_errors
+from agora.components import AgoraModal, AgoraView, reports_errors
+from agora.errors import UserError
+from agora.permissions import Rank, ensure_rank
 
 SECRET_DETAIL = "database password is hunter2"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 
-from settings import DeclaredFeed
+from agora.settings import DeclaredFeed
 from tests.e2e.feeds_helpers import article, poller, posts
 from tests.e2e.polls_helpers import counts, poll_message, vote
 from tests.feed_server import rss

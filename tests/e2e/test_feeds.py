@@ -126,7 +126,7 @@ async def test_the_post_is_a_clean_embed(agora, fake, feed_server):
 
 
 async def test_feeds_declared_by_the_admin_are_subscribed_once(agora, fake, feed_server, clock):
-    from settings import DeclaredFeed
+    from agora.settings import DeclaredFeed
 
     feed_server.set_feed("/feed", rss([article(2), article(1)]))
     declared = (DeclaredFeed(url=feed_server.url("/feed"), channel="général", thread=True),)

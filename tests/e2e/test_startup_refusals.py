@@ -98,7 +98,7 @@ def make_database(path: Path) -> None:
     """A database as Agora leaves it after a clean stop: migrated, in WAL mode, checkpointed."""
     import asyncio
 
-    from database import Database
+    from agora.database import Database
 
     async def create() -> None:
         async with Database(path) as database:

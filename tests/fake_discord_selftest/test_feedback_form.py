@@ -12,7 +12,9 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 
-import errors
+from agora import errors
+from agora.errors import UserError
+from agora.i18n import Catalogue
 from cogs.events.form import (
     IMPROVE,
     RATING,
@@ -26,8 +28,6 @@ from cogs.events.form import (
     parse_answers,
     read_submission,
 )
-from errors import UserError
-from i18n import Catalogue
 from tests.fake_discord import FakeDiscord, FakeModal, InvalidInteraction
 from tests.fake_discord.validation import validate_modal
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from agora.database import Database
 from cogs.polls.store import PollStore
-from database import Database
 
 
 @pytest.fixture

@@ -3,9 +3,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from clock import epoch
+from agora.clock import epoch
+from agora.database import Database
 from cogs.announcements.store import DRAFT_LIFETIME, AnnouncementStore, Content
-from database import Database
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 LATER = NOW + timedelta(hours=3)

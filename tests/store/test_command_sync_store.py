@@ -1,7 +1,7 @@
 from datetime import UTC, datetime
 
-from command_sync import CommandSyncStore, tree_hash
-from database import Database
+from agora.command_sync import CommandSyncStore, tree_hash
+from agora.database import Database
 
 
 class FixedClock:

@@ -3,7 +3,7 @@ import sqlite3
 
 import pytest
 
-from database import Database, DatabaseError, Migration, load_migrations
+from agora.database import Database, DatabaseError, Migration, load_migrations
 
 FIRST = Migration(1, "first", "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);")
 SECOND = Migration(2, "second", "ALTER TABLE notes ADD COLUMN author INTEGER;")

@@ -3,11 +3,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from clock import epoch
+from agora.clock import epoch
+from agora.database import Database
 from cogs.events.answers import Answers, AnswerStore
 from cogs.events.model import DEFAULT_LENGTH, EventSnapshot
 from cogs.events.store import EventStore
-from database import Database
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 OFFSETS = (86400, 3600)

@@ -2,9 +2,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from agora.database import Database
 from cogs.feeds.parse import FeedEntry
 from cogs.feeds.store import FeedAlreadyFollowed, FeedStore, NewFeed
-from database import Database
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 GUILD = 111111111111111111

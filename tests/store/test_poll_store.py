@@ -3,9 +3,9 @@ from datetime import timedelta
 
 import pytest
 
+from agora.database import Database
 from cogs.polls.ballots import PollClosed, TooManyChoices
 from cogs.polls.store import NewPoll, PollStore
-from database import Database
 from tests.store.polls_helpers import NOW, new_poll
 
 

@@ -1,6 +1,6 @@
 import discord
 
-from channels import ChannelUse, posting_problems
+from agora.channels import ChannelUse, posting_problems
 
 USE = ChannelUse("général", "config.purpose.organisers", None, needs_threads=True, needs_files=True)
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import charts
+from agora import charts
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 HIGHLIGHT_RGB = (0xE0, 0x7A, 0x1F)
@@ -179,5 +179,5 @@ def test_charts_drawn_concurrently_match_charts_drawn_one_by_one():
 
 
 def test_importing_charts_does_not_import_matplotlib():
-    check = "import sys, charts; sys.exit('matplotlib' in sys.modules)"
+    check = "import sys, agora.charts; sys.exit('matplotlib' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", check], check=False).returncode == 0  # noqa: S603

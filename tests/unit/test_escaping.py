@@ -3,7 +3,7 @@ import re
 import discord
 import pytest
 
-from escaping import fit_escaped, fit_together, literal
+from agora.escaping import fit_escaped, fit_together, literal
 
 MARKDOWN_HEAVY = [
     "*" * 300,

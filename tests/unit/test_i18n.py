@@ -5,7 +5,7 @@ import discord
 import pytest
 from discord import app_commands
 
-from i18n import Catalogue, CatalogueTranslator, language_of
+from agora.i18n import Catalogue, CatalogueTranslator, language_of
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMAND_NAME = re.compile(r"^[-_\w]{1,32}$")
@@ -98,8 +98,8 @@ async def test_translator_gives_french_command_names_from_the_catalogue():
 
 
 def test_keys_built_at_run_time_exist(catalogue):
+    from agora.permissions import Rank
     from cogs.feeds.describe import KNOWN_ERRORS
-    from permissions import Rank
 
     built = [f"feeds.failure.{code}" for code in (*KNOWN_ERRORS, "unknown")]
     built += [f"errors.needs_{rank.name}" for rank in Rank if rank is not Rank.member]

@@ -1,6 +1,6 @@
 import pytest
 
-from ui import MAX_ID, parse_id
+from agora.ids import MAX_ID, parse_id
 
 
 @pytest.mark.parametrize(

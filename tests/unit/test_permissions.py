@@ -3,7 +3,7 @@ from unittest import mock
 import discord
 import pytest
 
-from permissions import Rank, find_organiser_role, rank_of
+from agora.permissions import Rank, find_organiser_role, rank_of
 
 
 def role(role_id: int, name: str) -> discord.Role:

@@ -1,7 +1,7 @@
 import asyncio
 import contextlib
 
-from scheduling import Recurring
+from agora.scheduling import Recurring
 
 
 async def test_run_now_waits_for_a_pass_that_started_after_the_call():

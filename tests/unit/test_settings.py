@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from settings import REDACTED, Settings, SettingsError, load_settings
+from agora.settings import REDACTED, Settings, SettingsError, load_settings
 
 TOKEN = "MTIz.fake.token"
 

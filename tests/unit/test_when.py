@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from errors import UserError
-from when import occurrence, on_wall_clock, read_moment
+from agora.errors import UserError
+from agora.when import occurrence, on_wall_clock, read_moment
 
 ZONE = ZoneInfo("Europe/Zurich")
 # A Saturday, 10:00 in Zurich (CET, UTC+1).

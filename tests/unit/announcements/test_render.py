@@ -4,9 +4,9 @@ from dataclasses import replace
 
 import pytest
 
+from agora.errors import UserError
 from cogs.announcements.render import announcement_embed, check_content, list_line
 from cogs.announcements.store import Announcement, Content
-from errors import UserError
 
 
 def announcement(**changes: object) -> Announcement:

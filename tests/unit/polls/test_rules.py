@@ -3,8 +3,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from agora.errors import UserError
 from cogs.polls.rules import check_draft, parse_deadline, split_options
-from errors import UserError
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 ZURICH = ZoneInfo("Europe/Zurich")

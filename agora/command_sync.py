@@ -10,8 +10,8 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from clock import Clock, epoch
-from database import Database
+from agora.clock import Clock, epoch
+from agora.database import Database
 
 log = logging.getLogger(__name__)
 

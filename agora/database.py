@@ -20,9 +20,11 @@ from typing import Any
 
 import aiosqlite
 
+from agora.resources import data_folder
+
 log = logging.getLogger(__name__)
 
-MIGRATIONS_FOLDER = Path(__file__).parent / "data" / "migrations"
+MIGRATIONS_FOLDER = data_folder() / "migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 BUSY_TIMEOUT_MS = 5000
 SQLITE_HEADER = b"SQLite format 3\x00"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import string
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +18,15 @@ import discord
 from discord import app_commands
 from discord.app_commands import TranslationContextLocation as Where
 
+from agora.resources import data_folder
+
 log = logging.getLogger(__name__)
 
-LOCALES_FOLDER = Path(__file__).parent / "data" / "locales"
+LOCALES_FOLDER = data_folder() / "locales"
+
+# Words for one person or post: `words(key, **values)` is the catalogue's text in one language, so
+# render functions take the language once instead of a catalogue and a locale at every call.
+Words = Callable[..., str]
 
 
 def flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
@@ -82,6 +88,10 @@ class Catalogue:
 
     def for_interaction(self, interaction: discord.Interaction, key: str, /, **values: Any) -> str:
         return self.translate(key, interaction.locale, **values)
+
+    def words(self, locale: discord.Locale | str | None) -> Words:
+        """The catalogue's words in one language: a Discord locale, a language code, or None (the default)."""
+        return lambda key, /, **values: self.translate(key, locale, **values)
 
 
 def command_key(qualified_name: str) -> str:

@@ -13,45 +13,10 @@ from typing import Any, TypeVar
 
 import discord
 
-import errors
+from agora import errors
 
 SelfT = TypeVar("SelfT")
 Callback = Callable[[SelfT, discord.Interaction[Any]], Awaitable[None]]
-
-
-MAX_ID = 2**63 - 1  # Discord's snowflakes and SQLite's INTEGER are 64-bit
-
-# An id in a `DynamicItem` template: ASCII digits (`\d` also takes other scripts' digits), at most as
-# many as MAX_ID has. Longer ones match no template and get the stale answer (stale_components.py);
-# 19-digit ones past MAX_ID are refused by `record_id` when clicked.
-ID_TEMPLATE = r"[0-9]{1,19}"
-
-
-class StaleComponent(errors.UserError):
-    """A button or select that names nothing Agora can have made (a forged or mangled custom_id)."""
-
-    def __init__(self) -> None:
-        super().__init__("errors.stale_component")
-
-
-def record_id(number: int) -> int:
-    """The id a `DynamicItem`'s custom_id carries, once checked: no record of Agora's is past 64 bits.
-
-    Checked when clicked rather than in `from_custom_id`, which discord.py lets fail silently.
-    """
-    if not 0 <= number <= MAX_ID:
-        raise StaleComponent
-    return number
-
-
-def parse_id(value: str) -> int | None:
-    """The id in an option a member typed or picked from autocomplete; None unless it is ASCII digits
-    within 64 bits (str.isdigit() alone also accepts "²" and numbers SQLite cannot hold)."""
-    text = value.strip()
-    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ID)):
-        return None
-    number = int(text)
-    return number if number <= MAX_ID else None
 
 
 def submitted_values(components: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
@@ -76,21 +41,6 @@ def submitted_values(components: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         if isinstance(component, Mapping):
             visit(component)
     return values
-
-
-def join_within(lines: Sequence[str], limit: int, more: Callable[[int], str] | None = None) -> str:
-    """As many whole lines as fit in `limit` characters, then `more(count left out)` if given."""
-    kept: list[str] = []
-    used = 0
-    for position, line in enumerate(lines):
-        tail = len(more(len(lines) - position)) + 1 if more else 0
-        if used + len(line) + 1 + tail > limit:
-            if more:
-                kept.append(more(len(lines) - position))
-            break
-        kept.append(line)
-        used += len(line) + 1
-    return "\n".join(kept)
 
 
 async def report(error: Exception, interaction: discord.Interaction[Any]) -> None:

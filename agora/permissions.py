@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import discord
 from discord import app_commands
 
-from errors import NotAllowed
+from agora.errors import NotAllowed
 
 T = TypeVar("T")
 

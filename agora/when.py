@@ -12,7 +12,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from errors import UserError
+from agora.errors import UserError
 
 NOW_WORDS = frozenset({"now", "maintenant", "tout de suite", "immédiatement", "immediately"})
 MAX_AHEAD = timedelta(days=366)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 
 import discord
 
-from mentions import neutralise_mentions
+from agora.mentions import neutralise_mentions
 
 Escape = Callable[[str], str]
 
@@ -98,3 +98,29 @@ def _cap(lengths: list[int], budget: int) -> int:
         left -= length
         remaining -= 1
     return max(lengths, default=0)
+
+
+def join_within(lines: Sequence[str], limit: int, more: Callable[[int], str] | None = None) -> str:
+    """As many whole lines as fit in `limit` characters, then `more(count left out)` if given."""
+    kept: list[str] = []
+    used = 0
+    for position, line in enumerate(lines):
+        tail = len(more(len(lines) - position)) + 1 if more else 0
+        if used + len(line) + 1 + tail > limit:
+            if more:
+                kept.append(more(len(lines) - position))
+            break
+        kept.append(line)
+        used += len(line) + 1
+    return "\n".join(kept)
+
+
+def truncate(text: str, limit: int) -> str:
+    """Cut to Discord's limit with an ellipsis, at a line break when one is near."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    newline = cut.rfind("\n")
+    if newline > limit // 2:
+        cut = cut[:newline]
+    return cut + "…"

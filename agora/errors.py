@@ -15,7 +15,7 @@ import discord
 from discord import app_commands
 
 if TYPE_CHECKING:
-    from i18n import Catalogue
+    from agora.i18n import Catalogue
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,6 @@ import logging
 import pkgutil
 from collections.abc import Sequence
 from datetime import datetime
-from importlib import metadata
 from typing import Any
 
 import discord
@@ -15,22 +14,16 @@ from discord import app_commands
 from discord.ext import commands
 
 import cogs
-import errors
-from clock import Clock
-from command_sync import CommandSyncStore, sync_if_changed
-from database import Database
-from i18n import Catalogue, CatalogueTranslator
-from settings import Settings
-from stale_components import StaleComponents
+from agora import errors
+from agora.clock import Clock
+from agora.command_sync import CommandSyncStore, sync_if_changed
+from agora.database import Database
+from agora.i18n import Catalogue, CatalogueTranslator
+from agora.resources import version
+from agora.settings import Settings
+from agora.stale_components import StaleComponents
 
 log = logging.getLogger(__name__)
-
-
-def version() -> str:
-    try:
-        return metadata.version("agora")
-    except metadata.PackageNotFoundError:
-        return "dev"
 
 
 def discover_extensions() -> list[str]:

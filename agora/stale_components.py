@@ -23,12 +23,12 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-import errors
+from agora import errors
 
 if TYPE_CHECKING:
     from discord.ui.view import ViewStore
 
-    from i18n import Catalogue
+    from agora.i18n import Catalogue
 
 log = logging.getLogger(__name__)
 
