@@ -17,7 +17,8 @@ from agora.i18n import Words
 from agora.ids import MAX_ID
 from agora.permissions import Rank, ensure_rank
 from agora.when import read_moment
-from cogs.announcements.render import announcement_embed, check_content, preview_text
+from cogs.announcements.render import announcement_embed, preview_text
+from cogs.announcements.rules import check_content
 from cogs.announcements.store import PENDING, Announcement, AnnouncementStore, Content
 from cogs.announcements.views import preview_view, submitted_content
 

@@ -16,7 +16,7 @@ import discord
 from agora.components import reports_errors
 from agora.i18n import Words
 from agora.ids import ID_TEMPLATE, record_id
-from cogs.announcements.render import BODY_MAX, FOOTER_MAX, TITLE_MAX, URL_MAX
+from cogs.announcements.rules import BODY_MAX, FOOTER_MAX, TITLE_MAX, URL_MAX
 from cogs.announcements.store import Content
 
 if TYPE_CHECKING:

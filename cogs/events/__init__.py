@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cogs.events.cog import EventsCog
-from cogs.events.form import FORM_ID
+from cogs.events.rules import FORM_ID
 from cogs.events.views import FeedbackButton
 
 if TYPE_CHECKING:

@@ -20,15 +20,14 @@ from agora.escaping import join_within
 from agora.ids import parse_id
 from agora.permissions import Rank, requires
 from agora.scheduling import Recurring, cancel_and_wait, start_when_ready
-from cogs.events.answers import AnswerStore
+from cogs.events.answer_store import AnswerStore
 from cogs.events.desk import FeedbackDesk
-from cogs.events.form import FORM_ID, read_submission
 from cogs.events.model import EventSnapshot, TrackedEvent
+from cogs.events.publisher import Reporter
 from cogs.events.render import TOPICS, announcement_embed, list_line
-from cogs.events.reporting import Reporter
+from cogs.events.rules import FORM_ID, check_event, read_submission
 from cogs.events.store import EventStore
 from cogs.events.timeline import Timeline
-from cogs.events.timing import check_event
 
 if TYPE_CHECKING:
     from agora.client import Agora
@@ -165,7 +164,7 @@ class EventsCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction[Agora]) -> None:
-        """Feedback forms are answered here, not by a form kept in memory: see cogs/events/form.py.
+        """Feedback forms are answered here, not by a form kept in memory: see cogs/events/rules.py.
         Every interaction also tells which language the member reads, for the DMs Agora sends."""
         await self.remember_language(interaction)
         custom_id = str((interaction.data or {}).get("custom_id", ""))

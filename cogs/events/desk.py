@@ -9,11 +9,11 @@ import discord
 
 from agora.errors import UserError, send_ephemeral
 from agora.ids import MAX_ID
-from cogs.events.answers import Answers, AnswerStore
-from cogs.events.form import FeedbackForm, FormAnswers, FormWords
-from cogs.events.model import TrackedEvent
+from cogs.events.answer_store import AnswerStore
+from cogs.events.model import Answers, TrackedEvent
 from cogs.events.render import TOPICS
 from cogs.events.store import EventStore
+from cogs.events.views import FeedbackForm, FormWords
 
 if TYPE_CHECKING:
     from agora.client import Agora
@@ -56,9 +56,7 @@ class FeedbackDesk:
             await self.ensure_member(interaction, event.guild_id)
         previous = await self.answers.response(event.id, interaction.user.id)
         before = (
-            FormAnswers(
-                previous.rating, previous.recommend, previous.useful, previous.improve, previous.topics
-            )
+            Answers(previous.rating, previous.recommend, previous.useful, previous.improve, previous.topics)
             if previous
             else None
         )
@@ -92,7 +90,7 @@ class FeedbackDesk:
         raise UserError("feedback.error.not_a_member")
 
     async def save(
-        self, interaction: discord.Interaction[Agora], event_id: int, answers: FormAnswers
+        self, interaction: discord.Interaction[Agora], event_id: int, answers: Answers
     ) -> None:
         # Deferred first: checking a member who answers from a DM asks Discord, which may be slow.
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -101,7 +99,7 @@ class FeedbackDesk:
         replaced = await self.answers.save_response(
             event.id,
             interaction.user.id,
-            Answers(answers.rating, answers.recommend, answers.useful, answers.improve, answers.topics),
+            answers,
             self.bot.clock.now(),
         )
         key = "feedback.saved.replaced" if replaced else "feedback.saved.new"

@@ -76,3 +76,14 @@ class TrackedEvent:
     @property
     def link(self) -> str:
         return f"https://discord.com/events/{self.guild_id}/{self.discord_event_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Answers:
+    """One member's answers to an event's feedback form, as the form reads them and the store keeps them."""
+
+    rating: int  # 1–5
+    recommend: int  # 0–10
+    useful: str
+    improve: str
+    topics: tuple[str, ...]

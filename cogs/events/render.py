@@ -13,13 +13,13 @@ import discord
 
 from agora.escaping import fit_escaped, join_within
 from agora.i18n import Words
-from cogs.events.model import TrackedEvent
-from cogs.events.report import (
+from cogs.events.figures import (
     FeedbackReport,
     format_nps,
     format_percent,
     format_rating,
 )
+from cogs.events.model import TrackedEvent
 
 # Topics members can ask for next time (the form's checkbox group holds at most 10).
 TOPICS = (

@@ -15,10 +15,10 @@ import discord
 
 from agora.channels import PostableChannel, find_channel, find_own_post
 from agora.i18n import Words
-from cogs.events.answers import AnswerStore
+from cogs.events.answer_store import AnswerStore
 from cogs.events.model import TrackedEvent
+from cogs.events.publisher import Reporter
 from cogs.events.render import call_embed, invitation_text, reminder_text
-from cogs.events.reporting import Reporter
 from cogs.events.store import EventStore
 from cogs.events.views import call_view
 

@@ -18,7 +18,6 @@ from agora.ids import parse_id
 from agora.permissions import Rank, ensure_rank, requires
 from agora.scheduling import cancel_and_wait
 from agora.settings import DeclaredFeed
-from cogs.feeds.describe import describe_error, feed_list_embed
 from cogs.feeds.failure import FeedFailure
 from cogs.feeds.fetch import FeedFetcher, FetchError, FetchResult, check_url
 from cogs.feeds.filters import parse_keywords
@@ -26,7 +25,7 @@ from cogs.feeds.parse import ParsedFeed
 from cogs.feeds.poller import FeedPoller
 from cogs.feeds.pool import FeedParserPool
 from cogs.feeds.publisher import FeedSource, Publisher
-from cogs.feeds.render import quoted_title
+from cogs.feeds.render import describe_error, feed_list_embed, quoted_title
 from cogs.feeds.store import Feed, FeedAlreadyFollowed, FeedStore, NewFeed
 from cogs.feeds.views import AlternateFeedsView
 

@@ -1,7 +1,7 @@
 """The one shape of a feed's failure: a short code and the values that fill its message.
 
 Fetching, parsing and posting each raise a subclass; the poller records any of them as the feed's
-last error, and `describe.py` puts it into words. Parse errors cross process boundaries, so pickling
+last error, and `render.py` puts it into words. Parse errors cross process boundaries, so pickling
 rebuilds them from code and values.
 """
 

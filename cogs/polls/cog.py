@@ -13,16 +13,16 @@ from discord import app_commands
 from discord.ext import commands
 
 from agora.channels import ChannelUse, posting_problems
+from agora.coalescing import CoalescingEditor
 from agora.errors import UserError, send_ephemeral
 from agora.i18n import Words
 from agora.ids import parse_id
 from agora.permissions import Rank, interaction_rank, requires
 from agora.scheduling import Recurring, cancel_and_wait, start_when_ready
-from cogs.polls.ballots import PollClosed, PollNotFound, TooManyChoices
-from cogs.polls.editor import CoalescingEditor
+from cogs.polls.ballot_store import PollClosed, PollNotFound, TooManyChoices
+from cogs.polls.publisher import ResultsPoster
 from cogs.polls.redraw import giving_up_on_unreachable, redraw_behind
 from cogs.polls.render import ballot_text, export_csv, list_embed, poll_embed
-from cogs.polls.results import ResultsPoster
 from cogs.polls.rules import check_draft, split_options
 from cogs.polls.store import NewPoll, Poll, PollStore, Tally
 from cogs.polls.topics import TopicLibrary

@@ -14,7 +14,7 @@ from datetime import datetime
 
 import discord
 
-from cogs.polls.editor import CoalescingEditor
+from agora.coalescing import CoalescingEditor
 from cogs.polls.store import PollStore
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from agora.clock import epoch
 from agora.database import Database
-from cogs.polls.ballots import Ballot, BallotBox, PollNotFound
+from cogs.polls.ballot_store import Ballot, BallotBox, PollNotFound
 
 
 @dataclass(frozen=True, slots=True)

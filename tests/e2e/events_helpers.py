@@ -6,7 +6,7 @@ import csv
 import io
 from datetime import UTC, datetime
 
-from cogs.events.form import IMPROVE, RATING, RECOMMEND, TOPICS, USEFUL
+from cogs.events.rules import IMPROVE, RATING, RECOMMEND, TOPICS, USEFUL
 
 # 2026-12-03 08:30 to 11:30 in Geneva (UTC+1 in December).
 START = datetime(2026, 12, 3, 7, 30, tzinfo=UTC)

@@ -576,7 +576,7 @@ async def test_publishing_at_once_after_a_pause_at_the_preview_is_not_called_lat
         assert "retard" not in post.content and "hors ligne" not in post.content
 
 
-# Discord checks an embed's image URL more strictly than render.check_content: the fake, like
+# Discord checks an embed's image URL more strictly than rules.check_content: the fake, like
 # Discord's validator, wants the text to start with "http://" or "https://", while
 # urlsplit("HTTPS://…").scheme is "https" (lower-cased), so the bot lets the URL through.
 REFUSED_URL = "HTTPS://example.org/a.png"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from cogs.events.form import RATING, RECOMMEND, TOPICS, USEFUL
+from cogs.events.rules import RATING, RECOMMEND, TOPICS, USEFUL
 from tests.e2e.events_helpers import (
     END,
     START,

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from cogs.events.form import IMPROVE, RATING, RECOMMEND, TOPICS, USEFUL
+from cogs.events.rules import IMPROVE, RATING, RECOMMEND, TOPICS, USEFUL
 from tests.e2e.events_helpers import (
     END,
     START,

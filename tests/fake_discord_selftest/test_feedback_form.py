@@ -1,5 +1,5 @@
-"""The event feedback form (cogs/events/form.py): a real discord.py bot sends it, the fake Discord
-shows it to members and submits it — as a real client would, or forged as a modified client could."""
+"""The event feedback form (cogs/events/views.py, read by rules.py): a real discord.py bot sends it, the fake
+Discord shows it to members and submits it — as a real client would, or forged as a modified client could."""
 
 from __future__ import annotations
 
@@ -15,19 +15,18 @@ from discord.ext import commands
 from agora import errors
 from agora.errors import UserError
 from agora.i18n import Catalogue
-from cogs.events.form import (
+from cogs.events.model import Answers as FormAnswers
+from cogs.events.rules import (
     IMPROVE,
     RATING,
     RECOMMEND,
     TEXT_MAX,
     TOPICS,
     USEFUL,
-    FeedbackForm,
-    FormAnswers,
-    FormWords,
     parse_answers,
     read_submission,
 )
+from cogs.events.views import FeedbackForm, FormWords
 from tests.fake_discord import FakeDiscord, FakeModal, InvalidInteraction
 from tests.fake_discord.validation import validate_modal
 
@@ -308,10 +307,10 @@ async def test_refusal_is_in_the_members_language(fake, bot, answers):
 async def test_refusal_is_logged_with_ids_but_not_the_text(fake, bot, caplog):
     modal = await open_form(fake)
     secret = "mon avis très personnel " * 200
-    with caplog.at_level(logging.WARNING, logger="cogs.events.form"):
+    with caplog.at_level(logging.WARNING, logger="cogs.events.rules"):
         submit = await fake.submit_modal("alice", modal, VALID | {USEFUL: secret}, force=True)
         await submit.response()
-    [record] = [r for r in caplog.records if r.name == "cogs.events.form"]
+    [record] = [r for r in caplog.records if r.name == "cogs.events.rules"]
     assert str(fake.member("alice").id) in record.getMessage() and "useful" in record.getMessage()
     assert "personnel" not in record.getMessage()
 

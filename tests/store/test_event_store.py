@@ -5,8 +5,8 @@ import pytest
 
 from agora.clock import epoch
 from agora.database import Database
-from cogs.events.answers import Answers, AnswerStore
-from cogs.events.model import DEFAULT_LENGTH, EventSnapshot
+from cogs.events.answer_store import AnswerStore
+from cogs.events.model import DEFAULT_LENGTH, Answers, EventSnapshot
 from cogs.events.store import EventStore
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)

@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 
 from agora.database import Database
-from cogs.polls.ballots import PollClosed, TooManyChoices
+from cogs.polls.ballot_store import PollClosed, TooManyChoices
 from cogs.polls.store import NewPoll, PollStore
 from tests.store.polls_helpers import NOW, new_poll
 

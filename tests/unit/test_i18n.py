@@ -99,7 +99,7 @@ async def test_translator_gives_french_command_names_from_the_catalogue():
 
 def test_keys_built_at_run_time_exist(catalogue):
     from agora.permissions import Rank
-    from cogs.feeds.describe import KNOWN_ERRORS
+    from cogs.feeds.render import KNOWN_ERRORS
 
     built = [f"feeds.failure.{code}" for code in (*KNOWN_ERRORS, "unknown")]
     built += [f"errors.needs_{rank.name}" for rank in Rank if rank is not Rank.member]

@@ -5,7 +5,8 @@ from dataclasses import replace
 import pytest
 
 from agora.errors import UserError
-from cogs.announcements.render import announcement_embed, check_content, list_line
+from cogs.announcements.render import announcement_embed, list_line
+from cogs.announcements.rules import check_content
 from cogs.announcements.store import Announcement, Content
 
 

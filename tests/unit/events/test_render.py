@@ -1,6 +1,6 @@
+from cogs.events.figures import Response, build_report
 from cogs.events.model import TrackedEvent
 from cogs.events.render import TOPICS, announcement_embed, list_line, report_embed
-from cogs.events.report import Response, build_report
 
 WORDS = lambda key, **values: f"{key} {values}"  # noqa: E731 — the keys and values, to check both
 

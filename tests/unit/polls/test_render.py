@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from cogs.polls.publisher import voters_within
 from cogs.polls.render import (
     ballot_text,
     bar,
@@ -14,7 +15,6 @@ from cogs.polls.render import (
     percent,
     poll_embed,
 )
-from cogs.polls.results import voters_within
 from cogs.polls.store import Poll, Tally
 
 

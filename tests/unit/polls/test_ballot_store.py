@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from cogs.polls.ballots import PollClosed, PollNotFound, PollState, TooManyChoices, decide
+from cogs.polls.ballot_store import PollClosed, PollNotFound, PollState, TooManyChoices, decide
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 T = int(NOW.timestamp())

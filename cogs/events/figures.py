@@ -1,4 +1,4 @@
-"""An event's feedback in figures: checking a submission, the report, the CSV export, the season.
+"""An event's feedback in figures: the report, the CSV export, the season.
 
 Pure: the store hands in `Response`s, the cog renders what comes out. Figures are kept exact (floats
 straight from integer counts, never rounded here); only the `format_*` functions round, half away
@@ -12,7 +12,7 @@ import csv
 import io
 import logging
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -21,24 +21,12 @@ log = logging.getLogger(__name__)
 
 RATINGS = range(1, 6)
 SCORES = range(0, 11)  # "would you recommend it": 9–10 promote, 7–8 are passive, 0–6 detract
-MAX_TEXT = 1000  # per text field, as the modal's max_length
 MINUS, DASH, NBSP = "\u2212", "\u2014", "\u00a0"
 # Keys the cog's `labels` must translate: the CSV header words and the three categories.
 CSV_COLUMNS = ("event", "submitted_at", "rating", "recommend", "category", "useful", "improve", "topics")
 CATEGORIES = ("promoter", "passive", "detractor")
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-class InvalidFeedback(ValueError):
-    """A submission the form cannot produce, so a forged one: store nothing.
-
-    `reason` is 'rating_out_of_range', 'recommend_out_of_range', 'text_too_long', 'unknown_topic' or
-    'duplicate_topic'. The message is the reason alone, never the text, so it is safe to log."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,28 +75,6 @@ class SeasonPoint:
     average_rating: float | None
     nps: float | None
     responses: int
-
-
-def validate(
-    rating: int,
-    recommend: int,
-    useful: str,
-    improve: str,
-    topics: Collection[str],
-    known_topics: Collection[str],
-) -> None:
-    """Raise `InvalidFeedback` unless the submission is one the form could have sent."""
-    if not _within(rating, RATINGS):
-        raise InvalidFeedback("rating_out_of_range")
-    if not _within(recommend, SCORES):
-        raise InvalidFeedback("recommend_out_of_range")
-    if len(useful) > MAX_TEXT or len(improve) > MAX_TEXT:
-        raise InvalidFeedback("text_too_long")
-    known = set(known_topics)
-    if any(topic not in known for topic in topics):
-        raise InvalidFeedback("unknown_topic")
-    if len(set(topics)) != len(topics):
-        raise InvalidFeedback("duplicate_topic")
 
 
 def category(score: int) -> str:

@@ -4,21 +4,12 @@ and opt-outs. DMs are claimed before they are sent, so a restart never sends one
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from agora.clock import epoch
 from agora.database import Database
-from cogs.events.report import Response
-
-
-@dataclass(frozen=True, slots=True)
-class Answers:
-    rating: int
-    recommend: int
-    useful: str
-    improve: str
-    topics: tuple[str, ...]
+from cogs.events.figures import Response
+from cogs.events.model import Answers
 
 
 def _response(row: Sequence[object]) -> Response:

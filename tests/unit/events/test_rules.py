@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from agora.errors import UserError
-from cogs.events.timing import check_event, parse_end, parse_start
+from cogs.events.rules import check_event, parse_end, parse_start
 
 ZONE = ZoneInfo("Europe/Zurich")
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)

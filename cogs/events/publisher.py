@@ -14,10 +14,8 @@ import discord
 
 from agora import charts
 from agora.i18n import Words
-from cogs.events.answers import AnswerStore
-from cogs.events.model import TrackedEvent
-from cogs.events.render import TOPICS, chart_labels, report_embed
-from cogs.events.report import (
+from cogs.events.answer_store import AnswerStore
+from cogs.events.figures import (
     CATEGORIES,
     CSV_COLUMNS,
     build_report,
@@ -27,6 +25,8 @@ from cogs.events.report import (
     rounded,
     season,
 )
+from cogs.events.model import TrackedEvent
+from cogs.events.render import TOPICS, chart_labels, report_embed
 from cogs.events.store import EventStore
 
 if TYPE_CHECKING:

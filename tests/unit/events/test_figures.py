@@ -4,9 +4,8 @@ import io
 
 import pytest
 
-from cogs.events.report import (
+from cogs.events.figures import (
     Comment,
-    InvalidFeedback,
     Response,
     build_report,
     export_csv,
@@ -16,7 +15,6 @@ from cogs.events.report import (
     net_promoter,
     rounded,
     season,
-    validate,
 )
 
 TOPICS = ("financement", "impact", "recrutement", "juridique")
@@ -175,30 +173,6 @@ def test_csv_cells_that_would_run_as_formulas_are_defused():
     )
     row = rows(data)[1]
     assert (row[0], row[5], row[6]) == ("'@event", '\'=HYPERLINK("x")', "'-- plus court")
-
-
-@pytest.mark.parametrize(
-    ("args", "reason"),
-    [
-        ((0, 5, "", "", ()), "rating_out_of_range"),
-        ((6, 5, "", "", ()), "rating_out_of_range"),
-        ((3, -1, "", "", ()), "recommend_out_of_range"),
-        ((3, 11, "", "", ()), "recommend_out_of_range"),
-        ((3, 5, "x" * 1001, "", ()), "text_too_long"),
-        ((3, 5, "", "x" * 1001, ()), "text_too_long"),
-        ((3, 5, "", "", ("impact", "astrologie")), "unknown_topic"),
-        ((3, 5, "", "", ["impact", "impact"]), "duplicate_topic"),
-    ],
-)
-def test_validate_refuses_what_the_form_cannot_send(args, reason):
-    with pytest.raises(InvalidFeedback) as caught:
-        validate(*args, known_topics=TOPICS)
-    assert caught.value.reason == reason
-
-
-def test_validate_accepts_the_limits():
-    validate(1, 0, "x" * 1000, "", (), known_topics=TOPICS)
-    validate(5, 10, "", "x" * 1000, TOPICS, known_topics=TOPICS)
 
 
 def test_season_points_leave_an_event_without_responses_empty():
