@@ -19,6 +19,7 @@ from agora.clock import Clock
 from agora.command_sync import CommandSyncStore, sync_if_changed
 from agora.database import Database
 from agora.i18n import Catalogue, CatalogueTranslator
+from agora.privacy import MemberDataRegistry
 from agora.resources import version
 from agora.settings import Settings
 from agora.stale_components import StaleComponents
@@ -73,6 +74,8 @@ class Agora(commands.Bot):
         self.feature_extensions = list(extensions) if extensions is not None else discover_extensions()
         self.version = version()
         self.stale_components = StaleComponents(self, catalogue)
+        # Each feature registers the stores that hold member data here (agora/privacy.py).
+        self.member_data = MemberDataRegistry(database)
 
     def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
         if event_name == "interaction":
