@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import pkgutil
 import signal
 import sys
 from collections.abc import AsyncIterator, Sequence
@@ -17,6 +18,7 @@ import yarl
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
+import cogs
 from agora.client import Agora
 from agora.clock import Clock, SystemClock
 from agora.database import Database, DatabaseError
@@ -79,6 +81,15 @@ def point_discord_at(settings: Settings) -> None:
         DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
 
 
+def discover_extensions() -> list[str]:
+    """Every feature in `cogs/`: adding a feature is adding a module or package there."""
+    return sorted(
+        f"{cogs.__name__}.{module.name}"
+        for module in pkgutil.iter_modules(cogs.__path__)
+        if not module.name.startswith("_")
+    )
+
+
 @asynccontextmanager
 async def open_agora(
     settings: Settings,
@@ -101,7 +112,7 @@ async def open_agora(
             database=database,
             catalogue=Catalogue.load(settings.locale),
             clock=clock or SystemClock(),
-            extensions=extensions,
+            extensions=discover_extensions() if extensions is None else extensions,
             guild_ready_timeout=guild_ready_timeout,
         )
         async with bot:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import pkgutil
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -13,7 +12,6 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-import cogs
 from agora import errors
 from agora.clock import Clock
 from agora.command_sync import CommandSyncStore, sync_if_changed
@@ -25,15 +23,6 @@ from agora.settings import Settings
 from agora.stale_components import StaleComponents
 
 log = logging.getLogger(__name__)
-
-
-def discover_extensions() -> list[str]:
-    """Every feature in `cogs/`: adding a feature is adding a module or package there."""
-    return sorted(
-        f"{cogs.__name__}.{module.name}"
-        for module in pkgutil.iter_modules(cogs.__path__)
-        if not module.name.startswith("_")
-    )
 
 
 class AgoraTree(app_commands.CommandTree["Agora"]):
@@ -51,7 +40,7 @@ class Agora(commands.Bot):
         database: Database,
         catalogue: Catalogue,
         clock: Clock,
-        extensions: Sequence[str] | None = None,
+        extensions: Sequence[str],
         guild_ready_timeout: float = 2.0,
     ) -> None:
         # Only the default, unprivileged intents: Agora reads no one's message content.
@@ -71,7 +60,7 @@ class Agora(commands.Bot):
         self.catalogue = catalogue
         self.clock = clock
         self.started_at: datetime = clock.now()
-        self.feature_extensions = list(extensions) if extensions is not None else discover_extensions()
+        self.feature_extensions = list(extensions)  # chosen by the composition root (bot.py)
         self.version = version()
         self.stale_components = StaleComponents(self, catalogue)
         # Each feature registers the stores that hold member data here (agora/privacy.py).

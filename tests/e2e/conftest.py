@@ -12,9 +12,9 @@ import pytest
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from agora.client import Agora, discover_extensions
+from agora.client import Agora
 from agora.settings import Settings
-from bot import open_agora
+from bot import discover_extensions, open_agora
 from tests.clocks import FakeClock
 from tests.fake_discord import FakeDiscord
 from tests.feed_server import FeedServer
