@@ -8,6 +8,7 @@ falls between a backslash and the character it escapes (nor inside a neutralised
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 import discord
@@ -17,12 +18,19 @@ from agora.mentions import neutralise_mentions
 Escape = Callable[[str], str]
 
 ELLIPSIS = "…"
+_BARE_BRACKET = re.compile(r"(?<!\\)([\[\]])")
 _TRAILING = " \n\u00a0,;:-–—"
 
 
 def literal(text: str) -> str:
     """`text` shown as typed: markdown escaped, mentions neutralised."""
     return neutralise_mentions(discord.utils.escape_markdown(text))
+
+
+def link_text(text: str) -> str:
+    """`text` shown as typed inside a markdown link's brackets: `literal`, and no bracket left bare
+    (a `]` would end the link's text there and show the rest, address included, as plain text)."""
+    return _BARE_BRACKET.sub(r"\\\1", literal(text))
 
 
 def fit_escaped(text: str, limit: int, *, escape: Escape = literal, ellipsis: str = ELLIPSIS) -> str:

@@ -60,7 +60,7 @@ def preview_view(announcement_id: int, words: Words) -> discord.ui.View:
     return view
 
 
-FORM_ID = re.compile(rf"^announce:form:(?P<id>{ID_TEMPLATE})(?::(?P<at>[0-9]{{1,12}}))?$")
+FORM_ID = re.compile(rf"^announce:form:(?P<id>{ID_TEMPLATE})(?::(?P<at>[0-9]{{1,12}}))?\Z")
 TITLE, BODY, IMAGE, FOOTER = "title", "body", "image", "footer"
 
 

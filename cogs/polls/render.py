@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 import discord
 
-from agora.escaping import fit_escaped, fit_together, join_within, literal
+from agora.escaping import fit_escaped, fit_together, join_within, link_text, literal
 from agora.i18n import Words
 from cogs.polls.store import Poll, Tally
 
@@ -127,7 +127,7 @@ def ballot_text(poll: Poll, positions: tuple[int, ...], limit: int = BALLOT_MAX)
 def list_line(poll: Poll, words: Words, deadline: str) -> str:
     """`/poll list`: the question (its first 100 characters) linked to the poll's message."""
     link = f"https://discord.com/channels/{poll.guild_id}/{poll.channel_id}/{poll.message_id}"
-    question = fit_escaped(poll.question, LIST_QUESTION_MAX)
+    question = fit_escaped(poll.question, LIST_QUESTION_MAX, escape=link_text)
     return words("polls.list.line", question=question, link=link, deadline=deadline)
 
 

@@ -41,7 +41,7 @@ class VoteButton(
                 custom_id=f"poll:{poll_id}:{position}",
                 disabled=disabled,
                 # Discord has five rows; a position past them only comes from a forged click, and
-                # raising here would drop it without an answer (see stale_components.py).
+                # raising here would drop it without an answer (see agora/stale_components.py).
                 row=min(position // BUTTONS_PER_ROW, MAX_ROW),
             )
         )

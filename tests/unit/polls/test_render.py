@@ -160,6 +160,12 @@ def test_list_line_question_is_escaped_then_limited():
     assert line == "\\*" * 49 + "…"
 
 
+def test_list_line_brackets_in_the_question_do_not_end_the_link():
+    as_link = lambda key, **v: f"[{v['question']}]({v['link']})"  # noqa: E731 — the catalogue's line
+    line = list_line(poll(question="Outils [RH] ou [IA] ?"), as_link, "")
+    assert line.startswith("[Outils \\[RH\\] ou \\[IA\\] ?](https://discord.com/channels/")
+
+
 def test_voters_are_listed_within_the_room_left_then_counted():
     more = lambda count: f"+{count}"  # noqa: E731
     ids = [10**18 + n for n in range(40)]
