@@ -5,6 +5,7 @@ Run it with `python bot.py` from the project folder (the `.env` there is read).
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import logging
 import pkgutil
@@ -12,6 +13,7 @@ import signal
 import sys
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import discord
 import yarl
@@ -19,11 +21,13 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 import cogs
+from agora.backup import Backups
 from agora.client import Agora
 from agora.clock import Clock, SystemClock
 from agora.database import Database, DatabaseError
 from agora.i18n import Catalogue
-from agora.settings import Settings, SettingsError, load_settings
+from agora.restore import restore_cli
+from agora.settings import Settings, SettingsError, load_database_path, load_settings
 
 log = logging.getLogger("agora")
 
@@ -107,15 +111,25 @@ async def open_agora(
         # Before migrating: a read-only file would otherwise surface as a failed migration.
         await database.check_writable()
         await database.migrate()
+        clock = clock or SystemClock()
+        backups = Backups(
+            database.path,
+            settings.backup_dir,
+            keep=settings.backup_keep,
+            interval_seconds=settings.backup_interval_seconds,
+            clock=clock,
+        )
         bot = Agora(
             settings=settings,
             database=database,
             catalogue=Catalogue.load(settings.locale),
-            clock=clock or SystemClock(),
+            clock=clock,
+            backups=backups,
             extensions=discover_extensions() if extensions is None else extensions,
             guild_ready_timeout=guild_ready_timeout,
         )
-        async with bot:
+        # Backups run beside the bot, not through Discord; they stop (their copy finished) first.
+        async with bot, backups:
             yield bot
     finally:
         await database.close()
@@ -130,7 +144,27 @@ async def run(settings: Settings) -> None:
         await bot.start(settings.discord_token)
 
 
-def main() -> int:
+def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="agora-bot", description="Run Agora, the community's Discord bot.")
+    parser.add_argument(
+        "--restore",
+        metavar="PATH",
+        type=Path,
+        help="put this backup in place of AGORA_DATABASE, keep the current database aside, and exit",
+    )
+    return parser.parse_args(argv)
+
+
+def restore_database(backup: Path) -> int:
+    status, line = restore_cli(backup, load_database_path(), SystemClock())
+    print(line, file=sys.stderr if status else sys.stdout)
+    return status
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = parse_arguments(argv)
+    if arguments.restore is not None:
+        return restore_database(arguments.restore)
     try:
         settings = load_settings()
     except SettingsError as error:

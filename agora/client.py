@@ -13,6 +13,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from agora import errors
+from agora.backup import Backups
 from agora.clock import Clock
 from agora.command_sync import CommandSyncStore, sync_if_changed
 from agora.database import Database
@@ -42,6 +43,7 @@ class Agora(commands.Bot):
         clock: Clock,
         extensions: Sequence[str],
         guild_ready_timeout: float = 2.0,
+        backups: Backups | None = None,
     ) -> None:
         # Only the default, unprivileged intents: Agora reads no one's message content.
         intents = discord.Intents.default()
@@ -65,6 +67,8 @@ class Agora(commands.Bot):
         self.stale_components = StaleComponents(self, catalogue)
         # Each feature registers the stores that hold member data here (agora/privacy.py).
         self.member_data = MemberDataRegistry(database)
+        # Run by the composition root beside the bot; here for /config to read `backups.status()`.
+        self.backups = backups
 
     def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
         if event_name == "interaction":

@@ -8,6 +8,7 @@ opened `query_only`, which in WAL mode sees the last committed state without wai
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import logging
 import os
 import re
@@ -34,6 +35,55 @@ class DatabaseError(Exception):
     """The database cannot be used as it is; the message says why in plain words."""
 
 
+class DatabaseInUse(DatabaseError):
+    """Another Agora (or a restore) holds the database's lock."""
+
+
+def lock_path(database: Path) -> Path:
+    return database.with_name(database.name + ".lock")
+
+
+class DatabaseLock:
+    """An exclusive advisory lock on `<database>.lock`, held as long as an Agora or a restore uses the file.
+
+    flock() belongs to the open file, so the system releases it when its process ends, however it
+    ends: a crash leaves no stale lock. It is taken on a file of its own rather than on the database:
+    on some systems flock() and SQLite's own fcntl() locks on one file exclude each other, and a
+    restore renames the database file. The lock file is never deleted, since a process that opened it
+    just before would then lock a file no one else can see.
+    """
+
+    def __init__(self, descriptor: int) -> None:
+        self._descriptor: int | None = descriptor
+
+    @classmethod
+    def acquire(cls, database: Path) -> DatabaseLock:
+        """Take the lock now or raise `DatabaseInUse`: never wait for another Agora to stop."""
+        path = lock_path(database)
+        try:
+            descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError as error:
+            reason = error.strerror or str(error)
+            raise DatabaseError(f"{database}: cannot create its lock file {path} ({reason})") from error
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as error:
+            os.close(descriptor)
+            raise DatabaseInUse(
+                f"{database}: another Agora is running on this database (it holds {path.name}); stop it first"
+            ) from error
+        except OSError as error:
+            os.close(descriptor)
+            reason = error.strerror or str(error)
+            raise DatabaseError(f"{database}: cannot lock {path} ({reason})") from error
+        return cls(descriptor)
+
+    def release(self) -> None:
+        if self._descriptor is not None:
+            os.close(self._descriptor)  # closing the file releases the lock
+            self._descriptor = None
+
+
 @dataclass(frozen=True, slots=True)
 class Migration:
     version: int
@@ -47,11 +97,13 @@ class Database:
         self._writer: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
         self._write_lock = asyncio.Lock()
+        self._lock: DatabaseLock | None = None
 
     async def open(self) -> None:
         """Open, configure and check the file; a `DatabaseError` naming what is wrong if it cannot serve.
 
-        Each check happens before anything is written, so a file Agora refuses is left as it was.
+        Each check happens before anything is written, so a file Agora refuses is left as it was. Once
+        the file is known to be usable, its lock is taken: a second Agora on it is refused here.
         """
         self._check_path()
         try:
@@ -67,6 +119,9 @@ class Database:
             await self._reader.execute("PRAGMA query_only = ON")
             # Reading the schema reads past the header: a damaged file is refused here, in words.
             await self._reader.execute_fetchall("SELECT count(*) FROM sqlite_master")
+            # After the checks, so a refused file gets no lock file beside it; before any write: on a
+            # database already in use, switching to WAL above changed nothing.
+            self._lock = DatabaseLock.acquire(self.path)
         except sqlite3.Error as error:
             # An open connection's thread would keep the process alive after the refusal.
             await self.close()
@@ -129,6 +184,9 @@ class Database:
                         # Closing a connection to a file that turned out unusable can fail too; its
                         # thread is stopped all the same, and the cause was already reported.
                         log.debug("closing %s failed", self.path, exc_info=True)
+            if self._lock is not None:
+                self._lock.release()
+                self._lock = None
 
     async def __aenter__(self) -> Database:
         await self.open()

@@ -70,6 +70,9 @@ class Settings:
     feedback_delay_seconds: int = 15 * 60
     feedback_window_seconds: int = 7 * 24 * 3600
     feedback_anonymous: bool = True
+    backup_interval_seconds: int | None = 24 * 3600  # None: backups are off
+    backup_dir: Path = Path("data/backups")
+    backup_keep: int = 7
     child_environment: tuple[tuple[str, str], ...] = field(default=(), repr=False)
 
     # Settings a person may see in /config; the token is shown only as redacted.
@@ -117,6 +120,11 @@ class Settings:
                 "AGORA_FEEDBACK_WINDOW", get("AGORA_FEEDBACK_WINDOW") or "7d", 3600
             ),
             feedback_anonymous=_flag("AGORA_FEEDBACK_ANONYMOUS", get("AGORA_FEEDBACK_ANONYMOUS") or "1"),
+            backup_interval_seconds=_interval_or_off(
+                "AGORA_BACKUP_INTERVAL", get("AGORA_BACKUP_INTERVAL") or "24h", MIN_BACKUP_INTERVAL
+            ),
+            backup_dir=Path(get("AGORA_BACKUP_DIR") or "data/backups"),
+            backup_keep=_positive_int("AGORA_BACKUP_KEEP", get("AGORA_BACKUP_KEEP") or "7"),
             child_environment=tuple((name, env[name]) for name in CHILD_ENVIRONMENT if env.get(name)),
         )
 
@@ -129,6 +137,8 @@ class Settings:
             value = getattr(self, item.name)
             if item.name in self.SECRET_FIELDS:
                 text = REDACTED
+            elif item.name == "backup_interval_seconds" and value is None:
+                text = "off"
             elif value is None or value == ():
                 text = "—"
             elif item.name == "feeds":
@@ -144,9 +154,18 @@ def load_settings(env_file: Path | None = None) -> Settings:
 
     Variables already set in the environment win over the file, as python-dotenv does by default.
     """
+    return Settings.from_env(_environment(env_file))
+
+
+def load_database_path(env_file: Path | None = None) -> Path:
+    """AGORA_DATABASE alone, read as `load_settings` reads it: `--restore` needs no token."""
+    return Path(_environment(env_file).get("AGORA_DATABASE", "").strip() or "data/agora.db")
+
+
+def _environment(env_file: Path | None) -> dict[str, str]:
     path = env_file if env_file is not None else Path.cwd() / ".env"
     from_file = {k: v for k, v in dotenv_values(path).items() if v is not None} if path.is_file() else {}
-    return Settings.from_env({**from_file, **os.environ})
+    return {**from_file, **os.environ}
 
 
 def _snowflake(variable: str, raw: str | None) -> int | None:
@@ -194,6 +213,28 @@ def _duration(variable: str, raw: str, minimum: int) -> int:
             variable, f"expected a duration of at least {minimum} s such as 15m, 900s or 1h, got {raw!r}"
         )
     return int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+
+
+MIN_BACKUP_INTERVAL = 60
+
+
+def _interval_or_off(variable: str, raw: str, minimum: int) -> int | None:
+    """A duration as `_duration` reads it, or `off` for none."""
+    if raw.strip().lower() == "off":
+        return None
+    try:
+        return _duration(variable, raw, minimum)
+    except SettingsError:
+        raise SettingsError(
+            variable, f"expected a duration of at least {minimum} s such as 24h or 30m, or off; got {raw!r}"
+        ) from None
+
+
+def _positive_int(variable: str, raw: str) -> int:
+    value = raw.strip()
+    if not value.isascii() or not value.isdigit() or int(value) < 1:
+        raise SettingsError(variable, f"expected a whole number of at least 1, got {raw!r}")
+    return int(value)
 
 
 def _reminders(variable: str, raw: str) -> tuple[int, ...]:

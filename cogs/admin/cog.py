@@ -13,7 +13,7 @@ from agora.channels import ChannelUse, PostsInChannels, find_channel, posting_pr
 from agora.errors import UserError
 from agora.escaping import truncate
 from agora.permissions import Rank, find_organiser_role, requires
-from cogs.admin.render import format_duration, settings_block
+from cogs.admin.render import backup_report, format_duration, settings_block
 
 if TYPE_CHECKING:
     from agora.client import Agora
@@ -75,6 +75,15 @@ class AdminCog(commands.Cog):
         embed.add_field(
             name=self.t(interaction, "config.settings"),
             value=truncate(settings_block(self.bot.settings.public_view()), 1024),
+            inline=False,
+        )
+        embed.add_field(
+            name=self.t(interaction, "config.backups"),
+            value=backup_report(
+                self.bot.backups.status() if self.bot.backups is not None else None,
+                self.bot.clock.now(),
+                self.bot.catalogue.words(interaction.locale),
+            ),
             inline=False,
         )
         embed.add_field(

@@ -30,6 +30,8 @@ class AgoraHarness:
             discord_token=fake.token,
             guild_id=fake.guild.id,
             database_path=database_path,
+            # Beside the test's database, never in the checkout's data/ (the default is relative).
+            backup_dir=database_path.parent / "backups",
             organiser_role="Organisateurs",
             discord_api_url=fake.api_url,
             discord_gateway_url=fake.gateway_url,
