@@ -35,7 +35,11 @@ def restore(backup: Path, database: Path, *, now: datetime) -> Restored:
     """Put `backup` in place of `database`, keeping the current file aside as `…before-restore-<time>`."""
     check_backup(backup, database)
     try:
+        database.parent.mkdir(parents=True, exist_ok=True)  # a restore onto a fresh machine
         lock = DatabaseLock.acquire(database)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise RestoreRefused(f"{database}: cannot create the folder {database.parent} ({reason})") from error
     except DatabaseError as error:
         raise RestoreRefused(str(error)) from error
     try:
@@ -94,7 +98,6 @@ def _swap(backup: Path, database: Path, now: datetime) -> Restored:
     folder = database.parent
     incoming = folder / f".{database.name}.restoring"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(backup, incoming)
         fsync(incoming)
         connection = sqlite3.connect(incoming)
