@@ -39,9 +39,7 @@ async def latest_after_a_pass(backups: Backups) -> Path | None:
 
 async def note(database: Database, key: str) -> None:
     async with database.transaction() as connection:
-        await connection.execute(
-            "INSERT INTO bot_state (key, value, updated_at) VALUES (?, 'x', 0)", (key,)
-        )
+        await connection.execute("INSERT INTO bot_state (key, value, updated_at) VALUES (?, 'x', 0)", (key,))
 
 
 def keys_in(path: Path) -> set[str]:
@@ -166,9 +164,7 @@ async def test_a_folder_that_cannot_be_written_is_reported_once_per_interval_and
         assert backups.status().error is None
 
 
-async def test_a_copy_that_fails_its_integrity_check_is_deleted_and_reported(
-    database, tmp_path, monkeypatch
-):
+async def test_a_copy_that_fails_its_integrity_check_is_deleted_and_reported(database, tmp_path, monkeypatch):
     monkeypatch.setattr(backup_module, "integrity_problems", lambda connection: "page 2: broken")
     folder = tmp_path / "backups"
     async with backups_for(database, folder, FakeClock()) as backups:
