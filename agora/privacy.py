@@ -7,20 +7,32 @@ member's id against the registered `member_columns`: a new table cannot be forgo
 
 Forgetting runs every store's deletions in one write transaction, so a member is forgotten
 everywhere or, if anything fails, nowhere (and can ask again).
+
+Light on purpose: importing this module imports neither discord nor aiosqlite.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     import aiosqlite
+    import discord
 
     from agora.database import Database
 
+log = logging.getLogger(__name__)
+
 # A JSON value: what an export holds (numbers, strings, lists and objects of them).
 Exported = dict[str, Any]
+
+# Asking about one's own data records nothing new about the member (their language included): a
+# command says so with `extras={QUIET: True}`, a button or select with a custom_id starting QUIET_PREFIX.
+QUIET = "agora.privacy.quiet"
+QUIET_PREFIX = "privacy:"
 
 
 @runtime_checkable
@@ -30,6 +42,8 @@ class MemberData(Protocol):
     section: str
     # Each table holding a member's id, with the columns that hold it: `{"poll_votes": ("user_id",)}`.
     member_columns: Mapping[str, tuple[str, ...]]
+    # A catalogue key naming what forgetting keeps on purpose (shown when a member asks), or None.
+    keeps: str | None
 
     async def export_member(self, user_id: int) -> Exported:
         """Everything this store holds about the member, as JSON values (ids as strings)."""
@@ -45,12 +59,18 @@ class MemberData(Protocol):
         ...
 
 
+# The conversation that asks a member to confirm, then forgets them: offered by the privacy feature,
+# so that an alias in another feature (`/feedback forget`) runs exactly the same one.
+ForgetConversation = Callable[["discord.Interaction[Any]"], Awaitable[None]]
+
+
 class MemberDataRegistry:
     """The one place member data is found: the stores registered by the features loaded."""
 
     def __init__(self, database: Database) -> None:
         self.database = database
         self._holders: dict[str, MemberData] = {}
+        self._conversation: ForgetConversation | None = None
 
     def register(self, holder: MemberData) -> None:
         if not isinstance(holder, MemberData):
@@ -85,6 +105,39 @@ class MemberDataRegistry:
         holders = self.holders
         async with self.database.transaction() as connection:
             changed = {holder.section: await holder.forget_member(connection, user_id) for holder in holders}
-        for holder in holders:
-            holder.member_forgotten(user_id)
+        for holder in holders:  # committed: every cache is dropped, even if one of them fails
+            try:
+                holder.member_forgotten(user_id)
+            except Exception:
+                log.exception("%s: could not drop what it caches about member %s", holder.section, user_id)
         return changed
+
+    def offer_conversation(self, conversation: ForgetConversation | None) -> None:
+        """Set (or, with None, withdraw) the conversation `ask_to_forget` runs."""
+        self._conversation = conversation
+
+    async def ask_to_forget(self, interaction: discord.Interaction[Any]) -> None:
+        if self._conversation is None:
+            raise RuntimeError("no feature offers the conversation that forgets a member")
+        await self._conversation(interaction)
+
+
+def quiet(interaction: discord.Interaction[Any]) -> bool:
+    """Whether `interaction` is a member asking about their own data (see QUIET)."""
+    command = interaction.command
+    if command is not None and command.extras.get(QUIET):
+        return True
+    custom_id = (interaction.data or {}).get("custom_id")
+    return isinstance(custom_id, str) and custom_id.startswith(QUIET_PREFIX)
+
+
+def snowflake(value: int | None) -> str | None:
+    """A Discord id for an export: a string, since snowflakes exceed the integers JavaScript reads."""
+    return None if value is None else str(value)
+
+
+def iso_time(seconds: int | None) -> str | None:
+    """Epoch seconds as ISO-8601 UTC (`2026-12-03T10:30:00Z`), for an export."""
+    if seconds is None:
+        return None
+    return datetime.fromtimestamp(seconds, UTC).isoformat().replace("+00:00", "Z")

@@ -24,6 +24,7 @@ FEATURE_KEYS = (
     "about.feature.feedback",
     "about.feature.polls",
     "about.feature.announce",
+    "about.feature.privacy",
 )
 
 

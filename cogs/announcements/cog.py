@@ -53,9 +53,11 @@ class AnnouncementsCog(commands.Cog):
         self.composer = Composer(bot, self.store, self.passes.wake)
 
     async def cog_load(self) -> None:
+        self.bot.member_data.register(self.store)
         self._task = start_when_ready(self.bot, self.passes)
 
     async def cog_unload(self) -> None:
+        self.bot.member_data.unregister(self.store)
         await cancel_and_wait(self._task)
 
     def t(self, interaction: discord.Interaction[Any], key: str, **values: Any) -> str:

@@ -3,12 +3,17 @@ transaction before it is posted, so two passes, or a pass after a restart, never
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from agora.clock import epoch
 from agora.database import Database
+from agora.privacy import Exported, iso_time, snowflake
+
+if TYPE_CHECKING:
+    import aiosqlite
 
 PENDING = ("scheduled",)  # waiting for their time
 FAILED = ("failed",)  # refused by Discord, kept to be seen
@@ -245,7 +250,52 @@ class AnnouncementStore:
                 (epoch(now) - DRAFT_LIFETIME,),
             )
 
-    async def forget_member(self, user_id: int) -> None:
-        """The announcement belongs to the server; only who wrote it is member data."""
-        async with self.database.transaction() as db:
-            await db.execute("UPDATE announcements SET author_id = NULL WHERE author_id = ?", (user_id,))
+    # ---- a member's data (agora/privacy.py) --------------------------------------------------------
+
+    section = "announcements"
+    # author_language, the author's client language, is member data too: it goes with author_id.
+    member_columns: Mapping[str, tuple[str, ...]] = {"announcements": ("author_id",)}
+    keeps = None
+
+    async def export_member(self, user_id: int) -> Exported:
+        rows = await self.database.fetch_all(
+            "SELECT id, channel_id, title, body, image_url, footer, every, status, first_at, published, "
+            "author_language, created_at, updated_at FROM announcements WHERE author_id = ? "
+            "ORDER BY created_at, id",
+            (user_id,),
+        )
+        return {
+            "written": [
+                {
+                    "announcement_id": snowflake(row["id"]),
+                    "channel_id": snowflake(row["channel_id"]),
+                    "title": row["title"],
+                    "text": row["body"],
+                    "image_url": row["image_url"],
+                    "footer": row["footer"],
+                    "repeats": row["every"],
+                    "status": row["status"],
+                    "first_publication": iso_time(row["first_at"]),
+                    "publications": row["published"],
+                    "your_language": row["author_language"],
+                    "created_at": iso_time(row["created_at"]),
+                    "updated_at": iso_time(row["updated_at"]),
+                }
+                for row in rows
+            ]
+        }
+
+    async def forget_member(self, connection: aiosqlite.Connection, user_id: int) -> int:
+        """A draft is only its author's (nobody else sees it): deleted. Anything published, scheduled,
+        failed or cancelled belongs to the server: only who wrote it, and their language, are unlinked."""
+        drafts = await connection.execute(
+            "DELETE FROM announcements WHERE author_id = ? AND status = 'draft'", (user_id,)
+        )
+        unlinked = await connection.execute(
+            "UPDATE announcements SET author_id = NULL, author_language = NULL WHERE author_id = ?",
+            (user_id,),
+        )
+        return drafts.rowcount + unlinked.rowcount
+
+    def member_forgotten(self, user_id: int) -> None:
+        """Nothing cached about members."""

@@ -1,15 +1,25 @@
 """Members' feedback and choices, and nowhere else their SQL: answers, the DMs sent asking for them,
-and opt-outs. DMs are claimed before they are sent, so a restart never sends one twice."""
+the events they were interested in, their language and opt-outs. DMs are claimed before they are sent,
+so a restart never sends one twice. It is the events' member data (agora/privacy.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+import sqlite3
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from agora.clock import epoch
 from agora.database import Database
+from agora.privacy import Exported, iso_time, snowflake
 from cogs.events.figures import Response
 from cogs.events.model import Answers
+
+if TYPE_CHECKING:
+    import aiosqlite
+
+# Members whose language is known to be stored already: their interactions need no write.
+LANGUAGES_CACHED = 4096
 
 
 def _response(row: Sequence[object]) -> Response:
@@ -32,6 +42,7 @@ def _marks(values: Collection[object]) -> str:
 class AnswerStore:
     def __init__(self, database: Database) -> None:
         self.database = database
+        self._languages: dict[int, str] = {}  # the last language stored per member
 
     async def claim_invitations(
         self, event_id: int, kind: str, user_ids: Collection[int], now: datetime
@@ -141,12 +152,17 @@ class AnswerStore:
         return row is not None
 
     async def remember_language(self, user_id: int, language: str) -> None:
+        if self._languages.get(user_id) == language:  # the usual case: no write
+            return
         async with self.database.transaction() as db:
             await db.execute(
                 "INSERT INTO member_languages (user_id, language) VALUES (?, ?) "
                 "ON CONFLICT (user_id) DO UPDATE SET language = excluded.language",
                 (user_id, language),
             )
+        if len(self._languages) >= LANGUAGES_CACHED:
+            self._languages.pop(next(iter(self._languages)))
+        self._languages[user_id] = language
 
     async def language_of(self, user_id: int) -> str | None:
         row = await self.database.fetch_one(
@@ -154,13 +170,78 @@ class AnswerStore:
         )
         return str(row[0]) if row else None
 
-    async def forget_member(self, user_id: int) -> int:
-        """Delete the member's answers and the record of DMs sent to them; returns the answers deleted.
-        The opt-out stays: it is the member's own request not to be contacted."""
-        async with self.database.transaction() as db:
-            cursor = await db.execute("DELETE FROM feedback_responses WHERE user_id = ?", (user_id,))
-            deleted = cursor.rowcount
-            await db.execute("DELETE FROM feedback_invitations WHERE user_id = ?", (user_id,))
-            await db.execute("DELETE FROM event_interest WHERE user_id = ?", (user_id,))
-            await db.execute("DELETE FROM member_languages WHERE user_id = ?", (user_id,))
-        return deleted
+    # ---- a member's data (agora/privacy.py) --------------------------------------------------------
+
+    section = "events"
+    member_columns: Mapping[str, tuple[str, ...]] = {
+        "feedback_responses": ("user_id",),
+        "feedback_invitations": ("user_id",),
+        "event_interest": ("user_id",),
+        "member_languages": ("user_id",),
+        "feedback_optouts": ("user_id",),
+    }
+    # Forgetting keeps the opt-out: it is the member's own request not to be contacted, and deleting
+    # it would start the DMs they refused again. It is exported; /feedback optin removes it.
+    keeps = "privacy.kept.feedback_optout"
+
+    async def export_member(self, user_id: int) -> Exported:
+        def event(row: sqlite3.Row) -> dict[str, object]:
+            return {"event_id": snowflake(row["event_id"]), "event": row["name"]}
+
+        responses = await self.database.fetch_all(
+            "SELECT r.event_id, e.name, r.rating, r.recommend, r.useful, r.improve, r.topics, "
+            "r.submitted_at FROM feedback_responses r JOIN events e ON e.id = r.event_id "
+            "WHERE r.user_id = ? ORDER BY r.submitted_at, r.event_id",
+            (user_id,),
+        )
+        invitations = await self.database.fetch_all(
+            "SELECT i.event_id, e.name, i.kind, i.sent_at FROM feedback_invitations i "
+            "JOIN events e ON e.id = i.event_id WHERE i.user_id = ? ORDER BY i.sent_at, i.event_id",
+            (user_id,),
+        )
+        interest = await self.database.fetch_all(
+            "SELECT i.event_id, e.name FROM event_interest i JOIN events e ON e.id = i.event_id "
+            "WHERE i.user_id = ? ORDER BY e.starts_at, i.event_id",
+            (user_id,),
+        )
+        optout = await self.database.fetch_one(
+            "SELECT opted_at FROM feedback_optouts WHERE user_id = ?", (user_id,)
+        )
+        return {
+            "feedback": [
+                {
+                    **event(row),
+                    "rating": row["rating"],
+                    "recommend": row["recommend"],
+                    "most_useful": row["useful"],
+                    "to_improve": row["improve"],
+                    "topics_wanted": [t for t in str(row["topics"]).split(",") if t],
+                    "submitted_at": iso_time(row["submitted_at"]),
+                }
+                for row in responses
+            ],
+            "messages_asking_feedback": [
+                {**event(row), "kind": row["kind"], "sent_at": iso_time(row["sent_at"])}
+                for row in invitations
+            ],
+            "interested_in": [event(row) for row in interest],
+            "language": await self.language_of(user_id),
+            "feedback_dm_optout": {"since": iso_time(optout["opted_at"])} if optout else None,
+        }
+
+    async def forget_member(self, connection: aiosqlite.Connection, user_id: int) -> int:
+        """Delete the member's answers, the record of DMs sent to them, their interest and their
+        language; the opt-out stays (see `keeps`)."""
+        changed = 0
+        for statement in (
+            "DELETE FROM feedback_responses WHERE user_id = ?",
+            "DELETE FROM feedback_invitations WHERE user_id = ?",
+            "DELETE FROM event_interest WHERE user_id = ?",
+            "DELETE FROM member_languages WHERE user_id = ?",
+        ):
+            cursor = await connection.execute(statement, (user_id,))
+            changed += cursor.rowcount
+        return changed
+
+    def member_forgotten(self, user_id: int) -> None:
+        self._languages.pop(user_id, None)

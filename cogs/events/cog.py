@@ -1,5 +1,6 @@
 """`/event create|list|report|export|compare` (`/evenement …`), `/feedback optout|optin|forget` (`/avis …`),
-the tracking of the server's scheduled events, and the feedback form."""
+the tracking of the server's scheduled events, and the feedback form. `/feedback forget` is an alias of
+`/privacy forget`, reached through the bot's member data (agora/privacy.py)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from agora.errors import UserError, send_ephemeral
 from agora.escaping import join_within
 from agora.ids import parse_id
 from agora.permissions import Rank, requires
+from agora.privacy import QUIET, quiet
 from agora.scheduling import Recurring, cancel_and_wait, start_when_ready
 from cogs.events.answer_store import AnswerStore
 from cogs.events.desk import FeedbackDesk
@@ -37,7 +39,6 @@ log = logging.getLogger(__name__)
 TIMELINE_TICK = 30.0
 AUTOCOMPLETE_LIMIT = 25
 RECENT_DAYS = 30
-LANGUAGES_CACHED = 4096
 _STATUSES = {
     discord.EventStatus.scheduled: "scheduled",
     discord.EventStatus.active: "active",
@@ -72,12 +73,13 @@ class EventsCog(commands.Cog):
         self.desk = FeedbackDesk(bot, self.store, self.answers)
         self.passes: Recurring[int] = Recurring("event timeline", self.timeline.run_pass, tick=TIMELINE_TICK)
         self._task: asyncio.Task[None] | None = None
-        self._languages: dict[int, str] = {}  # the last language stored per member
 
     async def cog_load(self) -> None:
+        self.bot.member_data.register(self.answers)
         self._task = start_when_ready(self.bot, self.passes, first=self.sync_guilds)
 
     async def cog_unload(self) -> None:
+        self.bot.member_data.unregister(self.answers)
         await cancel_and_wait(self._task)
 
     async def sync_guilds(self) -> None:
@@ -177,21 +179,14 @@ class EventsCog(commands.Cog):
             await report(error, interaction)
 
     async def remember_language(self, interaction: discord.Interaction[Agora]) -> None:
-        language = self.bot.catalogue.resolve(interaction.locale)
-        user_id = interaction.user.id
-        command = interaction.command
-        if command is not None and command.qualified_name == "feedback forget":
-            return  # asking to be forgotten is not the moment to remember anything
-        if self._languages.get(user_id) == language:  # the usual case: no write
+        if quiet(interaction):  # asking about one's data, or to be forgotten: not the moment to record
             return
         try:
-            await self.answers.remember_language(user_id, language)
+            await self.answers.remember_language(
+                interaction.user.id, self.bot.catalogue.resolve(interaction.locale)
+            )
         except Exception:
-            log.exception("could not remember the language of member %s", user_id)
-            return
-        if len(self._languages) >= LANGUAGES_CACHED:
-            self._languages.pop(next(iter(self._languages)))
-        self._languages[user_id] = language
+            log.exception("could not remember the language of member %s", interaction.user.id)
 
     async def channels_in_use(self, guild: discord.Guild) -> list[ChannelUse]:
         channel = find_channel(guild, self.bot.settings.event_channel) or guild.system_channel
@@ -381,15 +376,7 @@ class EventsCog(commands.Cog):
             interaction, self.t(interaction, "feedback.optin.done" if changed else "feedback.optin.already")
         )
 
-    @feedback.command(name="forget")
+    @feedback.command(name="forget", extras={QUIET: True})
     async def forget(self, interaction: discord.Interaction[Agora]) -> None:
-        """Delete your feedback answers and your votes, everywhere in Agora, at once."""
-        user_id = interaction.user.id
-        self._languages.pop(user_id, None)
-        deleted = await self.answers.forget_member(user_id)
-        for cog in self.bot.cogs.values():  # the other features' member data
-            store = getattr(cog, "store", None)
-            if hasattr(store, "forget_member"):
-                await store.forget_member(user_id)
-        log.info("member %s asked to be forgotten", user_id)
-        await send_ephemeral(interaction, self.t(interaction, "feedback.forgotten", count=deleted))
+        """Delete everything Agora holds about you, in every feature, at once (as /privacy forget)."""
+        await self.bot.member_data.ask_to_forget(interaction)

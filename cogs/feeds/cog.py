@@ -65,9 +65,11 @@ class FeedsCog(commands.Cog):
         self._task: asyncio.Task[None] | None = None
 
     async def cog_load(self) -> None:
+        self.bot.member_data.register(self.store)
         self._task = asyncio.create_task(self.run(), name="feed-poller")
 
     async def cog_unload(self) -> None:
+        self.bot.member_data.unregister(self.store)
         await cancel_and_wait(self._task)
         await self.fetcher.close()
         await self.parser.close()

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agora.clock import epoch
 from agora.database import Database
+from agora.privacy import Exported, iso_time, snowflake
 from cogs.feeds.parse import FeedEntry
+
+if TYPE_CHECKING:
+    import aiosqlite
 
 # Errors during a fetch are stored as a code plus JSON values, turned into words by the cog.
 ErrorValues = dict[str, Any]
@@ -296,13 +300,40 @@ class FeedStore:
                 (message_id, feed_id, key),
             )
 
-    async def forget_member(self, user_id: int) -> None:
-        """The only member data here is who added a feed; the feed itself belongs to the server."""
-        async with self.database.transaction() as connection:
-            await connection.execute("UPDATE feeds SET added_by = NULL WHERE added_by = ?", (user_id,))
-
     async def entry_states(self, feed_id: int) -> dict[str, str]:
         rows = await self.database.fetch_all(
             "SELECT entry_key, state FROM feed_entries WHERE feed_id = ?", (feed_id,)
         )
         return {row["entry_key"]: row["state"] for row in rows}
+
+    # ---- a member's data (agora/privacy.py) --------------------------------------------------------
+
+    section = "feeds"
+    # The only member data here is who added a feed; the feed itself belongs to the server.
+    member_columns: Mapping[str, tuple[str, ...]] = {"feeds": ("added_by",)}
+    keeps = None
+
+    async def export_member(self, user_id: int) -> Exported:
+        rows = await self.database.fetch_all(
+            "SELECT id, url, title, channel_id, added_at FROM feeds WHERE added_by = ? ORDER BY added_at, id",
+            (user_id,),
+        )
+        return {
+            "added": [
+                {
+                    "feed_id": snowflake(row["id"]),
+                    "url": row["url"],
+                    "title": row["title"],
+                    "channel_id": snowflake(row["channel_id"]),
+                    "added_at": iso_time(row["added_at"]),
+                }
+                for row in rows
+            ]
+        }
+
+    async def forget_member(self, connection: aiosqlite.Connection, user_id: int) -> int:
+        cursor = await connection.execute("UPDATE feeds SET added_by = NULL WHERE added_by = ?", (user_id,))
+        return cursor.rowcount
+
+    def member_forgotten(self, user_id: int) -> None:
+        """Nothing cached about members."""

@@ -53,14 +53,13 @@ class PollsCog(commands.Cog):
         self.rng = random.Random()  # noqa: S311 — picking a topic, not a secret
 
     async def cog_load(self) -> None:
+        self.bot.member_data.register(self.store)
         # Once connected: first the messages a crash left behind their votes, then the deadlines.
-        self._task = start_when_ready(
-            self.bot,
-            self.deadlines,
-            first=lambda: redraw_behind(self.store, self.editor, self.bot.clock.now()),
-        )
+        redraw = lambda: redraw_behind(self.store, self.editor, self.bot.clock.now())  # noqa: E731
+        self._task = start_when_ready(self.bot, self.deadlines, first=redraw)
 
     async def cog_unload(self) -> None:
+        self.bot.member_data.unregister(self.store)
         await cancel_and_wait(self._task)
         await self.editor.flush()
 

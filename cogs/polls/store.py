@@ -7,13 +7,20 @@ the stored tally always equals the distinct valid votes, however many members cl
 from __future__ import annotations
 
 import itertools
+import json
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from agora.clock import epoch
 from agora.database import Database
+from agora.privacy import Exported, iso_time, snowflake
 from cogs.polls.ballot_store import Ballot, BallotBox, PollNotFound
+
+if TYPE_CHECKING:
+    import aiosqlite
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,9 +269,80 @@ class PollStore:
         )
         return [row["topic_id"] for row in rows]
 
-    async def forget_member(self, user_id: int) -> None:
-        async with self.database.transaction() as connection:
-            await connection.execute("DELETE FROM poll_votes WHERE user_id = ?", (user_id,))
-            await connection.execute("UPDATE polls SET author_id = NULL WHERE author_id = ?", (user_id,))
-            await connection.execute("UPDATE polls SET closed_by = NULL WHERE closed_by = ?", (user_id,))
+    # ---- a member's data (agora/privacy.py) --------------------------------------------------------
+
+    section = "polls"
+    member_columns: Mapping[str, tuple[str, ...]] = {
+        "poll_votes": ("user_id",),
+        "polls": ("author_id", "closed_by"),
+    }
+    keeps = None
+
+    async def export_member(self, user_id: int) -> Exported:
+        """The member's votes (the options chosen, with each poll's question), the polls they created
+        and those they closed."""
+        votes = await self.database.fetch_all(
+            "SELECT v.poll_id, p.question, o.label, v.voted_at FROM poll_votes v "
+            "JOIN polls p ON p.id = v.poll_id "
+            "JOIN poll_options o ON o.poll_id = v.poll_id AND o.position = v.position "
+            "WHERE v.user_id = ? ORDER BY v.voted_at, v.poll_id, v.position",
+            (user_id,),
+        )
+        created = await self.database.fetch_all(
+            "SELECT p.id, p.question, p.created_at, "
+            "(SELECT json_group_array(label) FROM (SELECT label FROM poll_options "
+            "WHERE poll_id = p.id ORDER BY position)) AS options "
+            "FROM polls p WHERE p.author_id = ? ORDER BY p.created_at, p.id",
+            (user_id,),
+        )
+        closed = await self.database.fetch_all(
+            "SELECT id, question, closed_at FROM polls WHERE closed_by = ? ORDER BY closed_at, id",
+            (user_id,),
+        )
+        return {
+            "votes": [
+                {
+                    "poll_id": snowflake(row["poll_id"]),
+                    "question": row["question"],
+                    "option": row["label"],
+                    "voted_at": iso_time(row["voted_at"]),
+                }
+                for row in votes
+            ],
+            "created": [
+                {
+                    "poll_id": snowflake(row["id"]),
+                    "question": row["question"],
+                    "options": json.loads(row["options"]),
+                    "created_at": iso_time(row["created_at"]),
+                }
+                for row in created
+            ],
+            "closed": [
+                {
+                    "poll_id": snowflake(row["id"]),
+                    "question": row["question"],
+                    "closed_at": iso_time(row["closed_at"]),
+                }
+                for row in closed
+            ],
+        }
+
+    async def forget_member(self, connection: aiosqlite.Connection, user_id: int) -> int:
+        """Votes are the member's: deleted. A poll belongs to the server: only who created or closed it
+        is unlinked (the creator can then no longer close it with its private button)."""
+        changed = 0
+        for statement in (
+            "DELETE FROM poll_votes WHERE user_id = ?",
+            "UPDATE polls SET author_id = NULL WHERE author_id = ?",
+            "UPDATE polls SET closed_by = NULL WHERE closed_by = ?",
+        ):
+            cursor = await connection.execute(statement, (user_id,))
+            changed += cursor.rowcount
+        # The ballots in memory hold the member's votes. Dropped here, under the write lock, so that no
+        # batch of clicks decided right after the commit starts from them (a rollback only costs a read).
         self.box.forget()
+        return changed
+
+    def member_forgotten(self, user_id: int) -> None:
+        """Nothing left: the ballots were dropped inside the transaction."""

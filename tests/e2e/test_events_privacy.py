@@ -16,6 +16,7 @@ from tests.e2e.events_helpers import (
     step,
 )
 from tests.e2e.polls_helpers import create_poll, poll_message, vote
+from tests.e2e.privacy_helpers import forget
 
 COMPLETED = 3
 
@@ -63,7 +64,7 @@ async def test_forget_deletes_the_members_answers_and_votes_at_once(agora, fake,
         call = await complete(fake, clock, event)
         await answer(fake, "alice", call, event.id, 2, 4, improve="Trop long")
         await answer(fake, "bob", call, event.id, 5, 10)
-        assert "1" in await reply(fake, "alice", "feedback forget")
+        assert "1" in await forget(fake, "alice", "feedback forget")
         responses = await bot.get_cog("EventsCog").answers.responses(event.id)
         assert [r.user_id for r in responses] == [fake.member("bob").id]
         polls = bot.get_cog("PollsCog").store
@@ -142,5 +143,5 @@ async def test_dms_are_written_in_the_language_the_member_uses_and_forget_drops_
         assert bob_dm.content.startswith("Hello!") and alice_dm.content.startswith("Bonjour !")
         answers = bot.get_cog("EventsCog").answers
         assert await answers.language_of(fake.member("bob").id) == "en"
-        await reply(fake, "bob", "feedback forget")
+        await forget(fake, "bob", "feedback forget")
         assert await answers.language_of(fake.member("bob").id) is None

@@ -298,7 +298,7 @@ async def test_cancel_refuses_a_row_being_published_or_done(store):
     assert not await store.cancel(999, NOW, statuses=("draft",))
 
 
-# ---- drop_old_drafts, forget_member ---------------------------------------------------------------
+# ---- drop_old_drafts -----------------------------------------------------------------------------
 
 
 async def test_old_drafts_are_dropped_and_everything_else_kept(store):
@@ -322,18 +322,6 @@ async def test_old_drafts_are_dropped_and_everything_else_kept(store):
     assert await status(store, old_scheduled.id) == "scheduled"
     assert await status(store, old_published.id) == "done"
     assert await status(store, old_cancelled.id) == "cancelled"
-
-
-async def test_forgetting_a_member_clears_only_their_authorship(store):
-    theirs = await store.create_draft(1, 7, PLAIN, NOW, NOW, "fr")
-    also_theirs = await store.create_draft(2, 7, PLAIN, LATER, NOW, "fr")
-    assert await store.confirm(also_theirs.id, NOW) == "scheduled"
-    someone_else = await store.create_draft(1, 8, PLAIN, NOW, NOW, "fr")
-    await store.forget_member(7)
-    assert (await store.get(theirs.id)).author_id is None
-    forgotten = await store.get(also_theirs.id)
-    assert (forgotten.author_id, forgotten.status, forgotten.content) == (None, "scheduled", PLAIN)
-    assert (await store.get(someone_else.id)).author_id == 8
 
 
 async def test_a_failure_is_recorded_only_on_a_publication_under_way(store):

@@ -594,28 +594,6 @@ async def test_opting_out_and_back_in(store, answer_store):
     assert await answer_store.set_opted_out(8, False, NOW) is False
 
 
-async def test_forgetting_a_member_deletes_their_answers_everywhere_but_keeps_the_opt_out(
-    store, answer_store
-):
-    for event_id in (1, 2, 3):
-        await called(store, event_id)
-    await answer_store.save_response(1, 7, answers(), NOW)
-    await answer_store.save_response(2, 7, answers(), NOW)
-    await answer_store.save_response(1, 8, answers(), NOW)
-    await answer_store.save_response(3, 8, answers(), NOW)
-    await answer_store.claim_invitations(1, "call", [7, 8], NOW)
-    await answer_store.set_opted_out(7, True, NOW)
-
-    assert await answer_store.forget_member(7) == 2
-    assert await answer_store.response(1, 7) is None and await answer_store.response(2, 7) is None
-    assert [r.user_id for r in await answer_store.responses(1)] == [8]
-    assert await answer_store.response_counts([1, 2, 3]) == {1: 1, 3: 1}
-    assert await answer_store.invited(1, "call") == {8}
-    assert await answer_store.is_opted_out(7)
-    assert await answer_store.forget_member(7) == 0
-    assert await answer_store.forget_member(99) == 0
-
-
 async def test_forgetting_an_event_removes_its_reminders_invitations_and_answers(store, answer_store):
     await called(store, 1)
     await track(store, snapshot(2, starts=NOW + 2 * HOUR))  # a skipped reminder

@@ -142,11 +142,3 @@ async def test_due_feeds_are_those_whose_time_has_come(store):
         NewFeed(guild_id=GUILD, url="https://b.ch/f", channel_id=CHANNEL), NOW, NOW + timedelta(hours=1)
     )
     assert [f.id for f in await store.due(NOW)] == [soon.id]
-
-
-async def test_forgetting_a_member_keeps_the_feed_but_not_who_added_it(store):
-    feed = await add(store, added_by=42)
-    other = await add(store, url="https://other.example.ch/feed", added_by=43)
-    await store.forget_member(42)
-    assert (await store.get(feed.id)).added_by is None
-    assert (await store.get(other.id)).added_by == 43

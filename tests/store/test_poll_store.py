@@ -84,15 +84,6 @@ async def test_recent_topics_come_oldest_first(poll_store):
     assert await poll_store.recent_topics(2) == []
 
 
-async def test_forgetting_a_member_removes_their_votes(poll_store):
-    poll = await new_poll(poll_store, author_id=7)
-    await poll_store.vote(poll.id, 7, 0, NOW)
-    await poll_store.vote(poll.id, 8, 0, NOW)
-    await poll_store.forget_member(7)
-    assert (await poll_store.tally(poll)).counts == (1, 0, 0)
-    assert (await poll_store.get(poll.id)).author_id is None
-
-
 async def test_votes_survive_a_restart_of_the_store(tmp_path):
     async with Database(tmp_path / "agora.db") as database:
         await database.migrate()
