@@ -205,6 +205,7 @@ async def _bot(
             discord_token=world["token"],
             guild_id=world["guild_id"],
             database_path=Path(folder) / "agora.db",
+            backup_dir=Path(folder) / "backups",  # as deployed, but beside the run's database
             discord_api_url=world["api_url"],
             discord_gateway_url=world["gateway_url"],
             feed_allow_private=True,

@@ -273,6 +273,7 @@ async def measure(kind: str, args: argparse.Namespace, phases: list[Phase], fold
         settings = Settings(
             fake.token, fake.guild.id, database, organiser_role="Organisateurs",
             discord_api_url=fake.api_url, discord_gateway_url=fake.gateway_url,
+            backup_dir=database.parent / "backups",  # as deployed, but beside the run's database
         )  # fmt: skip
         process = spawn.Process(target=bot_main, args=(kind, settings, theirs), daemon=True)
         process.start()
