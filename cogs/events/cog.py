@@ -289,7 +289,7 @@ class EventsCog(commands.Cog):
             await send_ephemeral(interaction, self.t(interaction, "events.list.empty"))
             return
         counts = await self.answers.response_counts([e.id for e in events])
-        words = lambda key, **v: self.t(interaction, key, **v)  # noqa: E731
+        words = self.bot.catalogue.words(interaction.locale)
         lines = [list_line(e, counts.get(e.id, 0), words) for e in events]
         embed = discord.Embed(
             title=self.t(interaction, "events.list.title"), description=join_within(lines, 4000)

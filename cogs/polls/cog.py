@@ -104,7 +104,7 @@ class PollsCog(commands.Cog):
             "channel": channel,
         }
         if options is None:
-            words = lambda key, **v: self.t(interaction, key, **v)  # noqa: E731
+            words = self.bot.catalogue.words(interaction.locale)
             await interaction.response.send_modal(PollModal(self, words, settings, question))
             return
         await self.create_from(interaction, question, split_options(options), **settings)
@@ -301,13 +301,13 @@ class PollsCog(commands.Cog):
         embed = poll_embed(
             target,
             tally,
-            lambda key, **v: self.t(interaction, key, **v),
+            self.bot.catalogue.words(interaction.locale),
             member_count=None,
             final=target.is_closed,
         )
         organiser = interaction_rank(interaction) >= Rank.organiser
         if not target.anonymous and organiser and (target.is_closed or not target.hide_results):
-            await self.results.add_voters(embed, target, lambda key, **v: self.t(interaction, key, **v))
+            await self.results.add_voters(embed, target, self.bot.catalogue.words(interaction.locale))
         await interaction.response.send_message(
             embed=embed, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
         )
@@ -334,7 +334,7 @@ class PollsCog(commands.Cog):
         if not polls:
             await send_ephemeral(interaction, self.t(interaction, "polls.list.empty"))
             return
-        embed = list_embed(polls, lambda key, **values: self.t(interaction, key, **values))
+        embed = list_embed(polls, self.bot.catalogue.words(interaction.locale))
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @close_command.autocomplete("poll")

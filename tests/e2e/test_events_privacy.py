@@ -64,7 +64,10 @@ async def test_forget_deletes_the_members_answers_and_votes_at_once(agora, fake,
         call = await complete(fake, clock, event)
         await answer(fake, "alice", call, event.id, 2, 4, improve="Trop long")
         await answer(fake, "bob", call, event.id, 5, 10)
-        assert "1" in await forget(fake, "alice", "feedback forget")
+        answer_text = await forget(fake, "alice", "feedback forget")
+        # Her answer and her remembered language; her one vote.
+        assert "• Événements et avis : 2\n" in answer_text
+        assert "• Sondages : 1\n" in answer_text
         responses = await bot.get_cog("EventsCog").answers.responses(event.id)
         assert [r.user_id for r in responses] == [fake.member("bob").id]
         polls = bot.get_cog("PollsCog").store
