@@ -8,6 +8,11 @@ A backup is written beside its final name, checked with `PRAGMA integrity_check`
 a file named `agora-<UTC time>.db` is always a complete, checked backup. Those names sort by time, and
 the newest one tells when the last backup was taken, so the schedule survives restarts. Rotation
 deletes only files so named: whatever else the folder holds is left alone. One folder per database.
+
+A name is only as true as the clock that wrote it. A backup dated after now (the clock was set back,
+or a file was copied in) never holds the schedule until that date: the schedule counts from the newest
+backup before now, and backs up at once when the latest it knows is dated later. /config warns about
+such a file, and rotation never deletes the file it has just written, though its name sorts first.
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ log = logging.getLogger(__name__)
 BACKUP_NAME = re.compile(r"^agora-(\d{4}-\d{2}-\d{2}T\d{6}Z)\.db$")
 STAMP = "%Y-%m-%dT%H%M%SZ"
 PARTIAL = ".partial"  # a backup being written: never matches BACKUP_NAME
+# What SQLite may write beside the copy being written; a crash leaves them there.
+SIDE_SUFFIXES = ("", "-journal", "-wal", "-shm")
 # How often the schedule looks at the clock (the clock decides, so a pass after a restart catches up).
 TICK = 60.0
 # After a failure, the next try comes this soon (or at the interval, if shorter); the warning is
@@ -51,6 +58,9 @@ class BackupStatus:
     latest_at: datetime | None = None
     error: str | None = None  # the last pass's failure, path included; cleared by the next backup
     error_at: datetime | None = None
+    # The newest backup in the folder when it was dated after the clock, at the last look: a backup
+    # someone might restore as the latest while it is not.
+    future: str | None = None
 
     def age(self, now: datetime) -> float | None:
         return None if self.latest_at is None else (now - self.latest_at).total_seconds()
@@ -64,6 +74,17 @@ class BackupStatus:
 def backup_time(name: str) -> datetime | None:
     match = BACKUP_NAME.match(name)
     return None if match is None else datetime.strptime(match.group(1), STAMP).replace(tzinfo=UTC)
+
+
+def _after(path: Path, now: datetime) -> bool:
+    taken = backup_time(path.name)
+    return taken is not None and taken > now
+
+
+def _is_partial(name: str, suffix: str) -> bool:
+    """`name` is a partial copy's file (`suffix` "") or one SQLite wrote beside it."""
+    ending = PARTIAL + suffix
+    return name.endswith(ending) and BACKUP_NAME.match(name.removesuffix(ending)) is not None
 
 
 def _names(folder: Path) -> list[str]:
@@ -96,6 +117,8 @@ class Backups:
         self._error_at: datetime | None = None
         self._retry_at: datetime | None = None
         self._warned_at: datetime | None = None
+        self._future: str | None = None
+        self._warned_future: str | None = None
         self._task: asyncio.Task[None] | None = None
         self._executor: ThreadPoolExecutor | None = None
         self._copying: asyncio.Future[None] | None = None
@@ -109,6 +132,7 @@ class Backups:
             backup_time(latest) if latest else None,
             self._error,
             self._error_at,
+            self._future,
         )
 
     async def __aenter__(self) -> Backups:
@@ -122,11 +146,17 @@ class Backups:
         """The first pass runs at once: a backup is taken now if none is recent enough."""
         if self.interval_seconds is None:
             return
+        now = self.clock.now()
         files = backup_files(self.folder)
-        self._latest = files[-1] if files else None
+        # The schedule counts from the newest backup taken before now, so a restart does not take an
+        # extra one because of a file dated later; that file counts only when there is no other.
+        earlier = [path for path in files if not _after(path, now)]
+        self._latest = earlier[-1] if earlier else files[-1] if files else None
+        self._look_for_the_future(files, now)
         for name in _names(self.folder):
             # What a crash in the middle of a copy left: this bot holds the database, so it is no one's.
-            if name.endswith(PARTIAL) and BACKUP_NAME.match(name.removesuffix(PARTIAL)):
+            # A journal left beside a partial copy would be played back into the next copy so named.
+            if any(_is_partial(name, suffix) for suffix in SIDE_SUFFIXES):
                 (self.folder / name).unlink(missing_ok=True)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="agora-backup")
         self._task = asyncio.create_task(self.passes.run_forever(), name="backups")
@@ -151,6 +181,10 @@ class Backups:
         if self._retry_at is not None:
             return now >= self._retry_at
         latest = self._latest and backup_time(self._latest.name)
+        if self._latest is not None and _after(self._latest, now):
+            # Waiting for that date would stop the backups, maybe for a year: the clock is the truth.
+            self._warn_future(self._latest, now)
+            return True
         return latest is None or now >= latest + timedelta(seconds=self.interval_seconds)
 
     async def run_pass(self) -> Path | None:
@@ -162,17 +196,37 @@ class Backups:
         except BackupFailed as error:
             self._failed(now, str(error))
             return None
+        except Exception as error:
+            # A bug, not the disk: retried and reported like a failure, not with a traceback a minute.
+            self._failed(now, f"backup into {self.folder} failed unexpectedly ({error!r})", error)
+            return None
         self._latest, self._error, self._error_at, self._retry_at = path, None, None, None
         log.info("backed the database up to %s", path)
         return path
 
-    def _failed(self, now: datetime, error: str) -> None:
+    def _failed(self, now: datetime, error: str, unexpected: Exception | None = None) -> None:
         interval = self.interval_seconds or RETRY_AFTER
         self._error, self._error_at = error, now
         self._retry_at = now + timedelta(seconds=min(interval, RETRY_AFTER))
         if self._warned_at is None or now - self._warned_at >= timedelta(seconds=interval):
             self._warned_at = now
-            log.warning("backup failed: %s; Agora keeps running and tries again", error)
+            log.warning("backup failed: %s; Agora keeps running and tries again", error, exc_info=unexpected)
+
+    def _look_for_the_future(self, files: list[Path], now: datetime) -> None:
+        self._future = None
+        if files and _after(files[-1], now):
+            self._future = files[-1].name
+            self._warn_future(files[-1], now)
+
+    def _warn_future(self, path: Path, now: datetime) -> None:
+        if self._warned_future != path.name:  # once per file, not once per pass
+            self._warned_future = path.name
+            log.warning(
+                "the backup %s is dated after the clock (%s): the clock was set back or the file was "
+                "copied in; the schedule does not wait for that date",
+                path,
+                now.isoformat(),
+            )
 
     def _copied(self, copying: asyncio.Future[None]) -> None:
         if self._copying is copying:
@@ -193,12 +247,16 @@ class Backups:
         # Shielded: a pass cancelled because the bot closes leaves the copy to finish, and close()
         # waits for it.
         await asyncio.shield(copying)
-        for old in backup_files(self.folder)[: -self.keep]:
+        files = backup_files(self.folder)
+        # The new one is kept whatever its name's rank: a backup dated in the future sorts after it.
+        others = [path for path in files if path.name != name]
+        for old in others[: max(0, len(others) - (self.keep - 1))]:
             try:
                 old.unlink()
                 log.info("deleted the old backup %s", old)
             except OSError as error:
                 log.warning("cannot delete the old backup %s (%s)", old, error.strerror or error)
+        self._look_for_the_future(backup_files(self.folder), now)
         return self.folder / name
 
 

@@ -40,7 +40,26 @@ class DatabaseInUse(DatabaseError):
 
 
 def lock_path(database: Path) -> Path:
-    return database.with_name(database.name + ".lock")
+    """Named after the file itself: a symlink or another spelling of the same database shares its lock."""
+    real = database.resolve()
+    return real.with_name(real.name + ".lock")
+
+
+def restoring_path(database: Path) -> Path:
+    """Where a restore copies its backup before putting it in place (restore.py)."""
+    real = database.resolve()
+    return real.with_name(f".{real.name}.restoring")
+
+
+def remove_restore_leftovers(database: Path) -> None:
+    """What a restore that crashed left: its copy, and anything SQLite wrote beside it (a journal left
+    there would be played back into the next copy). Only while holding the database's lock."""
+    incoming = restoring_path(database)
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        leftover = Path(f"{incoming}{suffix}")
+        if leftover.exists():
+            leftover.unlink()
+            log.info("removed %s, left by a restore that did not finish", leftover)
 
 
 class DatabaseLock:
@@ -102,11 +121,14 @@ class Database:
     async def open(self) -> None:
         """Open, configure and check the file; a `DatabaseError` naming what is wrong if it cannot serve.
 
-        Each check happens before anything is written, so a file Agora refuses is left as it was. Once
-        the file is known to be usable, its lock is taken: a second Agora on it is refused here.
+        Each check happens before anything is written, so a file Agora refuses is left as it was. The
+        path's checks come first, so a path refused there gets no lock file beside it; the lock comes
+        before the first connection, so a second Agora, or one started while a restore has moved the
+        file aside, is refused before SQLite can create a database or a -wal.
         """
         self._check_path()
         try:
+            self._lock = DatabaseLock.acquire(self.path)
             # isolation_level=None: transactions are ours to begin and end explicitly.
             self._writer = await aiosqlite.connect(self.path, isolation_level=None)
             await self._configure(self._writer)
@@ -119,9 +141,13 @@ class Database:
             await self._reader.execute("PRAGMA query_only = ON")
             # Reading the schema reads past the header: a damaged file is refused here, in words.
             await self._reader.execute_fetchall("SELECT count(*) FROM sqlite_master")
-            # After the checks, so a refused file gets no lock file beside it; before any write: on a
-            # database already in use, switching to WAL above changed nothing.
-            self._lock = DatabaseLock.acquire(self.path)
+            try:
+                remove_restore_leftovers(self.path)
+            except OSError as error:
+                # Harmless to this Agora; the next restore tries again before it copies anything.
+                log.warning(
+                    "cannot remove what a restore left beside %s (%s)", self.path, error.strerror or error
+                )
         except sqlite3.Error as error:
             # An open connection's thread would keep the process alive after the refusal.
             await self.close()

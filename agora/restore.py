@@ -2,6 +2,8 @@
 
 Run while no Agora runs on the database: it takes the database's lock, as a running Agora does. Every
 refusal happens before anything is moved, so a refused restore leaves the current database as it was.
+The restore works on the file itself, symlinks resolved: the lock and the -wal beside it are the
+real file's.
 """
 
 from __future__ import annotations
@@ -15,10 +17,20 @@ from pathlib import Path
 
 from agora.backup import STAMP, fsync, integrity_problems, sqlite_uri
 from agora.clock import Clock
-from agora.database import SQLITE_HEADER, DatabaseError, DatabaseLock, check_sequence, load_migrations
+from agora.database import (
+    SQLITE_HEADER,
+    DatabaseError,
+    DatabaseLock,
+    check_sequence,
+    load_migrations,
+    remove_restore_leftovers,
+    restoring_path,
+)
 
 AGORA_MARKER_TABLE = "bot_state"  # created by the first migration: every Agora database has it
 EXIT_REFUSED = 2
+# The database and what SQLite keeps beside it: a -wal left there would be replayed onto the backup.
+DATABASE_FILES = ("", "-wal", "-shm")
 
 
 class RestoreRefused(Exception):
@@ -29,6 +41,7 @@ class RestoreRefused(Exception):
 class Restored:
     database: Path
     previous: Path | None  # where the database that was there is kept; None if there was none
+    set_aside: tuple[Path, ...] = ()  # every file moved aside: the database, its -wal, its -shm
 
 
 def restore(backup: Path, database: Path, *, now: datetime) -> Restored:
@@ -43,9 +56,10 @@ def restore(backup: Path, database: Path, *, now: datetime) -> Restored:
     except DatabaseError as error:
         raise RestoreRefused(str(error)) from error
     try:
-        return _swap(backup, database, now)
+        done = _swap(backup, database.resolve(), now)
     finally:
         lock.release()
+    return Restored(database, done.previous, done.set_aside)
 
 
 def check_backup(backup: Path, database: Path) -> None:
@@ -96,7 +110,14 @@ def check_backup(backup: Path, database: Path) -> None:
 
 def _swap(backup: Path, database: Path, now: datetime) -> Restored:
     folder = database.parent
-    incoming = folder / f".{database.name}.restoring"
+    incoming = restoring_path(database)
+    try:
+        remove_restore_leftovers(database)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise RestoreRefused(
+            f"{database}: cannot remove what an earlier restore left beside it ({reason})"
+        ) from error
     try:
         shutil.copyfile(backup, incoming)
         fsync(incoming)
@@ -112,30 +133,31 @@ def _swap(backup: Path, database: Path, now: datetime) -> Restored:
     if problems:
         incoming.unlink(missing_ok=True)
         raise RestoreRefused(f"{backup}: its copy failed the integrity check ({problems})")
-    previous = _aside_name(database, now) if database.exists() else None
+    # Each moves aside even when the database file itself is missing: SQLite would replay a -wal left
+    # there onto the restored file. The -wal may hold the last commits: it keeps its file's name.
+    present = [suffix for suffix in DATABASE_FILES if Path(f"{database}{suffix}").exists()]
+    aside = _aside_name(database, now) if present else None
     moved: list[tuple[Path, Path]] = []
     try:
-        if previous is not None:
-            # The -wal may hold the last commits: it moves with its file, under the matching name.
-            for suffix in ("", "-wal", "-shm"):
-                current = Path(f"{database}{suffix}")
-                if current.exists():
-                    current.rename(f"{previous}{suffix}")
-                    moved.append((current, Path(f"{previous}{suffix}")))
+        for suffix in present:
+            current = Path(f"{database}{suffix}")
+            current.rename(f"{aside}{suffix}")
+            moved.append((current, Path(f"{aside}{suffix}")))
         os.replace(incoming, database)
     except OSError as error:
-        for current, aside in reversed(moved):
-            aside.rename(current)
+        for current, kept in reversed(moved):
+            kept.rename(current)
         incoming.unlink(missing_ok=True)
         raise RestoreRefused(f"{database}: cannot be replaced ({error.strerror or error})") from error
     fsync(folder)
-    return Restored(database, previous)
+    previous = aside if aside is not None and "" in present else None
+    return Restored(database, previous, tuple(kept for _, kept in moved))
 
 
 def _aside_name(database: Path, now: datetime) -> Path:
     base = database.with_name(f"{database.name}.before-restore-{now.astimezone(UTC).strftime(STAMP)}")
     candidate, number = base, 1
-    while any(Path(f"{candidate}{suffix}").exists() for suffix in ("", "-wal", "-shm")):
+    while any(Path(f"{candidate}{suffix}").exists() for suffix in DATABASE_FILES):
         number += 1
         candidate = base.with_name(f"{base.name}-{number}")
     return candidate
@@ -147,5 +169,11 @@ def restore_cli(backup: Path, database: Path, clock: Clock) -> tuple[int, str]:
         done = restore(backup, database, now=clock.now())
     except RestoreRefused as error:
         return EXIT_REFUSED, f"agora: --restore refused: {error}; the current database is untouched"
-    kept = f"the previous one is kept as {done.previous}" if done.previous else "there was none before"
+    if done.previous is not None:
+        kept = f"the previous one is kept as {done.previous}"
+    elif done.set_aside:
+        left = ", ".join(str(path) for path in done.set_aside)
+        kept = f"there was none before, only what SQLite had left beside it, kept as {left}"
+    else:
+        kept = "there was none before"
     return 0, f"agora: restored {backup} as {done.database}; {kept}"

@@ -43,7 +43,8 @@ def _code(text: str) -> str:
 
 
 def backup_report(status: BackupStatus | None, now: datetime, words: Words) -> str:
-    """The last backup and its age, a warning when it is older than twice the interval, the last error."""
+    """The last backup and its age, a warning when it is older than twice the interval or dated in the
+    future, the last error."""
     if status is None or status.interval_seconds is None:
         return words("config.backup.off")
 
@@ -54,11 +55,16 @@ def backup_report(status: BackupStatus | None, now: datetime, words: Words) -> s
     age = status.age(now)
     if status.latest is None or age is None:
         lines.append(words("config.backup.none", folder=_code(str(status.folder))))
+    elif age < 0:
+        # Not "0 s ago": a name from a clock that ran ahead says nothing of when the copy was taken.
+        lines.append("⚠️ " + words("config.backup.future", name=_code(status.latest)))
     elif status.overdue(now):
         lines.append("⚠️ " + words("config.backup.latest", name=_code(status.latest), age=duration(age)))
         lines.append("⚠️ " + words("config.backup.overdue", interval=duration(status.interval_seconds)))
     else:
         lines.append("✅ " + words("config.backup.latest", name=_code(status.latest), age=duration(age)))
+    if status.future is not None and status.future != status.latest:
+        lines.append("⚠️ " + words("config.backup.future", name=_code(status.future)))
     if status.error is not None:
         failed = duration((now - status.error_at).total_seconds()) if status.error_at else "?"
         lines.append("⚠️ " + words("config.backup.error", age=failed, error=_code(status.error)))

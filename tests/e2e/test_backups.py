@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from agora import backup as backup_module
+from agora.database import Database
 from tests.e2e.polls_helpers import create_poll, custom_ids, poll_id, poll_message
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -152,3 +153,23 @@ async def test_a_backup_folder_that_cannot_be_written_is_logged_once_shown_in_co
         await bot.backups.run_now()
         assert len([r for r in caplog.records if r.name == "agora.backup"]) == 2
     assert blocked.read_text() == "a file where the backup folder should be"
+
+
+async def test_a_backup_dated_in_the_future_does_not_stop_the_backups_and_config_warns_about_it(
+    agora, fake, clock, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(backup_module, "TICK", 3600.0)
+    source = tmp_path / "elsewhere" / "agora.db"
+    async with Database(source) as elsewhere:
+        await elsewhere.migrate()
+    # Copied in from a machine whose clock ran a year ahead.
+    backup_module.write_backup(source, agora.base_settings.backup_dir, "agora-2027-11-28T090000Z.db")
+    async with agora.running() as bot:
+        await fake.wait_for_commands()
+        await bot.backups.run_now()
+        clock.advance(hours=3)
+        assert (await config_backups(fake, "en-US")).splitlines() == [
+            "✅ Last backup: `agora-2026-11-28T090000Z.db`, 3 h ago.",
+            "⚠️ The newest backup, `agora-2027-11-28T090000Z.db`, is dated in the future: the clock was set "
+            "back or the file was copied in. Backups go on; check which file you restore.",
+        ]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import shutil
 import sqlite3
 import threading
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -215,3 +217,128 @@ async def test_the_lock_is_released_when_the_database_closes(tmp_path):
         pass
     async with Database(path):
         pass  # opened again: the first one's lock went with it
+
+
+def backup_names(folder: Path) -> list[str]:
+    return sorted(path.name for path in backup_module.backup_files(folder))
+
+
+async def test_a_backup_dated_in_the_future_does_not_stop_the_backups(database, tmp_path, caplog):
+    caplog.set_level(logging.WARNING, logger="agora.backup")
+    folder = tmp_path / "backups"
+    clock = FakeClock()
+    ahead = FakeClock(clock.now() + timedelta(days=365))  # a clock a year ahead, then set right
+    async with backups_for(database, folder, ahead) as backups:
+        future = await latest_after_a_pass(backups)
+    assert future is not None
+    async with backups_for(database, folder, clock) as backups:
+        made = [await latest_after_a_pass(backups)]
+        for _ in range(3):
+            clock.advance(days=1)
+            made.append(await backups.run_now())
+        assert backups.status().latest == made[-1].name
+        assert backups.status().future == future.name
+    assert made[0] == folder / "agora-2026-11-28T090000Z.db"
+    assert backup_names(folder) == sorted([*(path.name for path in made), future.name])
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1
+    assert future.name in warnings[0]
+
+
+async def test_a_clock_set_back_while_running_takes_the_next_backup_at_once(database, tmp_path):
+    folder = tmp_path / "backups"
+    clock = FakeClock(datetime(2027, 6, 1, tzinfo=UTC))
+    async with backups_for(database, folder, clock) as backups:
+        ahead = await latest_after_a_pass(backups)
+        clock.set(datetime(2026, 12, 1, tzinfo=UTC))
+        made = await backups.run_now()
+        assert made == folder / "agora-2026-12-01T000000Z.db"
+        assert backups.status().future == ahead.name
+        assert await backups.run_now() is None  # the schedule now counts from the fresh one
+
+
+async def test_a_backup_dated_in_the_future_does_not_make_every_restart_take_one(database, tmp_path, caplog):
+    caplog.set_level(logging.WARNING, logger="agora.backup")
+    folder = tmp_path / "backups"
+    clock = FakeClock()
+    async with backups_for(database, folder, clock) as backups:
+        recent = await latest_after_a_pass(backups)
+    shutil.copyfile(recent, folder / "agora-2030-01-01T000000Z.db")  # copied in
+    for _ in range(2):
+        clock.advance(hours=1)
+        async with backups_for(database, folder, clock) as backups:
+            assert await backups.run_now() is None  # the schedule counts from the recent one
+            assert backups.status().latest == recent.name
+            assert backups.status().future == "agora-2030-01-01T000000Z.db"
+        warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+        assert len(warnings) == 1  # once per start, naming the file
+        assert "agora-2030-01-01T000000Z.db" in warnings[0]
+        caplog.clear()
+    assert backup_names(folder) == [recent.name, "agora-2030-01-01T000000Z.db"]
+
+
+async def test_rotation_never_deletes_the_backup_just_written(database, tmp_path):
+    folder = tmp_path / "backups"
+    clock = FakeClock()
+    async with backups_for(database, folder, clock, keep=2) as backups:
+        first = await latest_after_a_pass(backups)
+        for name in ("agora-2030-01-01T000000Z.db", "agora-2030-01-02T000000Z.db"):  # copied in
+            shutil.copyfile(first, folder / name)
+        clock.advance(days=1)
+        fresh = await backups.run_now()
+    assert fresh is not None and fresh.is_file()
+    assert backup_names(folder) == [fresh.name, "agora-2030-01-02T000000Z.db"]
+
+
+async def test_an_unexpected_error_in_a_pass_is_retried_later_and_logged_once_per_interval(
+    database, tmp_path, monkeypatch, caplog
+):
+    caplog.set_level(logging.WARNING)
+    attempts: list[str] = []
+
+    def broken(database: Path, folder: Path, name: str) -> None:
+        attempts.append(name)
+        raise RuntimeError("something nobody expected")
+
+    monkeypatch.setattr(backup_module, "write_backup", broken)
+    clock = FakeClock()
+    async with backups_for(database, tmp_path / "backups", clock) as backups:
+        await backups.run_now()
+        status = backups.status()
+        assert "something nobody expected" in status.error
+        assert status.error_at == clock.now()
+        clock.advance(minutes=1)
+        await backups.run_now()
+        assert len(attempts) == 1  # not every minute: after RETRY_AFTER
+        clock.advance(minutes=14)
+        await backups.run_now()
+        assert len(attempts) == 2
+    logged = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(logged) == 1
+    assert logged[0].name == "agora.backup"
+    assert "something nobody expected" in logged[0].getMessage()
+
+
+async def test_what_a_crash_left_in_the_backup_folder_is_removed_at_start(database, tmp_path):
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    suffixes = ("", "-journal", "-wal", "-shm")
+    leftovers = [f"agora-2026-11-27T090000Z.db.partial{suffix}" for suffix in suffixes]
+    foreign = ["notes.partial-journal", "agora-2026-11-27.db.partial-journal", "mine.db-journal"]
+    for name in [*leftovers, *foreign]:
+        (folder / name).write_bytes(b"left by a crash")
+    async with backups_for(database, folder, FakeClock()) as backups:
+        await latest_after_a_pass(backups)
+    assert sorted(p.name for p in folder.iterdir() if not p.name.startswith("agora-2026-11-28")) == sorted(
+        foreign
+    )
+
+
+async def test_the_lock_follows_the_file_not_its_spelling(database, tmp_path):
+    link = tmp_path / "link.db"
+    link.symlink_to(database.path)
+    (tmp_path / "sub").mkdir()
+    for other in (link, tmp_path / "sub" / ".." / "agora.db"):
+        with pytest.raises(DatabaseInUse, match="another Agora is running"):
+            async with Database(other):
+                pass

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from agora.backup import write_backup
-from agora.database import Database, load_migrations
-from agora.restore import RestoreRefused, restore
+from agora.database import Database, DatabaseInUse, DatabaseLock, load_migrations
+from agora.restore import RestoreRefused, restore, restore_cli
+from tests.clocks import FakeClock
 
 NOW = datetime(2026, 12, 4, 7, 30, tzinfo=UTC)
 
@@ -142,3 +143,119 @@ def test_a_database_in_use_is_refused(current, backup):
 
 def test_the_current_database_itself_is_refused(current):
     refused(current, current, "current database itself")
+
+
+def dump(path: Path) -> list[str]:
+    connection = sqlite3.connect(path)  # opening is what would replay a log left beside the file
+    try:
+        return list(connection.iterdump())
+    finally:
+        connection.close()
+
+
+def crashed_agora_log(tmp_path: Path) -> tuple[bytes, bytes]:
+    """The -wal and -shm of an Agora killed mid-run, holding commits of a database other than the backup."""
+    running = tmp_path / "running.db"
+    make_database(running, "in the log")
+    connection = sqlite3.connect(running, isolation_level=None)
+    connection.execute("PRAGMA wal_autocheckpoint = 0")
+    connection.execute("CREATE TABLE stray (body TEXT)")
+    connection.executemany("INSERT INTO stray VALUES (?)", [("x" * 500,)] * 50)
+    logs = Path(f"{running}-wal").read_bytes(), Path(f"{running}-shm").read_bytes()
+    connection.close()
+    return logs
+
+
+def test_a_log_left_without_its_database_is_moved_aside_and_not_replayed(tmp_path, backup):
+    database = tmp_path / "data" / "agora.db"
+    database.parent.mkdir()
+    wal, shm = crashed_agora_log(tmp_path)
+    # The database file was deleted; its -wal and -shm stayed behind.
+    Path(f"{database}-wal").write_bytes(wal)
+    Path(f"{database}-shm").write_bytes(shm)
+    expected = dump(backup)
+    done = restore(backup, database, now=NOW)
+    assert dump(database) == expected
+    assert done.previous is None  # there was no database to keep
+    aside = database.with_name("agora.db.before-restore-2026-12-04T073000Z")
+    assert done.set_aside == (Path(f"{aside}-wal"), Path(f"{aside}-shm"))
+    assert Path(f"{aside}-wal").read_bytes() == wal
+    assert not Path(f"{database}-wal").exists()
+    assert not Path(f"{database}-shm").exists()
+
+
+def test_the_restore_line_names_the_leftovers_it_moved_aside(tmp_path, backup):
+    database = tmp_path / "data" / "agora.db"
+    database.parent.mkdir()
+    Path(f"{database}-wal").write_bytes(crashed_agora_log(tmp_path)[0])
+    status, line = restore_cli(backup, database, FakeClock(NOW))
+    assert status == 0
+    assert line.endswith(f"kept as {database}.before-restore-2026-12-04T073000Z-wal")
+
+
+def test_a_restore_through_another_spelling_of_a_database_in_use_is_refused(current, backup, tmp_path):
+    link = tmp_path / "link.db"
+    link.symlink_to(current)
+
+    async def attempt(running: Path, restored: Path) -> None:
+        async with Database(running):
+            refused(backup, restored, "another Agora is running")
+
+    asyncio.run(attempt(link, current))
+    asyncio.run(attempt(current, link))
+    asyncio.run(attempt(current, current.parent / ".." / "data" / "agora.db"))
+
+
+def test_an_agora_starting_during_a_restore_writes_nothing_beside_the_database(tmp_path):
+    database = tmp_path / "data" / "agora.db"
+    database.parent.mkdir()
+    # A restore holds the lock between moving the old file aside and putting the backup in its place.
+    lock = DatabaseLock.acquire(database)
+    try:
+        with pytest.raises(DatabaseInUse, match="another Agora is running"):
+            asyncio.run(Database(database).open())
+    finally:
+        lock.release()
+    assert [p.name for p in database.parent.iterdir()] == ["agora.db.lock"]
+
+
+def restoring_leftovers(current: Path) -> list[Path]:
+    return [current.with_name(f".agora.db.restoring{suffix}") for suffix in ("", "-journal", "-wal", "-shm")]
+
+
+def test_what_a_crashed_restore_left_is_removed_when_agora_next_opens_the_database(current):
+    for leftover in restoring_leftovers(current):
+        leftover.write_bytes(b"half a backup")
+
+    async def start() -> None:
+        async with Database(current):
+            pass
+
+    asyncio.run(start())
+    assert not any(leftover.exists() for leftover in restoring_leftovers(current))
+
+
+def hot_journal(tmp_path: Path) -> bytes:
+    """A rollback journal as a crash leaves it: SQLite plays it back into whatever file it sits beside."""
+    other = tmp_path / "other.db"
+    make_database(other, "from another database")
+    connection = sqlite3.connect(other, isolation_level=None)
+    connection.execute("PRAGMA journal_mode = DELETE")
+    connection.execute("PRAGMA synchronous = OFF")
+    connection.execute("PRAGMA cache_size = 1")
+    connection.execute("BEGIN")
+    connection.execute("UPDATE bot_state SET value = 'changed' WHERE key = 'marker'")
+    connection.executemany("INSERT INTO bot_state VALUES (?, ?, 0)", [(str(n), "x" * 3000) for n in range(3)])
+    journal = Path(f"{other}-journal").read_bytes()
+    connection.execute("ROLLBACK")
+    connection.close()
+    return journal
+
+
+def test_what_a_crashed_restore_left_does_not_creep_into_the_next_one(current, backup, tmp_path):
+    journal = current.with_name(".agora.db.restoring-journal")
+    journal.write_bytes(hot_journal(tmp_path))
+    expected = dump(backup)
+    restore(backup, current, now=NOW)
+    assert dump(current) == expected
+    assert not any(leftover.exists() for leftover in restoring_leftovers(current))

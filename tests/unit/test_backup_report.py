@@ -52,3 +52,24 @@ def test_the_last_error_is_shown_with_its_path_and_code_stays_code():
     assert lines[1] == (
         "⚠️ The last attempt failed 0 s ago: `cannot write a backup in /srv/ʼxʼ (it is a file, not a folder)`"
     )
+
+
+def test_a_last_backup_dated_in_the_future_is_a_warning_not_a_fresh_backup():
+    ahead = status(latest="agora-2027-12-04T120000Z.db", latest_at=NOW + timedelta(days=365))
+    lines = backup_report(ahead, NOW, english).splitlines()
+    assert lines == [
+        "⚠️ The newest backup, `agora-2027-12-04T120000Z.db`, is dated in the future: the clock was set back "
+        "or the file was copied in. Backups go on; check which file you restore."
+    ]
+    assert "✅" not in backup_report(ahead, NOW, words)
+
+
+def test_a_backup_dated_in_the_future_beside_a_recent_one_is_warned_about():
+    recent = status(
+        latest="agora-2026-12-04T090000Z.db",
+        latest_at=NOW - timedelta(hours=3),
+        future="agora-2027-12-04T120000Z.db",
+    )
+    lines = backup_report(recent, NOW, words).splitlines()
+    assert lines[0] == "✅ Dernière sauvegarde : `agora-2026-12-04T090000Z.db`, il y a 3 h."
+    assert lines[1].startswith("⚠️ La sauvegarde la plus récente, `agora-2027-12-04T120000Z.db`, est datée")
