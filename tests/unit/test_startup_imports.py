@@ -9,7 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 # Each costs the bot megabytes it need not hold while nobody uses what needs it (bench/footprint.py).
-HEAVY = ("feedparser", "bs4", "markdownify", "dateparser", "matplotlib", "numpy")
+HEAVY = ("feedparser", "bs4", "markdownify", "dateparser", "matplotlib", "numpy", "icalendar")
 
 PROBE = """
 import importlib, json, pkgutil, sys
