@@ -18,9 +18,11 @@ World (deterministic ids): guild "E-20 Suisse romande" (preferred_locale "fr", o
 roles @everyone / Organisateurs / Admin (administrator) / the bot's managed role "Agora";
 channels général, annonces (news; only organisers and the bot may post), organisateurs
 (hidden from @everyone, visible to Organisateurs and the bot), lecture-seule (nobody, not even
-the bot, may send); members alice (fr), bob (en-US), olivia (Organisateurs, fr), adam (Admin, fr)
-and the bot. Without the GUILD_MEMBERS intent GUILD_CREATE only carries the bot's own member
-(as on Discord); interactions carry the invoking member.
+the bot, may send), vocal (voice, type 2) and scène (stage, type 13; Organisateurs and the bot are
+its moderators); @everyone may connect and speak; members alice (fr), bob (en-US), olivia
+(Organisateurs, fr), adam (Admin, fr) and the bot. Without the GUILD_MEMBERS intent GUILD_CREATE
+only carries the bot's own member and the members in voice (as on Discord); interactions carry the
+invoking member.
 
 Main API (all waits raise ``WaitTimeout`` — an AssertionError and TimeoutError — with details):
 
@@ -62,8 +64,24 @@ Users acting (each returns an InteractionRecord unless noted)
     await fake.submit_modal(member, modal_or_record_or_custom_id, {custom_id: value}, force=False)
         (``force=True`` sends the values unchecked, as a modified client could)
     await fake.post_user_message(member, channel, content) -> FakeMessage
-    await fake.create_scheduled_event(...), update_scheduled_event(ev, **changes),
-    delete_scheduled_event(ev), set_event_interest(ev, member, True); fake.scheduled_events()
+    await fake.create_scheduled_event(creator, name, start, end=None, *, location=None, description=None,
+        channel=None, entity_type=None): external at ``location`` (default "En ligne", ``end`` required),
+        or with ``channel`` a voice (2) / stage (1) event hosted there (entity_type from the channel's
+        type); refused (InvalidInteraction) where Discord refuses it (scheduled_events.py)
+    await fake.update_scheduled_event(ev, **changes), delete_scheduled_event(ev),
+    set_event_interest(ev, member, True); fake.scheduled_events()
+
+Voice (voice.py; VOICE_STATE_UPDATE only to bots whose IDENTIFY has GUILD_VOICE_STATES, 1 << 7)
+    await fake.join_voice(member, channel, **flags) -> FakeVoiceState   (joining elsewhere = a move)
+    await fake.move_voice(member, channel, **flags); await fake.leave_voice(member)
+    await fake.set_voice_state(member, **flags)   stays connected: self_mute, self_deaf, self_video,
+        self_stream, mute, deaf, suppress (True by default on a stage), request_to_speak (datetime)
+    fake.voice_state(member) -> FakeVoiceState | None; fake.voice_members(channel) -> [FakeMember]
+    Members already in voice are in GUILD_CREATE's voice_states (and members) when a bot connects;
+    GET /guilds/{id}/voice-states/{user_id|@me} answers them (404 10065 when not connected);
+    remove_member disconnects a member from voice first. Refused (InvalidInteraction): a channel
+    that is not voice or stage, no View Channel or Connect, a full channel (user_limit), leaving or
+    moving while not connected.
 
 InteractionRecord
     await rec.response(timeout=5) -> CallbackRecord (.type, .name, .data, .flags, .files)
@@ -110,7 +128,10 @@ acknowledgement, 10062 unknown or expired (3 s, real time, from when the interac
 interaction, 429 with X-RateLimit-* headers over the per-channel post limit (when enabled),
 10015 unknown webhook token, first follow-up after a defer edits the "thinking" message,
 MESSAGE_CREATE/UPDATE/DELETE for non-ephemeral messages, message content hidden without the
-message_content intent, RESUME with replay of missed events.
+message_content intent, RESUME with replay of missed events, VOICE_STATE_UPDATE and GUILD_CREATE's
+voice_states under the GUILD_VOICE_STATES intent, scheduled events' field requirements and write
+permissions by entity type (stage: a stage moderator; voice: View Channel and Connect), text chat in
+voice and stage channels.
 """
 
 from __future__ import annotations
@@ -123,6 +144,7 @@ from .permissions import ALL_PERMISSIONS, Overwrite, Perm
 from .runner import BotRunner, patch_discord
 from .server import FakeDiscord
 from .sync import WaitTimeout
+from .voice_state import FakeVoiceState
 from .world import NotFoundError
 
 __all__ = [
@@ -137,6 +159,7 @@ __all__ = [
     "FakeModal",
     "FakeRole",
     "FakeScheduledEvent",
+    "FakeVoiceState",
     "InteractionRecord",
     "InvalidInteraction",
     "NotFoundError",

@@ -1,12 +1,12 @@
 """What simulated users do: run slash commands, autocomplete, click, select, submit modals, post
-messages, show interest in scheduled events. Each interaction returns an ``InteractionRecord``."""
+messages. Each interaction returns an ``InteractionRecord`` (scheduled events: scheduled_events.py,
+voice channels: voice.py)."""
 
 # The public API deliberately takes ``timeout=`` arguments (readable tests).
 # ruff: noqa: ASYNC109
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from collections.abc import Mapping
 from dataclasses import replace
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .builders import InvalidInteraction
 from .interactions import MODAL, FakeModal, InteractionRecord
-from .models import FakeChannel, FakeMember, FakeMessage, FakeScheduledEvent, Json
+from .models import FakeChannel, FakeMember, FakeMessage, Json
 from .permissions import Perm
 
 if TYPE_CHECKING:
@@ -314,72 +314,3 @@ class UserActions:
         )
         await self.publish_message("MESSAGE_CREATE", msg)
         return msg
-
-    # -- scheduled events driven by users ---------------------------------------------------------
-
-    def scheduled_events(self, *, include_deleted: bool = False) -> list[FakeScheduledEvent]:
-        return [e for e in self.world.events.values() if include_deleted or not e.deleted]
-
-    def _event_payload(self, event: FakeScheduledEvent) -> Json:
-        return event.to_payload(self.world.members.get(event.creator_id))
-
-    async def create_scheduled_event(
-        self,
-        creator: FakeMember | int | str,
-        name: str,
-        start: dt.datetime,
-        end: dt.datetime,
-        *,
-        location: str = "En ligne",
-        description: str | None = None,
-    ) -> FakeScheduledEvent:
-        """A member creates an external event in the Discord UI (GUILD_SCHEDULED_EVENT_CREATE)."""
-        event = FakeScheduledEvent(
-            id=self.world.new_id(),
-            guild_id=self.world.guild_id,
-            name=name,
-            scheduled_start_time=start.isoformat(),
-            scheduled_end_time=end.isoformat(),
-            creator_id=self.world.member(creator).id,
-            location=location,
-            description=description,
-        )
-        self.world.events[event.id] = event
-        await self.dispatch("GUILD_SCHEDULED_EVENT_CREATE", self._event_payload(event))
-        return event
-
-    async def update_scheduled_event(
-        self, event: FakeScheduledEvent | int, **changes: Any
-    ) -> FakeScheduledEvent:
-        """Changes fields of an event (e.g. ``status=2``, ``name=...``) and sends the UPDATE event."""
-        target = self.world.events[event.id if isinstance(event, FakeScheduledEvent) else int(event)]
-        for key, value in changes.items():
-            if not hasattr(target, key):
-                raise AttributeError(f"FakeScheduledEvent has no field {key!r}")
-            setattr(target, key, value)
-        await self.dispatch("GUILD_SCHEDULED_EVENT_UPDATE", self._event_payload(target))
-        return target
-
-    async def delete_scheduled_event(self, event: FakeScheduledEvent | int) -> None:
-        target = self.world.events[event.id if isinstance(event, FakeScheduledEvent) else int(event)]
-        target.deleted = True
-        await self.dispatch("GUILD_SCHEDULED_EVENT_DELETE", self._event_payload(target))
-
-    async def set_event_interest(
-        self, event: FakeScheduledEvent | int, member: FakeMember | int | str, interested: bool = True
-    ) -> None:
-        """A member clicks "Interested" (or un-clicks it): GUILD_SCHEDULED_EVENT_USER_ADD/REMOVE."""
-        target = self.world.events[event.id if isinstance(event, FakeScheduledEvent) else int(event)]
-        who = self.world.member(member)
-        if interested == (who.id in target.interested):
-            return
-        if interested:
-            target.interested.append(who.id)
-        else:
-            target.interested.remove(who.id)
-        data = {
-            "guild_scheduled_event_id": str(target.id),
-            "user_id": str(who.id),
-            "guild_id": str(self.world.guild_id),
-        }
-        await self.dispatch("GUILD_SCHEDULED_EVENT_USER_" + ("ADD" if interested else "REMOVE"), data)

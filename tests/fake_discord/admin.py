@@ -21,6 +21,7 @@ class GuildAdmin:
         world: World
 
         async def dispatch(self, event: str, data: Json) -> int: ...
+        async def leave_voice(self, member: MemberRef) -> None: ...
 
     async def add_channel(
         self, name: str, type: int = 0, *, parent: ChannelRef | None = None, topic: str | None = None
@@ -55,6 +56,8 @@ class GuildAdmin:
 
     async def remove_member(self, member: MemberRef) -> None:
         target = self.world.member(member)
+        if target.id in self.world.voice_states:  # Discord disconnects them first
+            await self.leave_voice(target)
         del self.world.members[target.id]
         await self.dispatch(
             "GUILD_MEMBER_REMOVE", {"guild_id": str(self.world.guild_id), "user": target.user_payload()}

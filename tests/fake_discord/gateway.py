@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 HEARTBEAT_INTERVAL_MS = 41250
 INTENT_GUILDS = 1 << 0
 INTENT_MEMBERS = 1 << 1
+INTENT_VOICE_STATES = 1 << 7  # not privileged: part of discord.py's Intents.default()
 INTENT_PRESENCES = 1 << 8
 INTENT_GUILD_MESSAGES = 1 << 9
 INTENT_DM_MESSAGES = 1 << 12
@@ -42,6 +43,8 @@ PRIVILEGED = {
 _PREFIX_INTENTS = [
     ("GUILD_SCHEDULED_EVENT_", INTENT_SCHEDULED_EVENTS),
     ("GUILD_MEMBER_", INTENT_MEMBERS),
+    ("VOICE_STATE_UPDATE", INTENT_VOICE_STATES),
+    ("VOICE_CHANNEL_EFFECT_SEND", INTENT_VOICE_STATES),
     ("THREAD_MEMBERS_", INTENT_MEMBERS),
     ("GUILD_ROLE_", INTENT_GUILDS),
     ("CHANNEL_", INTENT_GUILDS),
@@ -268,7 +271,11 @@ class Gateway:
         if "shard" in data:
             ready["shard"] = data["shard"]
         await self._send_dispatch(session, "READY", ready)
-        guild = world.guild_payload(full=True, include_members=bool(intents & INTENT_MEMBERS))
+        guild = world.guild_payload(
+            full=True,
+            include_members=bool(intents & INTENT_MEMBERS),
+            include_voice=bool(intents & INTENT_VOICE_STATES),
+        )
         if intents & INTENT_GUILDS:
             await self._send_dispatch(session, "GUILD_CREATE", guild)
         session.ready = True

@@ -27,8 +27,9 @@ FLAG_COMPONENTS_V2 = 1 << 15
 
 # Channel types
 TEXT, DM, VOICE, CATEGORY, NEWS = 0, 1, 2, 4, 5
-NEWS_THREAD, PUBLIC_THREAD, PRIVATE_THREAD = 10, 11, 12
+NEWS_THREAD, PUBLIC_THREAD, PRIVATE_THREAD, STAGE = 10, 11, 12, 13
 THREAD_TYPES = (NEWS_THREAD, PUBLIC_THREAD, PRIVATE_THREAD)
+VOCAL_TYPES = (VOICE, STAGE)  # channels members connect to (voice states)
 
 
 def iso(ts: dt.datetime | None = None) -> str:
@@ -157,6 +158,9 @@ class FakeChannel:
     message_count: int = 0
     # DMs
     recipient_id: int | None = None
+    # voice and stage channels (0: no limit)
+    bitrate: int = 64000
+    user_limit: int = 0
 
     @property
     def is_thread(self) -> bool:
@@ -206,7 +210,9 @@ class FakeChannel:
         else:
             data["permission_overwrites"] = [ow.to_payload() for ow in self.overwrites]
             data["topic"] = self.topic
-            if self.type != CATEGORY:
+            if self.type in VOCAL_TYPES:
+                data.update(bitrate=self.bitrate, user_limit=self.user_limit, rtc_region=None)
+            elif self.type != CATEGORY:
                 data["default_auto_archive_duration"] = 1440
         return data
 

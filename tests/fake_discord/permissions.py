@@ -78,6 +78,46 @@ _SEND_DEPENDENT = Perm.MENTION_EVERYONE | Perm.SEND_TTS_MESSAGES | Perm.ATTACH_F
 
 PermLike = int | Perm | Iterable[str]
 
+# The default world's roles (world.py): @everyone, Organisateurs, the bot's managed role.
+EVERYONE_PERMISSIONS = (
+    Perm.VIEW_CHANNEL
+    | Perm.SEND_MESSAGES
+    | Perm.EMBED_LINKS
+    | Perm.ATTACH_FILES
+    | Perm.READ_MESSAGE_HISTORY
+    | Perm.USE_APPLICATION_COMMANDS
+    | Perm.CREATE_PUBLIC_THREADS
+    | Perm.SEND_MESSAGES_IN_THREADS
+    | Perm.CONNECT  # Discord's @everyone defaults: anyone may join voice and stage channels
+    | Perm.SPEAK
+    | Perm.USE_VAD
+    | Perm.STREAM
+    | Perm.REQUEST_TO_SPEAK
+)
+# What makes someone a stage moderator (Discord's own definition).
+STAGE_MODERATOR = Perm.MANAGE_CHANNELS | Perm.MUTE_MEMBERS | Perm.MOVE_MEMBERS
+ORGANISER_PERMISSIONS = (
+    Perm.MANAGE_EVENTS
+    | Perm.CREATE_EVENTS
+    | Perm.MANAGE_MESSAGES
+    | Perm.MANAGE_THREADS
+    | Perm.MENTION_EVERYONE
+)
+BOT_PERMISSIONS = (
+    Perm.VIEW_CHANNEL
+    | Perm.SEND_MESSAGES
+    | Perm.EMBED_LINKS
+    | Perm.ATTACH_FILES
+    | Perm.READ_MESSAGE_HISTORY
+    | Perm.ADD_REACTIONS
+    | Perm.USE_EXTERNAL_EMOJIS
+    | Perm.CREATE_PUBLIC_THREADS
+    | Perm.SEND_MESSAGES_IN_THREADS
+    | Perm.MANAGE_THREADS
+    | Perm.MANAGE_EVENTS
+    | Perm.CREATE_EVENTS
+)
+
 
 def to_bits(value: PermLike) -> int:
     """Accepts an int / Perm, or an iterable of names like ``["view_channel", "SEND_MESSAGES"]``."""

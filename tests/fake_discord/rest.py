@@ -23,7 +23,6 @@ from .models import (
     DM,
     FLAG_CROSSPOSTED,
     NEWS,
-    VOICE,
     FakeChannel,
     FakeMessage,
     Json,
@@ -178,7 +177,7 @@ class RestApi(ApiBase):
             if recipient is None or recipient.bot or not recipient.dms_open:
                 raise ApiError(403, 50007, "Cannot send messages to this user")
             return
-        if chan.type in (CATEGORY, VOICE):
+        if chan.type == CATEGORY:  # voice and stage channels have their text chat
             raise ApiError(400, 50008, "Cannot send messages in a non-text channel")
         if chan.is_thread and chan.locked:
             raise ApiError(400, 50083, "Thread is archived")

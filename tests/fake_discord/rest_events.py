@@ -15,16 +15,22 @@ from .http_common import (
     no_content,
     not_found,
 )
-from .models import FakeScheduledEvent, Json
-from .permissions import Perm
+from .models import STAGE as STAGE_CHANNEL
+from .models import VOICE as VOICE_CHANNEL
+from .models import FakeChannel, FakeMember, FakeScheduledEvent, Json
+from .permissions import STAGE_MODERATOR, Perm
 from .validation import FormErrors
 
 if TYPE_CHECKING:
     from .server import FakeDiscord
+    from .world import World
 
 SCHEDULED, ACTIVE, COMPLETED, CANCELED = 1, 2, 3, 4
 _TRANSITIONS = {SCHEDULED: {SCHEDULED, ACTIVE, CANCELED}, ACTIVE: {ACTIVE, COMPLETED}}
-STAGE, VOICE, EXTERNAL = 1, 2, 3
+STAGE, VOICE, EXTERNAL = 1, 2, 3  # entity types
+CHANNEL_TYPE_OF = {STAGE: STAGE_CHANNEL, VOICE: VOICE_CHANNEL}
+ENTITY_TYPE_OF = {STAGE_CHANNEL: STAGE, VOICE_CHANNEL: VOICE}
+_EVENT_PERMISSIONS = Perm.MANAGE_EVENTS | Perm.CREATE_EVENTS
 
 
 def _parse_time(value: object) -> dt.datetime | None:
@@ -35,6 +41,49 @@ def _parse_time(value: object) -> dt.datetime | None:
     except ValueError:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+def _channel_of(world: World, value: object) -> FakeChannel | None:
+    try:
+        return world.channels.get(int(value))  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return None
+
+
+def check_entity(errs: FormErrors, world: World, data: Json, *, creating: bool) -> None:
+    """Discord's field requirements by entity type: a stage or voice event is hosted in a channel of
+    that type and has no ``entity_metadata``; an external one has a location, an end and no channel."""
+    kind = data.get("entity_type")
+    if kind not in (STAGE, VOICE, EXTERNAL):
+        errs.add(("entity_type",), "BASE_TYPE_CHOICES", "Value must be one of {1, 2, 3}.")
+    elif kind == EXTERNAL:
+        location = (data.get("entity_metadata") or {}).get("location")
+        errs.length(("entity_metadata", "location"), location, 1, 100)
+        if _parse_time(data.get("scheduled_end_time")) is None:
+            errs.add(("scheduled_end_time",), "BASE_TYPE_REQUIRED", "This field is required")
+        if data.get("channel_id") is not None:
+            errs.add(("channel_id",), "GUILD_SCHEDULED_EVENT_INVALID_CHANNEL", "channel_id must be null")
+    else:
+        chan = _channel_of(world, data.get("channel_id"))
+        if chan is None or chan.type != CHANNEL_TYPE_OF[kind]:
+            errs.add(("channel_id",), "GUILD_SCHEDULED_EVENT_INVALID_CHANNEL", "Invalid channel")
+        if creating and data.get("entity_metadata") is not None:
+            errs.add(
+                ("entity_metadata",),
+                "GUILD_SCHEDULED_EVENT_INVALID_ENTITY_METADATA",
+                "entity_metadata must be null for stage and voice events",
+            )
+
+
+def may_write_event(world: World, member: FakeMember, kind: object, channel_id: object) -> bool:
+    """Discord's write permissions for an event (create, update, delete), by entity type: Manage Events,
+    and in a voice channel View Channel and Connect, in a stage channel those of a stage moderator."""
+    chan = _channel_of(world, channel_id) if kind in (STAGE, VOICE) else None
+    if chan is None or chan.type != CHANNEL_TYPE_OF[kind]:  # external, or refused by validation
+        return bool(world.permissions(member) & _EVENT_PERMISSIONS)
+    perms = world.permissions(member, chan)
+    needed = STAGE_MODERATOR if kind == STAGE else Perm.VIEW_CHANNEL | Perm.CONNECT
+    return bool(perms & _EVENT_PERMISSIONS) and needed & perms == needed
 
 
 class EventsApi:
@@ -68,13 +117,8 @@ class EventsApi:
     def _payload(self, event: FakeScheduledEvent, with_user_count: bool = False) -> Json:
         return event.to_payload(self.world.members.get(event.creator_id), with_user_count=with_user_count)
 
-    def _check_perms(self, channel_id: int | None) -> None:
-        perms = (
-            self.world.permissions(self.world.bot, channel_id)
-            if channel_id
-            else self.world.permissions(self.world.bot)
-        )
-        if not perms & (Perm.MANAGE_EVENTS | Perm.CREATE_EVENTS):
+    def _check_perms(self, kind: object, channel_id: object) -> None:
+        if not may_write_event(self.world, self.world.bot, kind, channel_id):
             raise missing_permissions()
 
     def validate(self, data: Json, *, creating: bool) -> FormErrors:
@@ -85,9 +129,7 @@ class EventsApi:
             errs.max_len(("description",), data["description"], 1000)
         if data.get("privacy_level", 2) != 2:
             errs.add(("privacy_level",), "BASE_TYPE_CHOICES", "Value must be one of {2}.")
-        kind = data.get("entity_type")
-        if kind not in (STAGE, VOICE, EXTERNAL):
-            errs.add(("entity_type",), "BASE_TYPE_CHOICES", "Value must be one of {1, 2, 3}.")
+        check_entity(errs, self.world, data, creating=creating)
         start, end = (
             _parse_time(data.get("scheduled_start_time")),
             _parse_time(data.get("scheduled_end_time")),
@@ -100,17 +142,6 @@ class EventsApi:
                 "GUILD_SCHEDULED_EVENT_SCHEDULE_PAST",
                 "Cannot schedule event in the past.",
             )
-        if kind == EXTERNAL:
-            location = (data.get("entity_metadata") or {}).get("location")
-            errs.length(("entity_metadata", "location"), location, 1, 100)
-            if end is None:
-                errs.add(("scheduled_end_time",), "BASE_TYPE_REQUIRED", "This field is required")
-            if data.get("channel_id") is not None:
-                errs.add(("channel_id",), "GUILD_SCHEDULED_EVENT_INVALID_CHANNEL", "channel_id must be null")
-        elif kind in (STAGE, VOICE):
-            chan = self.world.channels.get(int(data.get("channel_id") or 0))
-            if chan is None or chan.type not in ((13,) if kind == STAGE else (2,)):
-                errs.add(("channel_id",), "GUILD_SCHEDULED_EVENT_INVALID_CHANNEL", "Invalid channel")
         if start is not None and end is not None and end <= start:
             errs.add(
                 ("scheduled_end_time",),
@@ -134,11 +165,11 @@ class EventsApi:
     async def create_event(self, request: web.Request) -> web.Response:
         self._check_guild(request)
         data: Json = body_of(request) or {}
-        channel_id = int(data["channel_id"]) if data.get("channel_id") else None
-        self._check_perms(channel_id)
+        self._check_perms(data.get("entity_type"), data.get("channel_id"))
         errs = self.validate(data, creating=True)
         if errs:
             raise form_error(errs)
+        channel_id = int(data["channel_id"]) if data.get("channel_id") else None
         event = FakeScheduledEvent(
             id=self.world.new_id(),
             guild_id=self.world.guild_id,
@@ -158,9 +189,12 @@ class EventsApi:
 
     async def edit_event(self, request: web.Request) -> web.Response:
         event = self._event(request)
-        self._check_perms(event.channel_id)
+        self._check_perms(event.entity_type, event.channel_id)
         changes: Json = body_of(request) or {}
         merged = self._payload(event) | changes
+        if merged.get("entity_type") in (STAGE, VOICE):
+            merged["entity_metadata"] = None  # Discord silently discards it for these
+        self._check_perms(merged.get("entity_type"), merged.get("channel_id"))
         errs = self.validate(merged, creating=False)
         status = int(changes.get("status", event.status))
         if status not in _TRANSITIONS.get(event.status, {event.status}):
@@ -184,7 +218,7 @@ class EventsApi:
 
     async def delete_event(self, request: web.Request) -> web.Response:
         event = self._event(request)
-        self._check_perms(event.channel_id)
+        self._check_perms(event.entity_type, event.channel_id)
         event.deleted = True
         await self.fake.dispatch("GUILD_SCHEDULED_EVENT_DELETE", self._payload(event))
         return no_content()

@@ -29,15 +29,17 @@ from .rest_events import EventsApi
 from .rest_interactions import InteractionApi
 from .rest_threads import ThreadsApi
 from .runner import BotRunner
+from .scheduled_events import ScheduledEventActions
 from .stalls import StalledEdits
 from .sync import Notifier
+from .voice import VoiceActions, VoiceApi
 from .world import World
 
 ChannelRef = FakeChannel | int | str
 MemberRef = FakeMember | int | str
 
 
-class FakeDiscord(UserActions, GuildAdmin):
+class FakeDiscord(UserActions, GuildAdmin, ScheduledEventActions, VoiceActions):
     """A fake Discord (REST v10 + gateway) on 127.0.0.1 for end-to-end tests of a discord.py bot."""
 
     def __init__(
@@ -102,6 +104,7 @@ class FakeDiscord(UserActions, GuildAdmin):
             EventsApi(self),
             CommandsApi(self),
             InteractionApi(self),
+            VoiceApi(self),
         ):
             app.add_routes(api.routes())
         app.router.add_get("/", self.gateway.handle)

@@ -8,7 +8,9 @@ from typing import Any
 from .models import (
     DM,
     NEWS,
+    STAGE,
     TEXT,
+    VOICE,
     FakeChannel,
     FakeMember,
     FakeMessage,
@@ -19,39 +21,19 @@ from .models import (
     iso,
     static_snowflake,
 )
-from .permissions import Overwrite, Perm, PermLike, apply_overwrites, base_permissions, to_bits
-
-EVERYONE_PERMISSIONS = (
-    Perm.VIEW_CHANNEL
-    | Perm.SEND_MESSAGES
-    | Perm.EMBED_LINKS
-    | Perm.ATTACH_FILES
-    | Perm.READ_MESSAGE_HISTORY
-    | Perm.USE_APPLICATION_COMMANDS
-    | Perm.CREATE_PUBLIC_THREADS
-    | Perm.SEND_MESSAGES_IN_THREADS
+from .permissions import (
+    BOT_PERMISSIONS,
+    EVERYONE_PERMISSIONS,
+    ORGANISER_PERMISSIONS,
+    STAGE_MODERATOR,
+    Overwrite,
+    Perm,
+    PermLike,
+    apply_overwrites,
+    base_permissions,
+    to_bits,
 )
-ORGANISER_PERMISSIONS = (
-    Perm.MANAGE_EVENTS
-    | Perm.CREATE_EVENTS
-    | Perm.MANAGE_MESSAGES
-    | Perm.MANAGE_THREADS
-    | Perm.MENTION_EVERYONE
-)
-BOT_PERMISSIONS = (
-    Perm.VIEW_CHANNEL
-    | Perm.SEND_MESSAGES
-    | Perm.EMBED_LINKS
-    | Perm.ATTACH_FILES
-    | Perm.READ_MESSAGE_HISTORY
-    | Perm.ADD_REACTIONS
-    | Perm.USE_EXTERNAL_EMOJIS
-    | Perm.CREATE_PUBLIC_THREADS
-    | Perm.SEND_MESSAGES_IN_THREADS
-    | Perm.MANAGE_THREADS
-    | Perm.MANAGE_EVENTS
-    | Perm.CREATE_EVENTS
-)
+from .voice_state import FakeVoiceState
 
 
 class NotFoundError(LookupError):
@@ -72,6 +54,7 @@ class World:
         self.members: dict[int, FakeMember] = {}
         self.messages: dict[int, FakeMessage] = {}
         self.events: dict[int, FakeScheduledEvent] = {}
+        self.voice_states: dict[int, FakeVoiceState] = {}  # by member id
         self._static_index = 100
 
         self.roles[self.guild_id] = FakeRole(self.guild_id, "@everyone", int(EVERYONE_PERMISSIONS))
@@ -131,6 +114,10 @@ class World:
                 Overwrite(bot_role.id, 0, deny=int(Perm.SEND_MESSAGES)),
             ],
         )
+        self._channel(14, "vocal", VOICE, position=4)
+        # Organisers and the bot moderate the stage (the bot needs it to create stage events).
+        moderators = [Overwrite(r.id, 0, allow=int(STAGE_MODERATOR)) for r in (organisers, bot_role)]
+        self._channel(15, "scène", STAGE, position=5, overwrites=moderators)
         self.system_channel_id = self.channel("général").id
 
     @property
@@ -322,7 +309,9 @@ class World:
             data["thread"] = self.channel_payload(self.channels[msg.thread_id])
         return data
 
-    def guild_payload(self, *, full: bool, include_members: bool = True) -> Json:
+    def guild_payload(self, *, full: bool, include_members: bool = True, include_voice: bool = True) -> Json:
+        """Without ``include_members`` (no GUILD_MEMBERS intent) the members are the bot and those in voice,
+        as on Discord; ``include_voice`` (the GUILD_VOICE_STATES intent) sends the voice states."""
         data: Json = {
             "id": str(self.guild_id),
             "name": self.guild_name,
@@ -357,13 +346,17 @@ class World:
             "max_members": 500000,
         }
         if full:
-            shown = [m for m in self.members.values() if include_members or m.id == self.bot.id]
+            shown = [
+                m
+                for m in self.members.values()
+                if include_members or m.id == self.bot.id or m.id in self.voice_states
+            ]
             data.update(
                 joined_at=self.bot.joined_at,
                 large=False,
                 unavailable=False,
                 member_count=len(self.members),
-                voice_states=[],
+                voice_states=[v.to_payload() for v in self.voice_states.values()] if include_voice else [],
                 members=[m.member_payload() for m in shown],
                 channels=[self.channel_payload(c) for c in self.guild_channels()],
                 threads=[self.channel_payload(c) for c in self.threads()],
