@@ -70,6 +70,7 @@ class Settings:
     feedback_delay_seconds: int = 15 * 60
     feedback_window_seconds: int = 7 * 24 * 3600
     feedback_anonymous: bool = True
+    waitlist_hold_seconds: int = 12 * 3600  # how long a place offered from the waitlist is held
     backup_interval_seconds: int | None = 24 * 3600  # None: backups are off
     backup_dir: Path = Path("data/backups")
     backup_keep: int = 7
@@ -120,6 +121,9 @@ class Settings:
                 "AGORA_FEEDBACK_WINDOW", get("AGORA_FEEDBACK_WINDOW") or "7d", 3600
             ),
             feedback_anonymous=_flag("AGORA_FEEDBACK_ANONYMOUS", get("AGORA_FEEDBACK_ANONYMOUS") or "1"),
+            waitlist_hold_seconds=_duration(
+                "AGORA_WAITLIST_HOLD", get("AGORA_WAITLIST_HOLD") or "12h", MIN_WAITLIST_HOLD
+            ),
             backup_interval_seconds=_interval_or_off(
                 "AGORA_BACKUP_INTERVAL", get("AGORA_BACKUP_INTERVAL") or "24h", MIN_BACKUP_INTERVAL
             ),
@@ -216,6 +220,7 @@ def _duration(variable: str, raw: str, minimum: int) -> int:
 
 
 MIN_BACKUP_INTERVAL = 60
+MIN_WAITLIST_HOLD = 5 * 60  # a member needs a few minutes to see the DM offering a place
 
 
 def _interval_or_off(variable: str, raw: str, minimum: int) -> int | None:
