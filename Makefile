@@ -21,6 +21,7 @@ test: $(INSTALLED)
 bench: $(INSTALLED)
 	$(VENV)/bin/python bench/feeds.py
 	$(VENV)/bin/python bench/votes.py
+	$(VENV)/bin/python bench/registrations.py
 	$(VENV)/bin/python bench/footprint.py
 
 lint: $(INSTALLED)

@@ -75,6 +75,16 @@ def memory_mib(pid: int) -> tuple[float, float | None]:
     return rss, pss
 
 
+def reset_peak_rss(pid: int) -> None:
+    """Brings a process's peak RSS (the kernel's VmHWM) down to its RSS now: the next peak is new."""
+    Path(f"/proc/{pid}/clear_refs").write_text("5")
+
+
+def peak_rss_mib(pid: int) -> float:
+    """A process's peak RSS (VmHWM) in MiB, since it started or since `reset_peak_rss`; 0 once it ended."""
+    return _status_kib(pid, "VmHWM:") / 1024
+
+
 def command_line(pid: int) -> str:
     with contextlib.suppress(OSError):
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()

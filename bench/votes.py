@@ -16,13 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import cProfile
 import gc
-import io
-import logging
-import multiprocessing
-import os
-import pstats
 import random
 import re
 import sqlite3
@@ -31,7 +25,6 @@ import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -40,25 +33,37 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import discord  # noqa: E402
-from discord.ext import commands  # noqa: E402
 
-from agora.settings import Settings  # noqa: E402
-from bot import open_agora, point_discord_at  # noqa: E402
+from bench import bots  # noqa: E402
+from bench.bots import (  # noqa: E402
+    RequestTimes,
+    answer_latency,
+    bot_process,
+    cpu_seconds,
+    cpu_used,
+    most_in_window,
+    percentile_ms,
+    print_logged,
+    verdict,
+)
 from tests.e2e.polls_helpers import counts, create_poll, custom_ids, poll_id  # noqa: E402
-from tests.fake_discord import FakeDiscord, FakeMember, FakeMessage, WaitTimeout  # noqa: E402
+from tests.fake_discord import FakeDiscord, FakeMember, FakeMessage  # noqa: E402
 
 QUESTION = "Quel réseau pour la communauté ?"
 OPTIONS = ("LinkedIn", "Slack", "Teams", "Discord")
 POPULARITY = (4, 3, 2, 1)  # weights of the options a member moves to
 WITHDRAW = 0.15  # chance that a member's next click is on the option they hold, withdrawing it
-TICK = os.sysconf("SC_CLK_TCK")
 Click = tuple[int, int]  # (member index, option position)
 
 
-# ---- the bots, each in its own process ------------------------------------------------------------
+# ---- the baseline (each bot runs in its own process: bench/bots.py) -------------------------------
 
 
-class AckButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"poll:(?P<poll>\d+):(?P<pos>\d+)"):
+class AckButton(
+    bots.Acknowledges,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"poll:(?P<poll>\d+):(?P<pos>\d+)",
+):
     def __init__(self, poll: int, position: int) -> None:
         super().__init__(discord.ui.Button(label=OPTIONS[position], custom_id=f"poll:{poll}:{position}"))
 
@@ -68,72 +73,16 @@ class AckButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"poll:
     ) -> AckButton:
         return cls(int(match["poll"]), int(match["pos"]))
 
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await interaction.response.send_message("ok", ephemeral=True)
 
+class BareBot(bots.BareBot):
+    button = AckButton
 
-class BareBot(commands.Bot):
-    """The baseline: discord.py's own cost of receiving a click and answering it, nothing else."""
-
-    async def setup_hook(self) -> None:
-        self.add_dynamic_items(AckButton)
-
-    async def on_ready(self) -> None:
+    def message(self) -> dict[str, Any]:
         view = discord.ui.View(timeout=None)  # sent as Agora sends its poll
         for position in range(len(OPTIONS)):
             view.add_item(AckButton(1, position))
         lines = "\n".join(f"{name}\n`{'░' * 20}` 0 · 0 %" for name in OPTIONS)
-        channel = discord.utils.get(self.get_all_channels(), name="général")
-        assert isinstance(channel, discord.TextChannel)
-        await channel.send(embed=discord.Embed(title=QUESTION, description=lines), view=view)
-
-
-class LogTally(logging.Handler):
-    """The bot's warnings and errors, counted by kind: an overloaded bot logs hundreds of the same."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.kinds: Counter[str] = Counter()
-
-    def emit(self, record: logging.LogRecord) -> None:
-        error = f" ({record.exc_info[1]!r})" if record.exc_info else ""
-        self.kinds[f"{record.levelname} {record.name}: {record.msg}{error}"] += 1
-
-
-def profile_text(profiler: cProfile.Profile) -> str:
-    out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out).sort_stats("cumulative")
-    # Agora's own modules and discord.py; asyncio, aiohttp and aiosqlite's plumbing are left out.
-    stats.print_stats(rf"^{re.escape(str(ROOT))}/(?!\.venv)|/discord/", 15)
-    return out.getvalue().split("   ncalls", 1)[-1].join(("   ncalls", ""))
-
-
-async def _bot(kind: str, settings: Settings, conn: Connection) -> None:
-    async with contextlib.AsyncExitStack() as stack:
-        if kind == "agora":
-            client = await stack.enter_async_context(open_agora(settings, guild_ready_timeout=0.05))
-        else:
-            point_discord_at(settings)
-            intents = discord.Intents.default()
-            bare = BareBot(commands.when_mentioned, intents=intents, guild_ready_timeout=0.05)
-            client = await stack.enter_async_context(bare)
-        running = asyncio.create_task(client.start(settings.discord_token))
-        profiler = cProfile.Profile()  # enabled from this (the event loop's) thread, it profiles the loop
-        while (command := await asyncio.to_thread(conn.recv)) != "stop":
-            if command == "profile":
-                profiler.enable()
-            elif command == "report":
-                profiler.disable()
-                conn.send(profile_text(profiler))
-        await client.close()
-        await running
-
-
-def bot_main(kind: str, settings: Settings, conn: Connection) -> None:
-    logging.getLogger().addHandler(log := LogTally())
-    logging.getLogger("discord.client").setLevel(logging.ERROR)  # no voice here: no PyNaCl warning
-    asyncio.run(_bot(kind, settings, conn))
-    conn.send([f"{n}× {line}" for line, n in log.kinds.most_common()])
+        return {"embed": discord.Embed(title=QUESTION, description=lines), "view": view}
 
 
 # ---- the members: the plan of clicks, and clicking -------------------------------------------------
@@ -157,14 +106,6 @@ def plan(votes: int, members: int, rng: random.Random, held: dict[int, int | Non
     return clicks
 
 
-def cpu_seconds(pid: int) -> tuple[float, ...]:
-    """CPU seconds so far: this process, the bot's (both: utime + stime, every thread), the machine's."""
-    mine, bot = (Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split() for p in ("self", pid))
-    machine = [int(n) for n in Path("/proc/stat").read_text().split(maxsplit=9)[1:9]]
-    busy = sum(machine) - machine[3] - machine[4]  # all but idle and iowait
-    return tuple(n / TICK for n in (int(mine[11]) + int(mine[12]), int(bot[11]) + int(bot[12]), busy))
-
-
 @dataclass
 class Phase:
     bot: str
@@ -178,8 +119,7 @@ class Phase:
     edits: list[float] = field(default_factory=list)  # when each PATCH of the poll message arrived
 
     def ms(self, q: float) -> float:  # an unanswered click counts as infinitely late
-        ordered = sorted(self.latencies) + [float("inf")] * self.failed or [float("nan")]
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+        return percentile_ms(self.latencies, self.failed, q)
 
     @property
     def per_second(self) -> float:
@@ -187,7 +127,7 @@ class Phase:
 
     @property
     def max_edits_in_2s(self) -> int:
-        return max((sum(t <= u < t + 2.0 for u in self.edits) for t in self.edits), default=0)
+        return most_in_window(self.edits)
 
 
 class Members:
@@ -196,33 +136,25 @@ class Members:
     def __init__(self, fake: FakeDiscord, message: FakeMessage, members: list[FakeMember]) -> None:
         self.fake, self.message, self.members = fake, message, members
         self.ids = custom_ids(message)
-        self.edit_path = re.compile(rf"^/channels/\d+/messages/{message.id}$")
         self.loop = asyncio.get_running_loop()
         self.locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
-        self.seen: list[float] = []  # when each of fake.requests was first seen (the log has no times)
+        self.requests = RequestTimes(fake)
         self.ballots: dict[int, int | None] = {}  # from the clicks, in the order they were answered
-
-    def stamp(self) -> bool:  # a `fake.wait_for` predicate: called on each change, never satisfied
-        self.seen.extend([self.loop.time()] * (len(self.fake.requests) - len(self.seen)))
-        return False
 
     async def click(self, phase: Phase, member: int, position: int) -> None:
         # One click of a member at a time, in plan order (the lock is FIFO): the outcome is defined.
         async with self.locks[member]:
             record = await self.fake.click(self.members[member], self.message, self.ids[position])
-            # record.response() would wait its whole timeout for an answer refused as too late (10062).
-            answered = lambda: record.callback or record.rejections  # noqa: E731
-            with contextlib.suppress(WaitTimeout):
-                await self.fake.notifier.wait_for(answered, 10, f"an answer to {record!r}")
-            if record.callback is None:  # unanswered, or answered after the 3 s deadline
+            latency = await answer_latency(self.fake, record)
+            if latency is None:  # unanswered, or answered after the 3 s deadline
                 phase.failed += 1
             else:
-                phase.latencies.append(self.loop.time() - record.created_at)
+                phase.latencies.append(latency)
             held = self.ballots.get(member)
             self.ballots[member] = None if held == position else position
 
     async def run(self, phase: Phase, pid: int, workers: int) -> None:
-        gc.collect()  # between phases only: see main()
+        gc.collect()  # between phases only: see bots.run_benchmark
         cpu, start = cpu_seconds(pid), self.loop.time()
         if phase.pace is None:  # `workers` members in flight, each clicking again as soon as answered
             queue: Iterator[Click] = iter(phase.clicks)
@@ -239,17 +171,14 @@ class Members:
                 tasks.append(asyncio.create_task(self.click(phase, member, position)))
             await asyncio.gather(*tasks)
         phase.seconds = self.loop.time() - start
-        mine, bot, machine = (after - before for after, before in zip(cpu_seconds(pid), cpu, strict=True))
-        phase.cpu = (mine, bot, max(0.0, machine - mine - bot))
+        phase.cpu = cpu_used(pid, cpu)
 
     def expected(self) -> list[int]:
         held = Counter(p for p in self.ballots.values() if p is not None)
         return [held[p] for p in range(len(OPTIONS))]
 
     def edits(self, since: float) -> list[float]:
-        self.stamp()
-        requests = zip(self.fake.requests, self.seen, strict=False)
-        return [t for r, t in requests if t >= since and r.method == "PATCH" and self.edit_path.match(r.path)]
+        return self.requests.edits(self.message.id, since)
 
 
 # ---- one bot against a fresh fake Discord ---------------------------------------------------------
@@ -263,46 +192,32 @@ class Outcome:
 
 
 async def measure(kind: str, args: argparse.Namespace, phases: list[Phase], folder: Path) -> Outcome:
-    spawn = multiprocessing.get_context("spawn")
-    ours, theirs = spawn.Pipe()
     outcome = Outcome()
     async with FakeDiscord() as fake:
         # In the fake's world before the bot connects: no GUILD_MEMBER_ADD sent for each of them.
         members = [fake.world.add_member(f"membre{n}") for n in range(args.members)]
         general, database = fake.channel("général"), folder / f"{kind}.db"
-        settings = Settings(
-            fake.token, fake.guild.id, database, organiser_role="Organisateurs",
-            discord_api_url=fake.api_url, discord_gateway_url=fake.gateway_url,
-            backup_dir=database.parent / "backups",  # as deployed, but beside the run's database
-        )  # fmt: skip
-        process = spawn.Process(target=bot_main, args=(kind, settings, theirs), daemon=True)
-        process.start()
-        try:
-            await fake.wait_until_ready(timeout=60)
+        async with bot_process(kind, fake, database, BareBot) as bot:
             if kind == "agora":
-                await fake.wait_for_commands(timeout=30)
                 await create_poll(fake, question=QUESTION, options="; ".join(OPTIONS))
             message = await fake.wait_for_message(general, lambda m: bool(m.components), timeout=30)
             voters = Members(fake, message, members)
-            watcher = asyncio.create_task(fake.wait_for(voters.stamp, timeout=3600))
-            for phase in phases:
-                profiling, since = args.profile and kind == "agora" and phase.pace is None, voters.loop.time()
-                if profiling:
-                    ours.send("profile")
-                await voters.run(phase, process.pid or 0, args.concurrency)
-                if profiling:
-                    ours.send("report")
-                    outcome.profile = await asyncio.to_thread(ours.recv)
-                if kind == "agora":  # the coalesced edit showing the last state, within its 2 s
-                    shows = lambda: counts(fake.message(message.id)) == voters.expected()  # noqa: E731
-                    await fake.wait_for(shows, timeout=10, what="the poll message to show every vote")
-                phase.edits = voters.edits(since)
-            watcher.cancel()
+            async with voters.requests.watching():
+                for phase in phases:
+                    profiling = args.profile and kind == "agora" and phase.pace is None
+                    since = voters.loop.time()
+                    if profiling:
+                        bot.conn.send("profile")
+                    await voters.run(phase, bot.pid, args.concurrency)
+                    if profiling:
+                        bot.conn.send("report")
+                        outcome.profile = await asyncio.to_thread(bot.conn.recv)
+                    if kind == "agora":  # the coalesced edit showing the last state, within its 2 s
+                        shows = lambda: counts(fake.message(message.id)) == voters.expected()  # noqa: E731
+                        await fake.wait_for(shows, timeout=10, what="the poll message to show every vote")
+                    phase.edits = voters.edits(since)
             shown = counts(fake.message(message.id)) if kind == "agora" else []
-        finally:
-            ours.send("stop")
-            await asyncio.to_thread(process.join, 30)
-    outcome.logged = ours.recv() if ours.poll() else ["the bot's process ended without its log"]
+    outcome.logged = bot.logged
     if kind == "agora":
         with contextlib.closing(sqlite3.connect(database)) as db:
             sql = "SELECT position, count(*) FROM poll_votes WHERE poll_id = ? GROUP BY position"
@@ -328,10 +243,6 @@ def row(phase: Phase) -> str:
     )
 
 
-def verdict(ok: bool, text: str) -> None:
-    print(f"{'PASS' if ok else 'FAIL'}  {text}")
-
-
 def report(args: argparse.Namespace, phases: list[Phase], outcomes: list[Outcome]) -> None:
     print(f"""burst: {args.votes} votes from {args.members} members, {args.concurrency} in flight; \
 paced: {args.paced_votes} votes at {args.rate:g}/s. Latency: click sent → callback received.
@@ -344,19 +255,16 @@ machine; the bot's CPU time per vote in ms.
     base, _, burst, paced = phases
     ratio = burst.per_second / base.per_second
     print(f"\nagora / baseline throughput (burst): {ratio:.2f}×\n")
-    verdict(ratio >= 0.7, f"throughput {burst.per_second:.0f} votes/s = {ratio:.2f}× the baseline (≥ 0.70×)")
+    bots.throughput_verdict(burst.per_second, base.per_second, "votes")
     p99 = paced.ms(0.99)
     verdict(p99 < 100, f"p99 {p99:.1f} ms at {paced.per_second:.0f} votes/s (< 100 ms at {args.rate:g}/s)")
-    gaps = [b - a for a, b in zip(paced.edits, paced.edits[1:], strict=False)]
-    closest = f", the closest two {min(gaps):.3f} s apart" if gaps else ""
-    worst = paced.max_edits_in_2s
-    verdict(worst <= 1, f"{worst} edit(s) at most in any 2 s window{closest} (≤ 1 at {args.rate:g}/s)")
+    worst, spacing = bots.edits_spacing(paced.edits)
+    verdict(worst <= 1, f"{spacing} (≤ 1 at {args.rate:g}/s)")
     expected, stored, shown = outcomes[1].tallies
     verdict(stored == expected == shown, f"exact: stored {stored}, shown {shown}, expected {expected}")
     failed = sum(phase.failed for phase in phases)
     verdict(not failed, f"{failed} click(s) unanswered within the 3 s deadline")
-    for kind, outcome in zip(("baseline", "agora"), outcomes, strict=True):
-        print(f"\n{kind} logged:", *outcome.logged or ["nothing"], sep="\n  ")
+    print_logged(["baseline", "agora"], [outcome.logged for outcome in outcomes])
     if outcomes[1].profile:
         print("\nAgora's process during the burst (under the profiler: slower than above)")
         print(outcomes[1].profile)
@@ -383,13 +291,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=200, help="clicks per second in the paced run")
     parser.add_argument("--paced-votes", type=int, default=2000, help="clicks in the paced run")
     parser.add_argument("--profile", action="store_true", help="cProfile Agora's process in the burst")
-    args = parser.parse_args()
-    # This process is the fake and its members, not what is measured. Its heap grows with every
-    # request and message the fake records; its full collections (up to 0.7 s seen) would stall the
-    # clicks and count as the bot's latency. So: collected between phases only.
-    gc.disable()
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    asyncio.run(run(args))
+    bots.run_benchmark(run, parser.parse_args())  # the fake's garbage collected between phases only
 
 
 if __name__ == "__main__":
