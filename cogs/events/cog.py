@@ -1,6 +1,6 @@
-"""`/event create|list|report|export|compare` (`/evenement …`), `/feedback optout|optin|forget` (`/avis …`),
-the tracking of the server's scheduled events, and the feedback form. `/feedback forget` is an alias of
-`/privacy forget`, reached through the bot's member data (agora/privacy.py)."""
+"""`/event create|list|report|export|compare` (`/evenement …`), the tracking of the server's scheduled
+events, and the feedback form. The cog is made of mixins holding the rest of its commands:
+`/event places|attendees|mine` (registration_commands.py) and `/feedback …` (feedback_commands.py)."""
 
 from __future__ import annotations
 
@@ -20,12 +20,16 @@ from agora.errors import UserError, send_ephemeral
 from agora.escaping import join_within
 from agora.ids import parse_id
 from agora.permissions import Rank, requires
-from agora.privacy import QUIET, quiet
+from agora.privacy import quiet
 from agora.scheduling import Recurring, cancel_and_wait, start_when_ready
+from cogs.events import groups
 from cogs.events.answer_store import AnswerStore
 from cogs.events.desk import FeedbackDesk
+from cogs.events.feedback_commands import FeedbackCommands
 from cogs.events.model import EventSnapshot, TrackedEvent
 from cogs.events.publisher import Reporter
+from cogs.events.registration_commands import RegistrationCommands
+from cogs.events.registration_rules import check_places, read_deadline
 from cogs.events.render import TOPICS, announcement_embed, list_line
 from cogs.events.rules import FORM_ID, check_event, read_submission
 from cogs.events.store import EventStore
@@ -60,27 +64,31 @@ def snapshot_of(event: discord.ScheduledEvent) -> EventSnapshot:
     )
 
 
-class EventsCog(commands.Cog):
-    event = app_commands.Group(name="event", description="Events and their feedback.", guild_only=True)
-    feedback = app_commands.Group(name="feedback", description="Your feedback after events.", guild_only=True)
+class EventsCog(RegistrationCommands, FeedbackCommands, commands.Cog):
+    event = groups.event
+    feedback = groups.feedback
 
     def __init__(self, bot: Agora) -> None:
         self.bot = bot
         self.store = EventStore(bot.database)
         self.answers = AnswerStore(bot.database)
         self.reporter = Reporter(bot, self.store, self.answers)
-        self.timeline = Timeline(bot, self.store, self.answers, self.reporter)
+        self.open_registrations(self.answers)
+        self.timeline = Timeline(bot, self.store, self.answers, self.reporter, self.waitlist)
         self.desk = FeedbackDesk(bot, self.store, self.answers)
         self.passes: Recurring[int] = Recurring("event timeline", self.timeline.run_pass, tick=TIMELINE_TICK)
         self._task: asyncio.Task[None] | None = None
 
     async def cog_load(self) -> None:
         self.bot.member_data.register(self.answers)
+        self.bot.member_data.register(self.registrations)
         self._task = start_when_ready(self.bot, self.passes, first=self.sync_guilds)
 
     async def cog_unload(self) -> None:
         self.bot.member_data.unregister(self.answers)
+        self.bot.member_data.unregister(self.registrations)
         await cancel_and_wait(self._task)
+        await self.registration_board.flush()
 
     async def sync_guilds(self) -> None:
         for guild in self.bot.guilds:
@@ -203,6 +211,8 @@ class EventsCog(commands.Cog):
         location="Where it happens, e.g. Genève (default: to be announced)",
         channel="Where to announce it, remind and call for feedback (default: here)",
         description="What it is about (up to 1000 characters)",
+        places="How many places (1 to 10,000; default: no limit); once full, members go on a waitlist",
+        deadline="Registration closes then: 2026-12-01 18:00 (default: the start)",
     )
     @requires(Rank.organiser)
     async def create(
@@ -214,18 +224,16 @@ class EventsCog(commands.Cog):
         location: app_commands.Range[str, 1, 100] | None = None,
         channel: discord.TextChannel | None = None,
         description: app_commands.Range[str, 1, 1000] | None = None,
+        places: int | None = None,
+        deadline: app_commands.Range[str, 1, 40] | None = None,
     ) -> None:
         """Create a Discord event, announce it, remind before it and call for feedback after it."""
-        guild = interaction.guild
+        guild, now, zone = interaction.guild, self.bot.clock.now(), self.bot.settings.timezone
         draft = check_event(
-            title=title,
-            start=start,
-            end=end,
-            location=location,
-            description=description,
-            now=self.bot.clock.now(),
-            zone=self.bot.settings.timezone,
+            title=title, start=start, end=end, location=location, description=description, now=now, zone=zone
         )
+        check_places(places)
+        closes = read_deadline(deadline, epoch(draft.starts_at), now, zone)
         target = channel or interaction.channel
         if guild is None or not isinstance(target, discord.TextChannel):
             raise UserError("events.error.text_channel_only")
@@ -256,9 +264,12 @@ class EventsCog(commands.Cog):
             raise UserError("events.error.refused") from None
         tracked = await self.track(created, channel_id=target.id)
         words = self.bot.catalogue.words(tracked.language)
+        board = await self.registration_board.open(tracked, places=places, deadline=closes)
         try:
             message = await target.send(
-                embed=announcement_embed(tracked, words), allowed_mentions=discord.AllowedMentions.none()
+                embed=announcement_embed(tracked, words),
+                **self.registration_board.parts(tracked, board),
+                allowed_mentions=discord.AllowedMentions.none(),
             )
         except discord.HTTPException as error:
             # Nothing half-made: without its announcement, the event is undone.
@@ -272,6 +283,7 @@ class EventsCog(commands.Cog):
                 key = "events.error.announcement_refused_event_left"
             raise UserError(key, channel=target.mention) from None
         await self.store.set_announcement(tracked.id, message.id)
+        await self.registration_board.attach(tracked.id, target.id, message.id, board)
         self.passes.wake()
         await send_ephemeral(
             interaction,
@@ -357,26 +369,3 @@ class EventsCog(commands.Cog):
                 label = f"{event.name[:85]} · {day}"
                 choices.append(app_commands.Choice(name=label, value=str(event.id)))
         return choices[:AUTOCOMPLETE_LIMIT]
-
-    # ---- /feedback --------------------------------------------------------------------------------
-
-    @feedback.command(name="optout")
-    async def optout(self, interaction: discord.Interaction[Agora]) -> None:
-        """Stop receiving direct messages asking for your feedback."""
-        changed = await self.answers.set_opted_out(interaction.user.id, True, self.bot.clock.now())
-        await send_ephemeral(
-            interaction, self.t(interaction, "feedback.optout.done" if changed else "feedback.optout.already")
-        )
-
-    @feedback.command(name="optin")
-    async def optin(self, interaction: discord.Interaction[Agora]) -> None:
-        """Receive direct messages asking for your feedback again."""
-        changed = await self.answers.set_opted_out(interaction.user.id, False, self.bot.clock.now())
-        await send_ephemeral(
-            interaction, self.t(interaction, "feedback.optin.done" if changed else "feedback.optin.already")
-        )
-
-    @feedback.command(name="forget", extras={QUIET: True})
-    async def forget(self, interaction: discord.Interaction[Agora]) -> None:
-        """Delete everything Agora holds about you, in every feature, at once (as /privacy forget)."""
-        await self.bot.member_data.ask_to_forget(interaction)

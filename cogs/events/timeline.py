@@ -1,5 +1,5 @@
 """What happens around an event on the clock: reminders, the feedback call and its DMs, the halfway
-reminder, closing the window and posting the report.
+reminder, closing the window and posting the report; and the waitlist's holds and offers (waitlist.py).
 
 One `Recurring` pass compares the injected clock with the store. Every step is claimed in the store
 before it is done, so a pass after a restart catches up without doing anything twice.
@@ -21,6 +21,7 @@ from cogs.events.publisher import Reporter
 from cogs.events.render import call_embed, invitation_text, reminder_text
 from cogs.events.store import EventStore
 from cogs.events.views import call_view
+from cogs.events.waitlist import Waitlist
 
 if TYPE_CHECKING:
     from agora.client import Agora
@@ -33,11 +34,14 @@ NO_PINGS = discord.AllowedMentions.none()
 
 
 class Timeline:
-    def __init__(self, bot: Agora, store: EventStore, answers: AnswerStore, reporter: Reporter) -> None:
+    def __init__(
+        self, bot: Agora, store: EventStore, answers: AnswerStore, reporter: Reporter, waitlist: Waitlist
+    ) -> None:
         self.bot = bot
         self.store = store
         self.answers = answers
         self.reporter = reporter
+        self.waitlist = waitlist
 
     def words(self, event: TrackedEvent) -> Words:
         return self.reporter.words(event.language)
@@ -60,6 +64,10 @@ class Timeline:
             steps += await self._guarded("closing", event, self.close(event))
         for event in await self.store.reports_due():
             steps += await self._guarded("report", event, self.post_report(event))
+        try:  # holds that lapse, offers to send, events called off: never in the way of the rest
+            steps += await self.waitlist.run_pass()
+        except Exception:
+            log.exception("the waitlist's pass failed")
         return steps
 
     async def _guarded(self, step: str, event: TrackedEvent, work: Any) -> int:

@@ -289,7 +289,9 @@ async def test_a_call_discord_refuses_in_the_channel_goes_by_dm_only_and_is_not_
         await step(bot)
         await fake.wait_for_dm("alice", lambda m: is_call(m, event.id), timeout=10)
         to_channel = rf"channels/{fake.channel('général').id}/messages"
-        assert len(fake.find_requests(path=to_channel, status=403)) == 1
+        assert len(fake.find_requests(path=rf"{to_channel}$", status=403)) == 1
+        # Registration closed at the start: the announcement's buttons are disabled, an edit refused once.
+        await fake.wait_for(lambda: fake.find_requests("PATCH", to_channel), what="the announcement's edit")
         tried = len(fake.find_requests(path=to_channel))
         await step(bot)
         await step(bot)

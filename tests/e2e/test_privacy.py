@@ -326,7 +326,7 @@ async def test_every_column_naming_a_member_is_declared_by_a_registered_store(ag
         if column not in tables.get(table, ())
     )
     assert unknown == []
-    assert {h.section for h in holders} == {"announcements", "events", "feeds", "polls"}
+    assert {h.section for h in holders} == {"announcements", "events", "feeds", "polls", "registrations"}
     catalogue = Catalogue.load("fr")
     for language in ("fr", "en"):
         keys = [f"privacy.section.{h.section}" for h in holders] + [h.keeps for h in holders if h.keeps]

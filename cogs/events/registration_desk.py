@@ -1,0 +1,139 @@
+"""A member's clicks on the registration buttons: Register, Cancel, and Confirm / Decline of a place
+offered by DM. Each is answered privately within Discord's 3 seconds: one store transaction, then the
+answer, then what may be slow (the message's count, through the coalescing editor; the DMs offering a
+freed place). The rules themselves (places, waitlist order, deadline, holds) are the store's, decided
+inside its transaction; a refusal comes back as `RegistrationRefused` and is answered as a `UserError`.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from agora.clock import epoch
+from agora.errors import UserError, send_ephemeral
+from cogs.events.model import TrackedEvent
+from cogs.events.registration_board import RegistrationBoard
+from cogs.events.registration_render import (
+    cancelled_text,
+    offer_answered_text,
+    registered_text,
+    waiting_text,
+)
+from cogs.events.registration_store import Change, RegistrationRefused, RegistrationStore
+from cogs.events.store import EventStore
+from cogs.events.waitlist import Waitlist
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable
+
+    from agora.client import Agora
+
+log = logging.getLogger(__name__)
+
+
+def refused(error: RegistrationRefused) -> UserError:
+    return UserError(error.key, **error.values)
+
+
+class RegistrationDesk:
+    def __init__(
+        self,
+        bot: Agora,
+        store: EventStore,
+        registrations: RegistrationStore,
+        board: RegistrationBoard,
+        waitlist: Waitlist,
+    ) -> None:
+        self.bot = bot
+        self.store = store
+        self.registrations = registrations
+        self.board = board
+        self.waitlist = waitlist
+
+    def now(self) -> int:
+        return epoch(self.bot.clock.now())
+
+    def words(self, interaction: discord.Interaction[Any]) -> Any:
+        return self.bot.catalogue.words(interaction.locale)
+
+    async def event_here(self, interaction: discord.Interaction[Any], event_id: int) -> TrackedEvent:
+        """The event a button on this server names; a forged or foreign id gets the stale answer."""
+        event = await self.store.get(event_id)
+        if event is None or event.guild_id != interaction.guild_id:
+            raise UserError("errors.stale_component")
+        return event
+
+    async def _change(self, work: Awaitable[Change]) -> Change:
+        try:
+            return await work
+        except RegistrationRefused as error:
+            raise refused(error) from None
+
+    # ---- the event's message, and /event mine ------------------------------------------------------
+
+    async def register(self, interaction: discord.Interaction[Agora], event_id: int) -> None:
+        event = await self.event_here(interaction, event_id)
+        change = await self._change(
+            self.registrations.register(event.id, interaction.user.id, now=self.now())
+        )
+        words = self.words(interaction)
+        place = change.place
+        if place is not None and place.status == "waiting":
+            text = waiting_text(event, place.position, words)
+        else:
+            text = registered_text(event, words)
+        await send_ephemeral(interaction, text)
+        self.board.request(event.id)
+
+    async def cancel(self, interaction: discord.Interaction[Agora], event_id: int) -> None:
+        event = await self.event_here(interaction, event_id)
+        change = await self._change(self.registrations.cancel(event.id, interaction.user.id, now=self.now()))
+        await send_ephemeral(interaction, cancelled_text(event, self.words(interaction)))
+        self.board.request(event.id)
+        await self.waitlist.send_offers(change.offers)
+
+    # ---- the DM offering a freed place ------------------------------------------------------------
+
+    async def answer_offer(
+        self, interaction: discord.Interaction[Agora], event_id: int, user_id: int, choice: str
+    ) -> None:
+        if interaction.user.id != user_id:  # a forwarded DM, or a forged click
+            raise UserError("events.offer.error.not_yours")
+        # Deferred first: checking that the member is still on the server asks Discord.
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        event = await self.store.get(event_id)
+        if event is None:
+            raise UserError("events.offer.error.expired")
+        if choice == "confirm":
+            await self.ensure_member(interaction, event.guild_id)
+            work = self.registrations.confirm(event.id, user_id, now=self.now())
+        else:
+            work = self.registrations.decline(event.id, user_id, now=self.now())
+        change = await self._change(work)
+        await send_ephemeral(interaction, offer_answered_text(event, choice, self.words(interaction)))
+        self.board.request(event.id)
+        await self._drop_buttons(interaction)
+        await self.waitlist.send_offers(change.offers)
+
+    async def ensure_member(self, interaction: discord.Interaction[Agora], guild_id: int) -> None:
+        if interaction.guild_id == guild_id and isinstance(interaction.user, discord.Member):
+            return
+        guild = self.bot.get_guild(guild_id)
+        try:
+            if guild is not None and await guild.fetch_member(interaction.user.id):
+                return
+        except discord.NotFound:
+            pass
+        raise UserError("events.register.error.not_a_member")
+
+    async def _drop_buttons(self, interaction: discord.Interaction[Agora]) -> None:
+        """The offer was answered: its DM keeps its text, without buttons to click again."""
+        if interaction.message is None:
+            return
+        try:
+            await interaction.message.edit(view=None)
+        except discord.HTTPException as error:
+            log.info("could not remove the buttons of an answered offer (%s)", error.status)

@@ -1,0 +1,200 @@
+"""What registration looks like in Discord: the count on the event's message, the member's answers and
+DMs, the organisers' list and its CSV for the door.
+
+Pure: every function takes `words` (a translate function in the right language). Names and titles come
+from members and organisers, so they are shown literally (`literal` / `fit_escaped`) and measured after
+escaping; times are Discord timestamps, shown in each reader's own time zone.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import discord
+
+from agora.escaping import fit_escaped, join_within
+from agora.i18n import Words
+from cogs.events.model import TrackedEvent
+from cogs.events.registration_store import Counts, Place
+
+NAME_MAX = 100  # an event's title in a sentence, once escaped
+MEMBER_NAME_MAX = 64
+FIELD_VALUE = 1024
+CSV_STATUS = ("registered", "offered", "waiting")
+_CSV_COLUMNS = ("name", "user_id", "status", "position", "clicked_at")
+# A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True, slots=True)
+class Board:
+    """What an event's registration message shows; `shown` is kept in the store to tell, after a
+    crash or once the deadline passed, whether the message lags behind."""
+
+    counts: Counts
+    deadline: int  # epoch seconds: registration closes then
+    closed: bool  # deadline passed, or closed by the store
+    over: bool  # the event started, was cancelled or deleted: nothing left to do on the message
+
+    @property
+    def shown(self) -> str:
+        c = self.counts
+        state = "over" if self.over else "closed" if self.closed else "open"
+        return f"{c.registered}/{c.offered}/{c.waiting}/{c.places or '-'}/{self.deadline}/{state}"
+
+
+def title(event: TrackedEvent) -> str:
+    return fit_escaped(event.name, NAME_MAX)
+
+
+def board_text(board: Board, words: Words) -> str:
+    counts = board.counts
+    if counts.places is None:
+        line = words("events.registration.count_open", registered=counts.registered)
+    else:
+        line = words("events.registration.count_limited", taken=counts.taken, places=counts.places)
+    if counts.waiting:
+        line += words("events.registration.waiting", waiting=counts.waiting)
+    if board.closed or board.over:
+        return line + "\n" + words("events.registration.closed")
+    return line + "\n" + words("events.registration.until", deadline=f"<t:{board.deadline}:f>")
+
+
+def state_text(board: Board, words: Words) -> str:
+    """The answer to an organiser who set places: the count and the deadline, as the message shows."""
+    return words("events.places.done") + "\n" + board_text(board, words)
+
+
+# ---- a member's answers and direct messages ------------------------------------------------------
+
+
+def registered_text(event: TrackedEvent, words: Words) -> str:
+    return words("events.register.done", name=title(event), when=f"<t:{event.starts_at}:F>")
+
+
+def waiting_text(event: TrackedEvent, position: int | None, words: Words) -> str:
+    return words("events.register.waiting", name=title(event), position=position or "?")
+
+
+def cancelled_text(event: TrackedEvent, words: Words) -> str:
+    return words("events.register.cancelled", name=title(event))
+
+
+def offer_text(event: TrackedEvent, expires_at: int, words: Words) -> str:
+    return words(
+        "events.offer.dm",
+        name=title(event),
+        when=f"<t:{event.starts_at}:F>",
+        expires=f"<t:{expires_at}:f>",
+        relative=f"<t:{expires_at}:R>",
+        link=event.link,
+    )[:2000]
+
+
+def offer_answered_text(event: TrackedEvent, choice: str, words: Words) -> str:
+    key = "events.offer.confirmed" if choice == "confirm" else "events.offer.declined"
+    return words(key, name=title(event), when=f"<t:{event.starts_at}:F>")
+
+
+def closed_dm_text(event: TrackedEvent, words: Words) -> str:
+    return words("events.registration.closed_dm", name=title(event), when=f"<t:{event.starts_at}:F>")[:2000]
+
+
+# ---- /event mine ---------------------------------------------------------------------------------
+
+
+def mine_line(event: TrackedEvent, place: Place, words: Words) -> str:
+    if place.status == "registered":
+        status = words("events.mine.registered")
+    elif place.status == "offered":
+        status = words("events.mine.offered", expires=f"<t:{place.offer_expires_at or 0}:R>")
+    else:
+        status = words("events.mine.waiting", position=place.position or "?")
+    name = fit_escaped(event.name, 80)
+    return words(
+        "events.mine.line", name=name, link=event.link, when=f"<t:{event.starts_at}:f>", status=status
+    )
+
+
+# ---- the organisers' list ------------------------------------------------------------------------
+
+
+def _numbered(names: Sequence[str], words: Words) -> str:
+    lines = [f"{n}. {name}" for n, name in enumerate(names, start=1)]
+    return join_within(lines, FIELD_VALUE, lambda left: words("events.attendees.more", count=left)) or "—"
+
+
+def attendees_embed(
+    event: TrackedEvent, board: Board, places: Sequence[Place], names: Mapping[int, str], words: Words
+) -> discord.Embed:
+    """Counts, then the registered in order, the places offered and the waitlist; names escaped."""
+
+    def name(place: Place) -> str:
+        known = names.get(place.user_id)
+        if known is None:
+            return words("events.attendees.unknown_member", user_id=place.user_id)
+        return fit_escaped(known, MEMBER_NAME_MAX)
+
+    by_status = {status: [p for p in places if p.status == status] for status in CSV_STATUS}
+    embed = discord.Embed(
+        title=words("events.attendees.title", name=event.name)[:256],
+        url=event.link,
+        description=f"<t:{event.starts_at}:F>\n{board_text(board, words)}",
+        colour=discord.Colour.blurple(),
+    )
+    embed.add_field(
+        name=words("events.attendees.registered", count=len(by_status["registered"])),
+        value=_numbered([name(p) for p in by_status["registered"]], words),
+        inline=False,
+    )
+    if by_status["offered"]:
+        offered = [
+            words("events.attendees.offered_line", name=name(p), expires=f"<t:{p.offer_expires_at or 0}:R>")
+            for p in by_status["offered"]
+        ]
+        embed.add_field(
+            name=words("events.attendees.offered", count=len(offered)),
+            value=join_within(offered, FIELD_VALUE, lambda n: words("events.attendees.more", count=n)),
+            inline=False,
+        )
+    embed.add_field(
+        name=words("events.attendees.waiting", count=len(by_status["waiting"])),
+        value=_numbered([name(p) for p in by_status["waiting"]], words),
+        inline=False,
+    )
+    embed.set_footer(text=words("events.attendees.csv_hint"))
+    return embed
+
+
+def _cell(value: str | int) -> str | int:
+    return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+
+
+def attendees_csv(places: Sequence[Place], names: Mapping[int, str], words: Words) -> bytes:
+    """One row per member: name, user id, status, position (in the registered order, or on the
+    waitlist), when they clicked. UTF-8 with a BOM and the language's delimiter, for Excel."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=words("feedback.csv.delimiter"), lineterminator="\r\n")
+    writer.writerow([words(f"events.attendees.csv.{column}") for column in _CSV_COLUMNS])
+    registered = 0
+    for place in places:
+        position: int | str = ""
+        if place.status == "registered":
+            registered += 1
+            position = registered
+        elif place.status == "waiting":
+            position = place.position or ""
+        writer.writerow(
+            [
+                _cell(names.get(place.user_id, "")),
+                str(place.user_id),  # as text: spreadsheets round numbers past 15 digits
+                _cell(words(f"events.attendees.status.{place.status}")),
+                position,
+                datetime.fromtimestamp(place.clicked_at, UTC).isoformat(),
+            ]
+        )
+    return out.getvalue().encode("utf-8-sig")

@@ -1,0 +1,161 @@
+"""The waitlist on the clock and by DM: a freed place offered to the first member waiting, holds that
+lapse, and registration closed when Discord reports the event cancelled or deleted.
+
+Each offer's DM is claimed in the store before it is sent, so a restart never sends one twice; an offer
+made just before a crash is found by `offers_to_send` and sent by the next pass, and its buttons work
+after the restart (they are `DynamicItem`s). A member who cannot be reached (DMs closed, left the
+server) is taken as declining: the place goes to the next one at once rather than after the hold.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import discord
+
+from agora.clock import epoch
+from cogs.events.answer_store import AnswerStore
+from cogs.events.model import TrackedEvent
+from cogs.events.notice_store import NoticeStore
+from cogs.events.registration_board import RegistrationBoard
+from cogs.events.registration_render import closed_dm_text, offer_text
+from cogs.events.registration_store import Offer, RegistrationRefused, RegistrationStore
+from cogs.events.registration_views import offer_view
+from cogs.events.store import EventStore
+
+if TYPE_CHECKING:
+    from agora.client import Agora
+
+log = logging.getLogger(__name__)
+
+NO_PINGS = discord.AllowedMentions.none()
+CLOSED_NOTICE = "closed"
+
+
+class Unreachable(Exception):
+    """The member cannot be sent a DM by Agora: closed DMs (403 50007), gone, or no longer a member."""
+
+
+class Waitlist:
+    def __init__(
+        self,
+        bot: Agora,
+        store: EventStore,
+        answers: AnswerStore,
+        registrations: RegistrationStore,
+        board: RegistrationBoard,
+    ) -> None:
+        self.bot = bot
+        self.store = store
+        self.answers = answers
+        self.registrations = registrations
+        self.board = board
+        self.notices = NoticeStore(bot.database)
+
+    def now(self) -> int:
+        return epoch(self.bot.clock.now())
+
+    async def run_pass(self) -> int:
+        """Lapsed holds, offers not sent yet, events called off, messages behind: the steps taken."""
+        steps = 0
+        for place, offers in await self.registrations.expire_offers(self.now()):
+            log.info("event %s: the place offered to member %s lapsed", place.event_id, place.user_id)
+            self.board.request(place.event_id)
+            steps += 1 + await self.send_offers(offers)
+        steps += await self.send_offers(await self.registrations.offers_to_send())
+        for event_id in await self.notices.closing_due():
+            steps += await self.close(event_id)
+        await self.board.catch_up()
+        return steps
+
+    # ---- offers -----------------------------------------------------------------------------------
+
+    async def send_offers(self, offers: Iterable[Offer]) -> int:
+        """DM each offer once; an unreachable member's offer is declined for them and passed on."""
+        pending = list(offers)
+        sent = 0
+        while pending:
+            offer = pending.pop(0)
+            try:
+                if not await self.registrations.claim_offer_dm(offer.event_id, offer.user_id, self.now()):
+                    continue  # sent already, lapsed, or taken back meanwhile
+                await self._send_offer(offer)
+                sent += 1
+            except Unreachable as why:
+                log.info(
+                    "event %s: member %s cannot be offered a place (%s); offered to the next",
+                    offer.event_id,
+                    offer.user_id,
+                    why,
+                )
+                pending.extend(await self._decline_for(offer))
+            except Exception:
+                # The hold still runs: when it lapses the place goes to the next member.
+                log.exception("event %s: the offer to member %s failed", offer.event_id, offer.user_id)
+        return sent
+
+    async def _send_offer(self, offer: Offer) -> None:
+        event = await self.store.get(offer.event_id)
+        if event is None:
+            return
+        await self._ensure_member(event, offer.user_id)
+        words = self.bot.catalogue.words(await self.answers.language_of(offer.user_id) or event.language)
+        await self._dm(
+            offer.user_id,
+            offer_text(event, offer.expires_at, words),
+            view=offer_view(event.id, offer.user_id, words),
+        )
+
+    async def _decline_for(self, offer: Offer) -> tuple[Offer, ...]:
+        try:
+            change = await self.registrations.decline(offer.event_id, offer.user_id, now=self.now())
+        except RegistrationRefused:  # lapsed or answered meanwhile
+            return ()
+        self.board.request(offer.event_id)
+        return change.offers
+
+    async def _ensure_member(self, event: TrackedEvent, user_id: int) -> None:
+        guild = self.bot.get_guild(event.guild_id)
+        if guild is None or guild.get_member(user_id) is not None:
+            return
+        try:
+            await guild.fetch_member(user_id)
+        except discord.NotFound:
+            raise Unreachable("no longer a member of the server") from None
+
+    async def _dm(self, user_id: int, text: str, *, view: discord.ui.View | None = None) -> None:
+        try:
+            user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
+            if view is None:
+                await user.send(text, allowed_mentions=NO_PINGS)
+            else:
+                await user.send(text, view=view, allowed_mentions=NO_PINGS)
+        except (discord.Forbidden, discord.NotFound) as refused:
+            raise Unreachable(f"{refused.status} {refused.code}") from None
+
+    # ---- registration closed: the event was cancelled or deleted ----------------------------------
+
+    async def close(self, event_id: int) -> int:
+        """Closed once; each member registered, offered a place or waiting is told once by DM (claimed
+        first: a restart resumes with those not told yet)."""
+        now = self.now()
+        await self.registrations.close(event_id, now)
+        self.board.request(event_id)
+        event = await self.store.get(event_id)
+        if event is None:
+            return 0
+        told = 0
+        for place in await self.registrations.places_of(event_id):
+            if not await self.notices.claim(event_id, place.user_id, CLOSED_NOTICE, 0, now):
+                continue
+            words = self.bot.catalogue.words(await self.answers.language_of(place.user_id) or event.language)
+            try:
+                await self._dm(place.user_id, closed_dm_text(event, words))
+                told += 1
+            except Unreachable as why:
+                log.info("event %s: member %s not told of the closing (%s)", event_id, place.user_id, why)
+            except discord.HTTPException as error:
+                log.warning("event %s: DM to member %s failed (%s)", event_id, place.user_id, error.status)
+        return told
