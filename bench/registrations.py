@@ -1,7 +1,7 @@
 """Registration opening: members click Register on one event through the real Agora, beside a bare
 discord.py bot.
 
-    .venv/bin/python bench/registrations.py [--members 1000] [--places 100] [--concurrency 200]
+    .venv/bin/python bench/registrations.py [--members 1000] [--places 100] [--concurrency 200] [--profile]
 
 An organiser runs `/event create … places:100`; then every member clicks the announcement's Register
 button once, at most `--concurrency` clicks in flight, in a seeded random order. The fake Discord of
@@ -86,6 +86,7 @@ class Run:
     shown: str = ""  # the announcement's content at the end
     stored: list[tuple[int, str]] = field(default_factory=list)  # Agora's rows (user, status) by queue
     logged: list[str] = field(default_factory=list)
+    profile: str | None = None  # Agora's event loop during the clicks, with --profile
 
     def ms(self, q: float) -> float:
         return bots.percentile_ms(self.latencies, self.failed, q)
@@ -151,9 +152,14 @@ async def measure(kind: str, args: argparse.Namespace, folder: Path) -> Run:
             async with requests.watching():
                 gc.collect()  # here only: see bots.run_benchmark
                 reset_peak_rss(bot.pid)
+                if profiling := args.profile and kind == "agora":
+                    bot.conn.send("profile")
                 rss, cpu, start = memory_mib(bot.pid)[0], bots.cpu_seconds(bot.pid), loop.time()
                 await click_all(fake, message, run, members, args.concurrency)
                 run.seconds = loop.time() - start
+                if profiling:
+                    bot.conn.send("report")
+                    run.profile = await asyncio.to_thread(bot.conn.recv)
                 if kind == "agora":  # the coalesced edit showing the last state, within its 2 s
                     expected = final_count(args)
                     with contextlib.suppress(WaitTimeout):
@@ -176,7 +182,7 @@ async def measure(kind: str, args: argparse.Namespace, folder: Path) -> Run:
 
 HEADER = (
     "bot      clicks failed seconds clicks/s  p50 ms  p99 ms  max ms edits max/2s"
-    "  CPU s: fake   bot other  RSS MiB: before   peak"
+    "  CPU s: fake   bot other ms/click  RSS MiB: before   peak"
 )
 
 
@@ -186,7 +192,7 @@ def row(run: Run) -> str:
     return (
         f"{run.bot:8} {run.clicks:6d} {run.failed:6d} {run.seconds:7.2f} {run.per_second:8.0f}"
         f" {run.ms(0.50):7.1f} {run.ms(0.99):7.1f} {run.ms(1.0):7.1f} {edits} {fake:12.2f} {bot:5.2f}"
-        f" {other:5.2f} {run.rss[0]:16.1f} {run.rss[1]:6.1f}"
+        f" {other:5.2f} {bot / run.clicks * 1000:8.2f} {run.rss[0]:16.1f} {run.rss[1]:6.1f}"
     )
 
 
@@ -238,6 +244,9 @@ machine. RSS: the bot's process just before the first click, and its peak since.
         f" {final_count(args)!r} {'shown' if agora.settled is not None else 'NOT shown'}",
     )
     bots.print_logged(["baseline", "agora"], [base.logged, agora.logged])
+    if agora.profile:
+        print("\nAgora's process during the clicks (under the profiler: slower than above)")
+        print(agora.profile)
 
 
 async def run(args: argparse.Namespace) -> None:
@@ -252,6 +261,7 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=1000, help="distinct members, each clicking once")
     parser.add_argument("--places", type=int, default=100, help="the event's places (1 to 10,000)")
     parser.add_argument("--concurrency", type=int, default=200, help="clicks in flight")
+    parser.add_argument("--profile", action="store_true", help="cProfile Agora's process during the clicks")
     bots.run_benchmark(run, parser.parse_args())  # the fake's garbage collected before the clicks only
 
 
