@@ -211,8 +211,8 @@ class EventsCog(RegistrationCommands, FeedbackCommands, commands.Cog):
         location="Where it happens, e.g. Genève (default: to be announced)",
         channel="Where to announce it, remind and call for feedback (default: here)",
         description="What it is about (up to 1000 characters)",
-        places="How many places (1 to 10,000; default: no limit); once full, members go on a waitlist",
-        deadline="Registration closes then: 2026-12-01 18:00 (default: the start)",
+        places="Places (1 to 10,000; default: no limit); then a waitlist",
+        deadline="Registration deadline: 2026-12-01 18:00 (default: the start)",
     )
     @requires(Rank.organiser)
     async def create(

@@ -68,8 +68,8 @@ class RegistrationCommands:
     @event.command(name="places")
     @app_commands.describe(
         event="The event",
-        places="How many places (1 to 10,000); once full, members go on a waitlist",
-        deadline="Registration closes then (community's time zone): 2026-12-01 18:00 (default: the start)",
+        places="Places (1 to 10,000); then a waitlist",
+        deadline="Registration deadline: 2026-12-01 18:00 (default: the start)",
     )
     @requires(Rank.organiser)
     async def set_places(
@@ -79,7 +79,7 @@ class RegistrationCommands:
         places: int,
         deadline: app_commands.Range[str, 1, 40] | None = None,
     ) -> None:
-        """Give an event a number of places and a registration deadline, with Register buttons."""
+        """Places and a registration deadline for an event, with Register buttons."""
         target = await self.event_in_guild(interaction, event)
         now = self.bot.clock.now()
         if target.status in ENDED or target.starts_at <= epoch(now):
@@ -131,7 +131,7 @@ class RegistrationCommands:
     @app_commands.describe(event="The event")
     @requires(Rank.organiser)
     async def attendees(self, interaction: discord.Interaction[Agora], event: str) -> None:
-        """Who registered, who holds a place offered, who waits, with a CSV for the door (only to you)."""
+        """Who registered and who waits, with a CSV for the door (only to you)."""
         target = await self.event_in_guild(interaction, event)
         await interaction.response.defer(ephemeral=True, thinking=True)
         places = await self.registrations.places_of(target.id)
@@ -174,7 +174,7 @@ class RegistrationCommands:
 
     @event.command(name="mine")
     async def mine(self, interaction: discord.Interaction[Agora]) -> None:
-        """Your registrations and waitlist places for upcoming events, with a button to cancel each."""
+        """Your registrations and waitlist places, each with a cancel button."""
         now = epoch(self.bot.clock.now())
         words = self.bot.catalogue.words(interaction.locale)
         found = []
