@@ -14,6 +14,7 @@ import discord
 
 from agora.clock import epoch
 from agora.errors import UserError, send_ephemeral
+from agora.i18n import Words
 from cogs.events.model import TrackedEvent
 from cogs.events.registration_board import RegistrationBoard
 from cogs.events.registration_render import (
@@ -56,7 +57,7 @@ class RegistrationDesk:
     def now(self) -> int:
         return epoch(self.bot.clock.now())
 
-    def words(self, interaction: discord.Interaction[Any]) -> Any:
+    def words(self, interaction: discord.Interaction[Any]) -> Words:
         return self.bot.catalogue.words(interaction.locale)
 
     async def event_here(self, interaction: discord.Interaction[Any], event_id: int) -> TrackedEvent:

@@ -176,7 +176,8 @@ def _cell(value: str | int) -> str | int:
 
 def attendees_csv(places: Sequence[Place], names: Mapping[int, str], words: Words) -> bytes:
     """One row per member: name, user id, status, position (in the registered order, or on the
-    waitlist), when they clicked. UTF-8 with a BOM and the language's delimiter, for Excel."""
+    waitlist), when they signed up (clicked Register, waitlist included). UTF-8 with a BOM and the
+    language's delimiter, for Excel."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=words("feedback.csv.delimiter"), lineterminator="\r\n")
     writer.writerow([words(f"events.attendees.csv.{column}") for column in _CSV_COLUMNS])
