@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 import discord
 
-from agora.escaping import fit_escaped, join_within
+from agora.escaping import fit_escaped, join_within, link_text
 from agora.i18n import Words
 from cogs.events.model import TrackedEvent
 from cogs.events.registration_store import Counts, Place
@@ -114,7 +114,7 @@ def mine_line(event: TrackedEvent, place: Place, words: Words) -> str:
         status = words("events.mine.offered", expires=f"<t:{place.offer_expires_at or 0}:R>")
     else:
         status = words("events.mine.waiting", position=place.position or "?")
-    name = fit_escaped(event.name, 80)
+    name = fit_escaped(event.name, 80, escape=link_text)  # inside a link's brackets
     return words(
         "events.mine.line", name=name, link=event.link, when=f"<t:{event.starts_at}:f>", status=status
     )

@@ -231,20 +231,23 @@ async def test_the_organisers_list_and_its_csv_for_the_door(agora, fake, clock):
 async def test_my_registrations_with_a_button_to_cancel_each(agora, fake, clock):
     async with agora.running():
         first, first_message = await create_with_places(fake, 1)
-        second, second_message = await create_with_places(fake, 5, title="Atelier IA")
+        second, second_message = await create_with_places(fake, 5, title="Atelier [IA] *live*")
         await register(fake, "olivia", first_message, first.id)
         await register(fake, "alice", first_message, first.id)
         await register(fake, "alice", second_message, second.id)
         mine = await run(fake, "alice", "event mine")
         lines = mine.embeds[0]["description"].splitlines()
         assert len(lines) == 2 and "liste d’attente, n° 1" in lines[0] and lines[1].endswith("· inscrit·e")
+        assert lines[1].startswith(
+            r"**[Atelier \[IA\] \*live\*](https://discord.com/events/"
+        )  # the link holds
         cancel = buttons(mine.message)
         assert [b["label"] for b in cancel.values()] == [
             f"Me désinscrire : {TITLE}",
-            "Me désinscrire : Atelier IA",
+            "Me désinscrire : Atelier [IA] *live*",
         ]
         done = await unregister(fake, "alice", mine.message, second.id)
-        assert "plus inscrit·e à **Atelier IA**" in done.content
+        assert r"plus inscrit·e à **Atelier [IA] \*live\***" in done.content
         await shows(fake, second_message, "**0 / 5** places")
         empty = await run(fake, "adam", "event mine")
         assert empty.content == "Vous n’êtes inscrit·e à aucun événement à venir, ni sur une liste d’attente."
