@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from cogs.events.calendar_views import CalendarButton
 from cogs.events.cog import EventsCog
 from cogs.events.registration_views import OfferButton, RegisterButton, UnregisterButton
 from cogs.events.rules import FORM_ID
@@ -15,6 +16,6 @@ if TYPE_CHECKING:
 
 
 async def setup(bot: Agora) -> None:
-    bot.add_dynamic_items(FeedbackButton, RegisterButton, UnregisterButton, OfferButton)
+    bot.add_dynamic_items(FeedbackButton, RegisterButton, UnregisterButton, OfferButton, CalendarButton)
     bot.stale_components.claim_form(FORM_ID)  # answered by EventsCog.on_interaction
     await bot.add_cog(EventsCog(bot))

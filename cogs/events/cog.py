@@ -24,6 +24,7 @@ from agora.privacy import quiet
 from agora.scheduling import Recurring, cancel_and_wait, start_when_ready
 from cogs.events import groups
 from cogs.events.answer_store import AnswerStore
+from cogs.events.calendar_commands import CalendarCommands
 from cogs.events.desk import FeedbackDesk
 from cogs.events.feedback_commands import FeedbackCommands
 from cogs.events.model import EventSnapshot, TrackedEvent
@@ -64,7 +65,7 @@ def snapshot_of(event: discord.ScheduledEvent) -> EventSnapshot:
     )
 
 
-class EventsCog(RegistrationCommands, FeedbackCommands, commands.Cog):
+class EventsCog(RegistrationCommands, CalendarCommands, FeedbackCommands, commands.Cog):
     event = groups.event
     feedback = groups.feedback
 
@@ -74,6 +75,7 @@ class EventsCog(RegistrationCommands, FeedbackCommands, commands.Cog):
         self.answers = AnswerStore(bot.database)
         self.reporter = Reporter(bot, self.store, self.answers)
         self.open_registrations(self.answers)
+        self.open_calendar()
         self.timeline = Timeline(bot, self.store, self.answers, self.reporter, self.waitlist)
         self.desk = FeedbackDesk(bot, self.store, self.answers)
         self.passes: Recurring[int] = Recurring("event timeline", self.timeline.run_pass, tick=TIMELINE_TICK)

@@ -15,6 +15,8 @@ import discord
 from agora.clock import epoch
 from agora.errors import UserError, send_ephemeral
 from agora.i18n import Words
+from cogs.events.calendar_files import CalendarFiles, answer_with_file
+from cogs.events.calendar_render import confirmed_note, registered_hint
 from cogs.events.model import TrackedEvent
 from cogs.events.registration_board import RegistrationBoard
 from cogs.events.registration_render import (
@@ -53,6 +55,7 @@ class RegistrationDesk:
         self.registrations = registrations
         self.board = board
         self.waitlist = waitlist
+        self.calendars = CalendarFiles(bot.database, bot.settings.timezone.key)
 
     def now(self) -> int:
         return epoch(self.bot.clock.now())
@@ -85,7 +88,8 @@ class RegistrationDesk:
         if place is not None and place.status == "waiting":
             text = waiting_text(event, place.position, words)
         else:
-            text = registered_text(event, words)
+            # The file is one click away on the same message (Add to calendar): not made at every click.
+            text = f"{registered_text(event, words)}\n{registered_hint(words)}"
         await send_ephemeral(interaction, text)
         self.board.request(event.id)
 
@@ -114,7 +118,13 @@ class RegistrationDesk:
         else:
             work = self.registrations.decline(event.id, user_id, now=self.now())
         change = await self._change(work)
-        await send_ephemeral(interaction, offer_answered_text(event, choice, self.words(interaction)))
+        words = self.words(interaction)
+        if choice == "confirm":  # the DM confirming the place carries the event's .ics
+            calendar = await self.calendars.of_event_if_possible(event)
+            text = offer_answered_text(event, choice, words)
+            await answer_with_file(interaction, text, calendar, note=confirmed_note(words))
+        else:
+            await send_ephemeral(interaction, offer_answered_text(event, choice, words))
         self.board.request(event.id)
         await self._drop_buttons(interaction)
         await self.waitlist.send_offers(change.offers)

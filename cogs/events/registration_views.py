@@ -18,6 +18,7 @@ import discord
 from agora.components import reports_errors
 from agora.i18n import Words
 from agora.ids import ID_TEMPLATE, record_id
+from cogs.events.calendar_views import CalendarButton
 
 if TYPE_CHECKING:
     from cogs.events.registration_desk import RegistrationDesk
@@ -115,10 +116,12 @@ class OfferButton(
 
 def registration_view(event_id: int, words: Words, *, closed: bool, over: bool) -> discord.ui.View:
     """Register, disabled once registration closed; Cancel, disabled once the event started or was
-    called off (cancelling after the deadline still frees the place for the count)."""
+    called off (cancelling after the deadline still frees the place for the count); Add to calendar."""
     view = discord.ui.View(timeout=None)
     view.add_item(RegisterButton(event_id, words("events.button.register"), disabled=closed or over))
     view.add_item(UnregisterButton(event_id, words("events.button.unregister"), disabled=over))
+    # Never disabled: the file of a moved or cancelled event updates or removes a member's copy.
+    view.add_item(CalendarButton(event_id, words("events.button.calendar")))
     return view
 
 

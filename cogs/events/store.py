@@ -48,7 +48,8 @@ class EventStore:
         at = epoch(now)
         async with self.database.transaction() as db:
             cursor = await db.execute(
-                "SELECT starts_at, status, call_at FROM events WHERE id = ?", (snapshot.id,)
+                "SELECT starts_at, status, call_at, ends_at, location FROM events WHERE id = ?",
+                (snapshot.id,),
             )
             known = await cursor.fetchone()
             if known is None:
@@ -78,8 +79,9 @@ class EventStore:
                     [(snapshot.id, o, at) for o in reminder_offsets if snapshot.starts_at - o <= at],
                 )
             else:
-                previous_start, previous_status, call_at = known
-                if (previous_status, snapshot.status) == ("active", "scheduled") and call_at is None:
+                previous_start, previous_status, call_at, previous_end, previous_location = known
+                next_occurrence = (previous_status, snapshot.status) == ("active", "scheduled")
+                if next_occurrence and call_at is None:
                     # A recurring event moved on to its next occurrence: the one that just ended keeps
                     # its own row, completed, so its feedback is asked like any other event's.
                     await self._keep_occurrence(db, snapshot.id, at)
@@ -111,6 +113,19 @@ class EventStore:
                     await db.execute(
                         "DELETE FROM event_reminders WHERE event_id = ? AND ? - offset_seconds > ?",
                         (snapshot.id, snapshot.starts_at, at),
+                    )
+                if (snapshot.starts_at, snapshot.ends_at, snapshot.location) != (
+                    previous_start,
+                    previous_end,
+                    previous_location,
+                ):
+                    # Calendars replace the copy they hold only for a higher SEQUENCE. The time of the
+                    # move tells who held the old version (members told by DM); a recurring event moving
+                    # on to its next occurrence is a new version of its file, not a move to tell of.
+                    await db.execute(
+                        "UPDATE events SET calendar_sequence = calendar_sequence + 1, calendar_moved_at = "
+                        "CASE WHEN ? THEN calendar_moved_at ELSE ? END WHERE id = ?",
+                        (next_occurrence, at, snapshot.id),
                     )
         found = await self.get(snapshot.id)
         if found is None:

@@ -16,6 +16,7 @@ import discord
 from agora.channels import PostableChannel, find_channel, find_own_post
 from agora.i18n import Words
 from cogs.events.answer_store import AnswerStore
+from cogs.events.calendar_notices import MoveNotices
 from cogs.events.model import TrackedEvent
 from cogs.events.publisher import Reporter
 from cogs.events.render import call_embed, invitation_text, reminder_text
@@ -42,6 +43,7 @@ class Timeline:
         self.answers = answers
         self.reporter = reporter
         self.waitlist = waitlist
+        self.moves = MoveNotices(bot, store, answers)
 
     def words(self, event: TrackedEvent) -> Words:
         return self.reporter.words(event.language)
@@ -68,6 +70,10 @@ class Timeline:
             steps += await self.waitlist.run_pass()
         except Exception:
             log.exception("the waitlist's pass failed")
+        try:  # a moved event's DMs with its updated .ics
+            steps += await self.moves.run_pass()
+        except Exception:
+            log.exception("the pass telling members of moved events failed")
         return steps
 
     async def _guarded(self, step: str, event: TrackedEvent, work: Any) -> int:

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 
 from agora.clock import epoch
 from cogs.events.answer_store import AnswerStore
+from cogs.events.calendar_files import CalendarFile, CalendarFiles
+from cogs.events.calendar_render import cancelled_note
 from cogs.events.model import TrackedEvent
 from cogs.events.notice_store import NoticeStore
 from cogs.events.registration_board import RegistrationBoard
@@ -53,6 +55,7 @@ class Waitlist:
         self.registrations = registrations
         self.board = board
         self.notices = NoticeStore(bot.database)
+        self.calendars = CalendarFiles(bot.database, bot.settings.timezone.key)
 
     def now(self) -> int:
         return epoch(self.bot.clock.now())
@@ -125,13 +128,22 @@ class Waitlist:
         except discord.NotFound:
             raise Unreachable("no longer a member of the server") from None
 
-    async def _dm(self, user_id: int, text: str, *, view: discord.ui.View | None = None) -> None:
+    async def _dm(
+        self,
+        user_id: int,
+        text: str,
+        *,
+        view: discord.ui.View | None = None,
+        file: discord.File | None = None,
+    ) -> None:
+        extra: dict[str, Any] = {}
+        if view is not None:
+            extra["view"] = view
+        if file is not None:
+            extra["file"] = file
         try:
             user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
-            if view is None:
-                await user.send(text, allowed_mentions=NO_PINGS)
-            else:
-                await user.send(text, view=view, allowed_mentions=NO_PINGS)
+            await user.send(text, allowed_mentions=NO_PINGS, **extra)
         except (discord.Forbidden, discord.NotFound) as refused:
             raise Unreachable(f"{refused.status} {refused.code}") from None
 
@@ -147,12 +159,21 @@ class Waitlist:
         if event is None:
             return 0
         told = 0
+        calendar: CalendarFile | None = None
+        made = False
         for place in await self.registrations.places_of(event_id):
             if not await self.notices.claim(event_id, place.user_id, CLOSED_NOTICE, 0, now):
                 continue
+            if not made:  # the cancelled .ics rides on this DM: it removes the event from a calendar
+                calendar, made = await self.calendars.of_event_if_possible(event), True
             words = self.bot.catalogue.words(await self.answers.language_of(place.user_id) or event.language)
+            text = closed_dm_text(event, words)
             try:
-                await self._dm(place.user_id, closed_dm_text(event, words))
+                if calendar is None:
+                    await self._dm(place.user_id, text)
+                else:
+                    note = cancelled_note(words)
+                    await self._dm(place.user_id, f"{text}\n{note}", file=calendar.attachment())
                 told += 1
             except Unreachable as why:
                 log.info("event %s: member %s not told of the closing (%s)", event_id, place.user_id, why)

@@ -38,6 +38,7 @@ async def test_register_until_full_then_the_waitlist_then_a_cancellation_offers_
         assert labels == {
             f"event:register:{event.id}": "Je m’inscris",
             f"event:unregister:{event.id}": "Me désinscrire",
+            f"event:calendar:{event.id}": "Ajouter à mon agenda",
         }
 
         first = await register(fake, "alice", message, event.id)
