@@ -237,11 +237,3 @@ async def test_event_calendar_without_upcoming_events_says_so(agora, fake, clock
         assert answer.content == "Aucun événement à venir pour l’instant : rien à ajouter à votre agenda."
         english = await run(fake, "bob", "event calendar")
         assert english.content == "No upcoming events for now: nothing to add to your calendar."
-
-
-async def test_a_forged_calendar_button_gets_the_stale_answer(agora, fake, clock):
-    async with agora.running():
-        _, message = await create_with_places(fake)
-        forged = await click(fake, "alice", message, "event:calendar:12345", forged=True, on_message=True)
-        assert forged.is_ephemeral and forged.files == []
-        assert forged.content.startswith("Ce bouton n’est plus valide")
