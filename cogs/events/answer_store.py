@@ -9,6 +9,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from agora.batching import Batcher
 from agora.clock import epoch
 from agora.database import Database
 from agora.privacy import Exported, iso_time, snowflake
@@ -43,6 +44,9 @@ class AnswerStore:
     def __init__(self, database: Database) -> None:
         self.database = database
         self._languages: dict[int, str] = {}  # the last language stored per member
+        self._language_writes: Batcher[tuple[int, str], None] = Batcher(
+            self._write_languages, name="member-languages"
+        )
 
     async def claim_invitations(
         self, event_id: int, kind: str, user_ids: Collection[int], now: datetime
@@ -154,15 +158,24 @@ class AnswerStore:
     async def remember_language(self, user_id: int, language: str) -> None:
         if self._languages.get(user_id) == language:  # the usual case: no write
             return
+        await self._language_writes.submit((user_id, language))
+
+    async def _write_languages(self, languages: Sequence[tuple[int, str]]) -> list[None]:
+        """Every language that arrived while the last batch was written, in one transaction: when
+        registration opens, hundreds of members interact for the first time within seconds."""
+        latest = dict(languages)  # a member's last one wins
         async with self.database.transaction() as db:
-            await db.execute(
+            await db.executemany(
                 "INSERT INTO member_languages (user_id, language) VALUES (?, ?) "
                 "ON CONFLICT (user_id) DO UPDATE SET language = excluded.language",
-                (user_id, language),
+                list(latest.items()),
             )
-        if len(self._languages) >= LANGUAGES_CACHED:
-            self._languages.pop(next(iter(self._languages)))
-        self._languages[user_id] = language
+        # Here, before anything else runs: a member forgotten meanwhile must not be taken as stored.
+        for user_id, language in latest.items():
+            if len(self._languages) >= LANGUAGES_CACHED:
+                self._languages.pop(next(iter(self._languages)))
+            self._languages[user_id] = language
+        return [None] * len(languages)
 
     async def language_of(self, user_id: int) -> str | None:
         row = await self.database.fetch_one(

@@ -25,7 +25,7 @@ from cogs.events.registration_render import (
     registered_text,
     waiting_text,
 )
-from cogs.events.registration_store import Change, RegistrationRefused, RegistrationStore
+from cogs.events.registration_store import Change, Clicked, RegistrationRefused, RegistrationStore
 from cogs.events.store import EventStore
 from cogs.events.waitlist import Waitlist
 
@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from agora.client import Agora
 
 log = logging.getLogger(__name__)
+
+SHOWN_EVENTS = 64
 
 
 def refused(error: RegistrationRefused) -> UserError:
@@ -55,6 +57,7 @@ class RegistrationDesk:
         self.registrations = registrations
         self.board = board
         self.waitlist = waitlist
+        self._shown: dict[int, TrackedEvent] = {}  # events clicked lately: see shown_event
         self.calendars = CalendarFiles(bot.database, bot.settings.timezone.key)
 
     def now(self) -> int:
@@ -78,11 +81,32 @@ class RegistrationDesk:
 
     # ---- the event's message, and /event mine ------------------------------------------------------
 
+    async def shown_event(self, event_id: int, clicked: Clicked) -> TrackedEvent:
+        """The event a Register answer names, read once rather than at each of a burst's clicks, and
+        again when the click's own transaction saw its name or start change."""
+        event = self._shown.get(event_id)
+        if event is None or (event.name, event.starts_at) != (clicked.name, clicked.starts_at):
+            event = await self.store.get(event_id)
+            if event is None:  # deleted since the click, and its registrations with it
+                raise UserError("errors.stale_component")
+            if len(self._shown) >= SHOWN_EVENTS:
+                self._shown.pop(next(iter(self._shown)))
+            self._shown[event_id] = event
+        return event
+
     async def register(self, interaction: discord.Interaction[Agora], event_id: int) -> None:
-        event = await self.event_here(interaction, event_id)
-        change = await self._change(
-            self.registrations.register(event.id, interaction.user.id, now=self.now())
-        )
+        # To the store before any await: clicks reach it, and so the waitlist, in the order Discord
+        # sent them. It checks the event is this server's in the click's transaction.
+        if interaction.guild_id is None:
+            raise UserError("errors.stale_component")
+        try:
+            clicked = await self.registrations.register_click(
+                event_id, interaction.user.id, now=self.now(), guild_id=interaction.guild_id
+            )
+        except RegistrationRefused as error:
+            raise refused(error) from None
+        event = await self.shown_event(event_id, clicked)
+        change = clicked.change
         words = self.words(interaction)
         place = change.place
         if place is not None and place.status == "waiting":

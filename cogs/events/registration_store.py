@@ -1,22 +1,32 @@
 """Places at an event and their waitlist, and nowhere else their SQL.
 
 Every change that can take or free a place runs in one write transaction (the database serialises
-them), so there are never more members registered or holding an offer than places, whatever the
-concurrency. A freed place goes to the first member waiting, as an offer held for `hold` seconds
-(never past the start); the offer's DM is claimed before it is sent.
+them) and reads what it decides on inside it, so there are never more members registered or holding an
+offer than places, whatever the concurrency; Register clicks share theirs (registration_clicks_store.py).
+A freed place goes to the first member waiting, as an offer held for `hold` seconds (never past the
+start); the offer's DM is claimed before it is sent.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from agora.clock import Clock, SystemClock, epoch
 from agora.privacy import Exported
 from cogs.events import registration_data_store as member_data
 from cogs.events import waitlist_store as waitlist
+from cogs.events.registration_clicks_store import Click, RegistrationClicks
+from cogs.events.registration_model import (
+    Change,
+    Clicked,
+    Counts,
+    Offer,
+    Place,
+    RegistrationRefused,
+    RegistrationSettings,
+)
 
 if TYPE_CHECKING:
     import aiosqlite
@@ -25,73 +35,6 @@ if TYPE_CHECKING:
 
 MAX_PLACES = 10_000
 _COLUMNS = "event_id, user_id, status, queue, clicked_at, registered_at, offer_expires_at"
-
-
-class RegistrationRefused(Exception):
-    """A click or command the registration rules refuse; `key` is the catalogue key that says why,
-    `values` fill it (no member text in either: safe to log)."""
-
-    def __init__(self, key: str, **values: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.values = values
-
-
-@dataclass(frozen=True, slots=True)
-class RegistrationSettings:
-    event_id: int
-    places: int | None  # None: no limit
-    deadline: int | None  # None: at the start
-    checkin_code: str | None
-    channel_id: int | None
-    message_id: int | None
-    shown: str | None
-    closed_at: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class Counts:
-    places: int | None
-    registered: int
-    offered: int  # places held for a member who was offered one
-    waiting: int
-
-    @property
-    def taken(self) -> int:
-        return self.registered + self.offered
-
-    @property
-    def full(self) -> bool:
-        return self.places is not None and self.taken >= self.places
-
-
-@dataclass(frozen=True, slots=True)
-class Place:
-    """One member's row: `position` is 1-based on the waitlist (None unless waiting)."""
-
-    event_id: int
-    user_id: int
-    status: str  # 'registered', 'offered' or 'waiting'
-    position: int | None
-    clicked_at: int
-    offer_expires_at: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class Offer:
-    """A place offered to the first member waiting: DM them, with Confirm / Decline."""
-
-    event_id: int
-    user_id: int
-    expires_at: int
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    """What a write did: the member's place after it (None: no row any more), and the offers it made."""
-
-    place: Place | None
-    offers: tuple[Offer, ...] = ()
 
 
 def _place(row: sqlite3.Row, position: int | None = None) -> Place:
@@ -126,6 +69,7 @@ class RegistrationStore:
     def __init__(self, database: Database, *, hold_seconds: int, clock: Clock | None = None) -> None:
         self.database = database
         self.hold_seconds = hold_seconds
+        self.clicks = RegistrationClicks(database)
         # Only forgetting a member reads it: the privacy registry passes no time, yet the place the
         # member leaves is offered to the next one, held from now.
         self.clock: Clock = clock or SystemClock()
@@ -188,31 +132,15 @@ class RegistrationStore:
     async def register(self, event_id: int, user_id: int, *, now: int) -> Change:
         """Registered if a place is free and nobody waits, else waiting (with a position). Refused when
         closed (`events.register.error.closed`), or when the member has a row already
-        (`events.register.error.already_registered`, `.already_offered`, `.already_waiting` position=N)."""
-        async with self.database.transaction() as db:
-            known = await waitlist.row(
-                db,
-                f"SELECT {_COLUMNS} FROM event_registrations WHERE event_id = ? AND user_id = ?",  # noqa: S608 — column names only
-                (event_id, user_id),
-            )
-            if known is not None:
-                if known["status"] == "waiting":
-                    position = await waitlist.waiting_position(db, event_id, known["queue"])
-                    raise RegistrationRefused("events.register.error.already_waiting", position=position)
-                raise RegistrationRefused(f"events.register.error.already_{known['status']}")
-            event = await waitlist.event_state(db, event_id)
-            if event is None or not event.open_at(now):
-                raise RegistrationRefused("events.register.error.closed")
-            counts = await self._counts(db, event_id, event.places)
-            free = not counts.full and counts.waiting == 0
-            status = "registered" if free else "waiting"
-            await db.execute(
-                "INSERT INTO event_registrations (event_id, user_id, status, queue, clicked_at, "
-                "registered_at) SELECT ?, ?, ?, COALESCE(MAX(queue), 0) + 1, ?, ? "
-                "FROM event_registrations WHERE event_id = ?",
-                (event_id, user_id, status, now, now if free else None, event_id),
-            )
-            return Change(Place(event_id, user_id, status, None if free else counts.waiting + 1, now, None))
+        (`events.register.error.already_registered`, `.already_offered`, `.already_waiting` position=N).
+        Clicks arriving together are decided in click order and written in one transaction
+        (registration_clicks_store.py); the outcome comes back once it is committed."""
+        return (await self.clicks.register(Click(event_id, user_id, now, None))).change
+
+    async def register_click(self, event_id: int, user_id: int, *, now: int, guild_id: int) -> Clicked:
+        """`register` for a click on a server's button: an event of another server (or one not followed)
+        is refused with `errors.stale_component`; with the event's name and start as read."""
+        return await self.clicks.register(Click(event_id, user_id, now, guild_id))
 
     async def cancel(self, event_id: int, user_id: int, *, now: int) -> Change:
         """Deletes the member's row (registered, offered or waiting); a freed place is offered to the next.

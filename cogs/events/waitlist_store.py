@@ -64,16 +64,6 @@ async def status_counts(db: aiosqlite.Connection, event_id: int) -> dict[str, in
     return {str(r[0]): int(r[1]) for r in found}
 
 
-async def waiting_position(db: aiosqlite.Connection, event_id: int, queue: int) -> int:
-    """1-based position on the waitlist of the waiting row with this `queue`."""
-    found = await row(
-        db,
-        "SELECT COUNT(*) FROM event_registrations WHERE event_id = ? AND status = 'waiting' AND queue <= ?",
-        (event_id, queue),
-    )
-    return int(found[0]) if found else 0
-
-
 async def offer_free(
     db: aiosqlite.Connection, event_id: int, now: int, hold_seconds: int
 ) -> list[tuple[int, int]]:
