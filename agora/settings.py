@@ -71,6 +71,8 @@ class Settings:
     feedback_window_seconds: int = 7 * 24 * 3600
     feedback_anonymous: bool = True
     waitlist_hold_seconds: int = 12 * 3600  # how long a place offered from the waitlist is held
+    checkin_opens_seconds: int = 30 * 60  # check-in opens this long before an event starts
+    attendance_minutes: int = 10  # minutes in a voice or stage event's channel that count as attended
     backup_interval_seconds: int | None = 24 * 3600  # None: backups are off
     backup_dir: Path = Path("data/backups")
     backup_keep: int = 7
@@ -123,6 +125,10 @@ class Settings:
             feedback_anonymous=_flag("AGORA_FEEDBACK_ANONYMOUS", get("AGORA_FEEDBACK_ANONYMOUS") or "1"),
             waitlist_hold_seconds=_duration(
                 "AGORA_WAITLIST_HOLD", get("AGORA_WAITLIST_HOLD") or "12h", MIN_WAITLIST_HOLD
+            ),
+            checkin_opens_seconds=_duration("AGORA_CHECKIN_OPENS", get("AGORA_CHECKIN_OPENS") or "30m", 0),
+            attendance_minutes=_positive_int(
+                "AGORA_ATTENDANCE_MINUTES", get("AGORA_ATTENDANCE_MINUTES") or "10"
             ),
             backup_interval_seconds=_interval_or_off(
                 "AGORA_BACKUP_INTERVAL", get("AGORA_BACKUP_INTERVAL") or "24h", MIN_BACKUP_INTERVAL

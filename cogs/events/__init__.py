@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cogs.events.calendar_views import CalendarButton
+from cogs.events.checkin_views import CHECKIN_FORM_ID, CheckinButton
 from cogs.events.cog import EventsCog
 from cogs.events.registration_views import OfferButton, RegisterButton, UnregisterButton
 from cogs.events.rules import FORM_ID
@@ -17,5 +18,7 @@ if TYPE_CHECKING:
 
 async def setup(bot: Agora) -> None:
     bot.add_dynamic_items(FeedbackButton, RegisterButton, UnregisterButton, OfferButton, CalendarButton)
+    bot.add_dynamic_items(CheckinButton)
     bot.stale_components.claim_form(FORM_ID)  # answered by EventsCog.on_interaction
+    bot.stale_components.claim_form(CHECKIN_FORM_ID)  # answered by EventsCog.answer_checkin_form
     await bot.add_cog(EventsCog(bot))

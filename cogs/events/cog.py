@@ -24,6 +24,7 @@ from agora.privacy import quiet
 from agora.scheduling import Recurring, cancel_and_wait, start_when_ready
 from cogs.events import groups
 from cogs.events.answer_store import AnswerStore
+from cogs.events.attendance_commands import AttendanceCommands
 from cogs.events.calendar_commands import CalendarCommands
 from cogs.events.desk import FeedbackDesk
 from cogs.events.feedback_commands import FeedbackCommands
@@ -65,7 +66,7 @@ def snapshot_of(event: discord.ScheduledEvent) -> EventSnapshot:
     )
 
 
-class EventsCog(RegistrationCommands, CalendarCommands, FeedbackCommands, commands.Cog):
+class EventsCog(RegistrationCommands, CalendarCommands, AttendanceCommands, FeedbackCommands, commands.Cog):
     event = groups.event
     feedback = groups.feedback
 
@@ -76,7 +77,10 @@ class EventsCog(RegistrationCommands, CalendarCommands, FeedbackCommands, comman
         self.reporter = Reporter(bot, self.store, self.answers)
         self.open_registrations(self.answers)
         self.open_calendar()
-        self.timeline = Timeline(bot, self.store, self.answers, self.reporter, self.waitlist)
+        self.open_attendance()
+        self.timeline = Timeline(
+            bot, self.store, self.answers, self.reporter, self.waitlist, attendance=self.attendance_pass
+        )
         self.desk = FeedbackDesk(bot, self.store, self.answers)
         self.passes: Recurring[int] = Recurring("event timeline", self.timeline.run_pass, tick=TIMELINE_TICK)
         self._task: asyncio.Task[None] | None = None
@@ -107,7 +111,7 @@ class EventsCog(RegistrationCommands, CalendarCommands, FeedbackCommands, comman
 
     async def track(self, event: discord.ScheduledEvent, *, channel_id: int | None = None) -> TrackedEvent:
         guild = event.guild
-        return await self.store.record(
+        tracked = await self.store.record(
             snapshot_of(event),
             self.bot.clock.now(),
             channel_id=channel_id
@@ -117,6 +121,8 @@ class EventsCog(RegistrationCommands, CalendarCommands, FeedbackCommands, comman
             reminder_offsets=self.bot.settings.event_reminders,
             created_by_agora=channel_id is not None,
         )
+        await self.follow_voice_channel(event, tracked.id)
+        return tracked
 
     async def sync_guild(self, guild: discord.Guild) -> None:
         """Catch up on what changed while the bot was away (at startup, and when a guild comes back).

@@ -8,6 +8,7 @@ before it is done, so a pass after a restart catches up without doing anything t
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -36,12 +37,19 @@ NO_PINGS = discord.AllowedMentions.none()
 
 class Timeline:
     def __init__(
-        self, bot: Agora, store: EventStore, answers: AnswerStore, reporter: Reporter, waitlist: Waitlist
+        self,
+        bot: Agora,
+        store: EventStore,
+        answers: AnswerStore,
+        reporter: Reporter,
+        waitlist: Waitlist,
+        attendance: Callable[[], Awaitable[int]] | None = None,
     ) -> None:
         self.bot = bot
         self.store = store
         self.answers = answers
         self.reporter = reporter
+        self.attendance = attendance  # check-in messages and time in voice channels
         self.waitlist = waitlist
         self.moves = MoveNotices(bot, store, answers)
 
@@ -74,6 +82,11 @@ class Timeline:
             steps += await self.moves.run_pass()
         except Exception:
             log.exception("the pass telling members of moved events failed")
+        if self.attendance is not None:
+            try:  # check-in messages and time in voice channels: never in the way of the rest
+                steps += await self.attendance()
+            except Exception:
+                log.exception("the attendance pass failed")
         return steps
 
     async def _guarded(self, step: str, event: TrackedEvent, work: Any) -> int:

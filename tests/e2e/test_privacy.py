@@ -292,6 +292,7 @@ NOT_MEMBERS = {
     "call_message_id",
     "results_message_id",
     "report_message_id",
+    "voice_channel_id",  # where a voice or stage event is held
     "author_language",  # not an id: the author's language, forgotten with author_id in its row
 }
 
