@@ -1,6 +1,7 @@
 """`/event create|list|report|export|compare` (`/evenement …`), the tracking of the server's scheduled
 events, and the feedback form. The cog is made of mixins holding the rest of its commands:
-`/event places|attendees|mine` (registration_commands.py) and `/feedback …` (feedback_commands.py)."""
+`/event places|attendees|mine` (registration_commands.py), `/event checkin-code` with the check-in and voice
+listeners (attendance_commands.py) and `/feedback …` (feedback_commands.py)."""
 
 from __future__ import annotations
 

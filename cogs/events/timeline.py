@@ -1,5 +1,6 @@
 """What happens around an event on the clock: reminders, the feedback call and its DMs, the halfway
-reminder, closing the window and posting the report; and the waitlist's holds and offers (waitlist.py).
+reminder, closing the window and posting the report; and the waitlist's holds and offers (waitlist.py),
+the check-in message and time in voice channels (checkin_board.py, voice_attendance.py).
 
 One `Recurring` pass compares the injected clock with the store. Every step is claimed in the store
 before it is done, so a pass after a restart catches up without doing anything twice.
