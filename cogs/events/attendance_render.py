@@ -10,8 +10,9 @@ from cogs.events.model import TrackedEvent
 from cogs.events.registration_render import title
 
 
-def checkin_text(event: TrackedEvent, ends: int, words: Words, *, closed: bool) -> str:
-    if closed:
+def checkin_text(event: TrackedEvent, words: Words, *, ends: int | None) -> str:
+    """The check-in message: open until `ends`, or closed (None)."""
+    if ends is None:
         return words("events.checkin.message_closed", name=title(event))
     return words("events.checkin.message", name=title(event), ends=f"<t:{ends}:t>", relative=f"<t:{ends}:R>")
 

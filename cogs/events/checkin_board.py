@@ -79,7 +79,7 @@ class CheckinBoard:
                 raise LookupError("the channel is gone")
             found = await find_own_post(channel, self.bot.user, lambda m: has_checkin_button(m, event.id))
             message = found or await channel.send(
-                checkin_text(event, times.ends, words, closed=False),
+                checkin_text(event, words, ends=times.ends),
                 view=checkin_view(event.id, words, closed=False),
                 allowed_mentions=NO_PINGS,
             )
@@ -100,7 +100,7 @@ class CheckinBoard:
         words = self.bot.catalogue.words(event.language)
         try:
             await channel.get_partial_message(closing.message_id).edit(  # type: ignore[attr-defined]
-                content=checkin_text(event, 0, words, closed=True),
+                content=checkin_text(event, words, ends=None),
                 view=checkin_view(event.id, words, closed=True),
                 allowed_mentions=NO_PINGS,
             )
