@@ -118,15 +118,6 @@ class RegistrationStore:
         async with self.database.transaction() as db:
             await db.execute("UPDATE event_registration SET shown = ? WHERE event_id = ?", (shown, event_id))
 
-    async def set_code(self, event_id: int, code: str | None, now: int) -> None:
-        async with self.database.transaction() as db:
-            await db.execute(
-                "INSERT INTO event_registration (event_id, checkin_code, updated_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (event_id) DO UPDATE SET checkin_code = excluded.checkin_code, "
-                "updated_at = excluded.updated_at",
-                (event_id, code, now),
-            )
-
     # ---- a member's place -------------------------------------------------------------------------
 
     async def register(self, event_id: int, user_id: int, *, now: int) -> Change:
