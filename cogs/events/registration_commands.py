@@ -1,5 +1,6 @@
 """`/event places|attendees|mine` (`/evenement places|inscrits|mes-inscriptions`): places and a deadline
-for an event, the organisers' list with its CSV for the door, and a member's own registrations.
+for an event, the organisers' list (with who checked in) and its CSV for the door, and a member's own
+registrations.
 
 A mixin of `EventsCog` (see cogs/events/groups.py): the commands bind to the cog, which creates the
 registration objects through `open_registrations` and gives `event_in_guild` and `event_autocomplete`.
@@ -21,6 +22,7 @@ from agora.errors import UserError, send_ephemeral
 from agora.escaping import join_within
 from agora.permissions import Rank, requires
 from cogs.events.answer_store import AnswerStore
+from cogs.events.attendance_store import AttendanceStore
 from cogs.events.groups import event
 from cogs.events.model import TrackedEvent
 from cogs.events.registration_board import RegistrationBoard
@@ -47,6 +49,7 @@ class RegistrationCommands:
     if TYPE_CHECKING:
         bot: Agora
         store: EventStore
+        attendance: AttendanceStore  # opened by AttendanceCommands
         event_in_guild: Callable[[discord.Interaction[Agora], str], Awaitable[TrackedEvent]]
         event_autocomplete: Callable[
             [discord.Interaction[Agora], str], Awaitable[list[app_commands.Choice[str]]]
@@ -131,16 +134,18 @@ class RegistrationCommands:
     @app_commands.describe(event="The event")
     @requires(Rank.organiser)
     async def attendees(self, interaction: discord.Interaction[Agora], event: str) -> None:
-        """Who registered and who waits, with a CSV for the door (only to you)."""
+        """Who registered, waits and checked in, with a CSV for the door (only to you)."""
         target = await self.event_in_guild(interaction, event)
         await interaction.response.defer(ephemeral=True, thinking=True)
         places = await self.registrations.places_of(target.id)
-        names = await self.member_names(interaction.guild, [p.user_id for p in places])
+        attended = await self.attendance.attendees(target.id)
+        user_ids = list(dict.fromkeys([*(p.user_id for p in places), *(a.user_id for a in attended)]))
+        names = await self.member_names(interaction.guild, user_ids)
         words = self.bot.catalogue.words(interaction.locale)
         board = await self.registration_board.board(target)
-        data = attendees_csv(places, names, words)
+        data = attendees_csv(places, attended, names, words)
         await interaction.followup.send(
-            embed=attendees_embed(target, board, places, names, words),
+            embed=attendees_embed(target, board, places, attended, names, words),
             file=discord.File(io.BytesIO(data), filename=f"attendees-{target.id}.csv"),
             ephemeral=True,
             allowed_mentions=discord.AllowedMentions.none(),

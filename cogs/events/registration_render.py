@@ -1,5 +1,5 @@
 """What registration looks like in Discord: the count on the event's message, the member's answers and
-DMs, the organisers' list and its CSV for the door.
+DMs, the organisers' list (with who checked in) and its CSV for the door.
 
 Pure: every function takes `words` (a translate function in the right language). Names and titles come
 from members and organisers, so they are shown literally (`literal` / `fit_escaped`) and measured after
@@ -18,6 +18,7 @@ import discord
 
 from agora.escaping import fit_escaped, join_within, link_text
 from agora.i18n import Words
+from cogs.events.attendance_store import Attendance
 from cogs.events.model import TrackedEvent
 from cogs.events.registration_store import Counts, Place
 
@@ -25,7 +26,9 @@ NAME_MAX = 100  # an event's title in a sentence, once escaped
 MEMBER_NAME_MAX = 64
 FIELD_VALUE = 1024
 CSV_STATUS = ("registered", "offered", "waiting")
-_CSV_COLUMNS = ("name", "user_id", "status", "position", "clicked_at")
+_CSV_COLUMNS = ("name", "user_id", "status", "position", "clicked_at", "checked_in_at", "checked_in_how")
+# How a member's presence was recorded: the *Je suis là* button, or time in a voice event's channel.
+ATTENDED_MARK = {"checkin": "✅", "voice": "🔊"}
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -128,32 +131,58 @@ def _numbered(names: Sequence[str], words: Words) -> str:
     return join_within(lines, FIELD_VALUE, lambda left: words("events.attendees.more", count=left)) or "—"
 
 
-def attendees_embed(
-    event: TrackedEvent, board: Board, places: Sequence[Place], names: Mapping[int, str], words: Words
-) -> discord.Embed:
-    """Counts, then the registered in order, the places offered and the waitlist; names escaped."""
+def attended_text(attended: Sequence[Attendance], words: Words) -> str:
+    """How many checked in, and how many of them by their time in the voice channel (when any)."""
+    line = words("events.attendees.checked_in", count=len(attended))
+    if attended:
+        line += words("events.attendees.checked_in_marked")
+    voice = sum(1 for a in attended if a.how == "voice")
+    return line + (words("events.attendees.checked_in_voice", voice=voice) if voice else "")
 
-    def name(place: Place) -> str:
-        known = names.get(place.user_id)
+
+def attendees_embed(
+    event: TrackedEvent,
+    board: Board,
+    places: Sequence[Place],
+    attended: Sequence[Attendance],
+    names: Mapping[int, str],
+    words: Words,
+) -> discord.Embed:
+    """Counts, then the registered in order (marked when they checked in), the places offered, the
+    waitlist, and who checked in without holding a place; names escaped."""
+    how = {a.user_id: a.how for a in attended}
+
+    def name(user_id: int) -> str:
+        known = names.get(user_id)
         if known is None:
-            return words("events.attendees.unknown_member", user_id=place.user_id)
+            return words("events.attendees.unknown_member", user_id=user_id)
         return fit_escaped(known, MEMBER_NAME_MAX)
 
+    def marked(user_id: int) -> str:
+        mark = ATTENDED_MARK.get(how.get(user_id, ""))
+        return f"{name(user_id)} {mark}" if mark else name(user_id)
+
     by_status = {status: [p for p in places if p.status == status] for status in CSV_STATUS}
+    holding = {p.user_id for p in by_status["registered"]}
+    without_place = [a.user_id for a in attended if a.user_id not in holding]
     embed = discord.Embed(
         title=words("events.attendees.title", name=event.name)[:256],
         url=event.link,
-        description=f"<t:{event.starts_at}:F>\n{board_text(board, words)}",
+        description=f"<t:{event.starts_at}:F>\n{board_text(board, words)}\n{attended_text(attended, words)}",
         colour=discord.Colour.blurple(),
     )
     embed.add_field(
         name=words("events.attendees.registered", count=len(by_status["registered"])),
-        value=_numbered([name(p) for p in by_status["registered"]], words),
+        value=_numbered([marked(p.user_id) for p in by_status["registered"]], words),
         inline=False,
     )
     if by_status["offered"]:
         offered = [
-            words("events.attendees.offered_line", name=name(p), expires=f"<t:{p.offer_expires_at or 0}:R>")
+            words(
+                "events.attendees.offered_line",
+                name=name(p.user_id),
+                expires=f"<t:{p.offer_expires_at or 0}:R>",
+            )
             for p in by_status["offered"]
         ]
         embed.add_field(
@@ -163,9 +192,15 @@ def attendees_embed(
         )
     embed.add_field(
         name=words("events.attendees.waiting", count=len(by_status["waiting"])),
-        value=_numbered([name(p) for p in by_status["waiting"]], words),
+        value=_numbered([name(p.user_id) for p in by_status["waiting"]], words),
         inline=False,
     )
+    if without_place:  # at the door without a place: waiting, offered, or never signed up
+        embed.add_field(
+            name=words("events.attendees.without_place", count=len(without_place)),
+            value=_numbered([marked(user_id) for user_id in without_place], words),
+            inline=False,
+        )
     embed.set_footer(text=words("events.attendees.csv_hint"))
     return embed
 
@@ -174,13 +209,28 @@ def _cell(value: str | int) -> str | int:
     return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_START) else value
 
 
-def attendees_csv(places: Sequence[Place], names: Mapping[int, str], words: Words) -> bytes:
+def _iso(at: int) -> str:
+    return datetime.fromtimestamp(at, UTC).isoformat()
+
+
+def attendees_csv(
+    places: Sequence[Place], attended: Sequence[Attendance], names: Mapping[int, str], words: Words
+) -> bytes:
     """One row per member: name, user id, status, position (in the registered order, or on the
-    waitlist), when they signed up (clicked Register, waitlist included). UTF-8 with a BOM and the
+    waitlist), when they signed up (clicked Register, waitlist included), when and how they checked in
+    (empty: not yet); then those who checked in without signing up. UTF-8 with a BOM and the
     language's delimiter, for Excel."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=words("feedback.csv.delimiter"), lineterminator="\r\n")
     writer.writerow([words(f"events.attendees.csv.{column}") for column in _CSV_COLUMNS])
+    presence = {a.user_id: a for a in attended}
+
+    def checked_in(user_id: int) -> list[str]:
+        found = presence.get(user_id)
+        if found is None:
+            return ["", ""]
+        return [_iso(found.at), str(_cell(words(f"events.attendees.how.{found.how}")))]
+
     registered = 0
     for place in places:
         position: int | str = ""
@@ -195,7 +245,21 @@ def attendees_csv(places: Sequence[Place], names: Mapping[int, str], words: Word
                 str(place.user_id),  # as text: spreadsheets round numbers past 15 digits
                 _cell(words(f"events.attendees.status.{place.status}")),
                 position,
-                datetime.fromtimestamp(place.clicked_at, UTC).isoformat(),
+                _iso(place.clicked_at),
+                *checked_in(place.user_id),
             ]
         )
+    signed_up = {place.user_id for place in places}
+    for attendance in attended:
+        if attendance.user_id not in signed_up:
+            writer.writerow(
+                [
+                    _cell(names.get(attendance.user_id, "")),
+                    str(attendance.user_id),
+                    _cell(words("events.attendees.status.none")),
+                    "",
+                    "",
+                    *checked_in(attendance.user_id),
+                ]
+            )
     return out.getvalue().encode("utf-8-sig")

@@ -219,7 +219,15 @@ async def test_the_organisers_list_and_its_csv_for_the_door(agora, fake, clock):
         assert fields["Liste d’attente (1)"] == "1. Adam"
         (csv_file,) = listing.files
         rows = read_csv(csv_file.data, ";")
-        assert rows[0] == ["nom", "identifiant", "statut", "rang", "inscription demandée le"]
+        assert rows[0] == [
+            "nom",
+            "identifiant",
+            "statut",
+            "rang",
+            "inscription demandée le",
+            "présence enregistrée le",
+            "présence enregistrée via",
+        ]
         assert [r[:4] for r in rows[1:]] == [
             ["'=SUM(1+1)*_vip_", str(eve.id), "inscrit·e", "1"],
             ["Bob", str(fake.member("bob").id), "place proposée", ""],
