@@ -1,11 +1,27 @@
 """Shortcuts for the privacy tests: export one's data, ask to be forgotten and answer the confirmation,
-and read the database file the way an auditor would (every table, every column)."""
+read the database file the way an auditor would (every table, every column), and take part in a
+conference morning the way members do (a place or the waitlist, a move, check-in, voice)."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from tests.e2e.checkin_helpers import (
+    followed,
+    joined,
+    left,
+    open_window,
+    other_code,
+    set_code,
+    type_code,
+    voice_event,
+)
+from tests.e2e.events_helpers import START
+from tests.e2e.registration_helpers import create_with_places, register
 
 
 def button_ids(message) -> dict[str, str]:
@@ -72,3 +88,57 @@ def row_counts(path: Path) -> dict[str, int]:
             )
         ]
         return {t: connection.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}  # noqa: S608
+
+
+# ---- a conference morning, as members live it (places, a move, check-in, voice) -----------------
+
+PLACES_TITLE = "Matinée à places comptées"
+PLACES_START = datetime(2026, 12, 10, 7, 30, tzinfo=UTC)  # 08:30 in Geneva, a week after START
+MOVED_START = PLACES_START + timedelta(days=1)
+
+
+def calendar_dms(fake, member) -> list:
+    return [m for m in fake.dm_messages(member) if any(a.filename.endswith(".ics") for a in m.attachments)]
+
+
+async def register_then_see_it_move(fake, members: Sequence[str]):
+    """An event with a place for each of `members` but the last, who waits; it then moves in Discord and
+    each of them gets one DM with the updated calendar file. Returns Discord's event."""
+    event, message = await create_with_places(
+        fake, len(members) - 1, title=PLACES_TITLE, start="2026-12-10 08:30", end="11:30"
+    )
+    for member in members:
+        await register(fake, member, message, event.id)
+    await fake.update_scheduled_event(
+        event,
+        scheduled_start_time=MOVED_START.isoformat(),
+        scheduled_end_time=(MOVED_START + timedelta(hours=3)).isoformat(),
+    )
+    for member in members:
+        await fake.wait_for_dm(member, lambda m, who=member: calendar_dms(fake, who), timeout=10)
+    return event
+
+
+async def check_in_after_a_wrong_code(fake, bot, clock, event, members: Sequence[str]) -> None:
+    """The organisers set a code; when the window opens each member types a wrong one, then the right one."""
+    _, code = await set_code(fake, event.id)
+    door = await open_window(fake, bot, clock, event.id)
+    for member in members:
+        wrong = await type_code(fake, member, door, event.id, other_code(code))
+        assert wrong.is_ephemeral and not wrong.content.startswith("✅"), wrong.content
+        welcome = await type_code(fake, member, door, event.id, code)
+        assert welcome.content.startswith("✅"), welcome.content
+
+
+async def attend_in_voice(fake, bot, clock, members: Sequence[str], channel="vocal"):
+    """A voice event created in Discord's UI from START; each member spends ten minutes in its channel
+    once it starts. Returns Discord's event."""
+    event, channel_id = await voice_event(fake, channel)
+    await followed(bot, event.id, channel_id)
+    clock.set(START)
+    for member in members:
+        await joined(fake, bot, member, channel, event.id)
+    clock.advance(minutes=10)
+    for member in members:
+        await left(fake, bot, member, event.id)
+    return event

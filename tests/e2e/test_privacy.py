@@ -6,21 +6,28 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from agora.i18n import Catalogue
 from agora.privacy import Exported
-from tests.e2e.events_helpers import END, answer, create_event, is_call
+from tests.e2e.events_helpers import END, answer, create_event, is_call, step
 from tests.e2e.feeds_helpers import article
 from tests.e2e.polls_helpers import create_poll, poll_id, poll_message, vote
 from tests.e2e.privacy_helpers import (
+    PLACES_TITLE,
     ask_to_forget,
+    attend_in_voice,
     button_ids,
+    check_in_after_a_wrong_code,
     export,
     forget,
     press,
+    register_then_see_it_move,
     row_counts,
     rows_naming,
 )
+from tests.e2e.registration_helpers import offer_dm
+from tests.fake_discord.models import FakeScheduledEvent
 from tests.feed_server import rss
 
 COMPLETED = 3
@@ -59,9 +66,21 @@ async def add_feed(fake, member, url):
     assert answer_message.content.startswith("✅")
 
 
-async def fill_every_feature(fake, clock, feed_server):
-    """olivia (organiser) and adam (admin) each vote, create polls, answer feedback, opt out of DMs,
-    add a feed and write announcements; olivia closes adam's poll and leaves a draft."""
+@dataclass(frozen=True)
+class Events:
+    """Discord's events of the scenario: the morning with feedback and check-in, the one with places,
+    the one held in a voice channel."""
+
+    feedback: FakeScheduledEvent
+    places: FakeScheduledEvent
+    voice: FakeScheduledEvent
+
+
+async def fill_every_feature(fake, bot, clock, feed_server) -> Events:
+    """olivia (organiser) and adam (admin) each vote, create polls, take a place at an event that then
+    moves (alice waits behind them), check in after a wrong code, spend ten minutes at a voice event,
+    answer feedback, opt out of DMs, add a feed and write announcements; olivia closes adam's poll and
+    leaves a draft."""
     await fake.wait_for_commands()
     await create_poll(fake, "olivia", question="Quel réseau pour la communauté ?")
     olivia_poll = poll_message(fake)
@@ -76,6 +95,9 @@ async def fill_every_feature(fake, clock, feed_server):
 
     await create_event(fake)
     (event,) = fake.scheduled_events()
+    places = await register_then_see_it_move(fake, ("olivia", "adam", "alice"))
+    await check_in_after_a_wrong_code(fake, bot, clock, event, ("olivia", "adam"))
+    voice = await attend_in_voice(fake, bot, clock, ("olivia", "adam"))
     for member in ("olivia", "adam"):
         await fake.set_event_interest(event, member)
     call = await complete(fake, clock, event)
@@ -95,7 +117,7 @@ async def fill_every_feature(fake, clock, feed_server):
     await compose(fake, "olivia", "Matinée de mars", publish=True)
     await compose(fake, "olivia", "Brouillon d’olivia", publish=False)
     await compose(fake, "adam", "Matinée d’avril", publish=True)
-    return event
+    return Events(event, places, voice)
 
 
 def section_sizes(document) -> dict[str, dict[str, int]]:
@@ -126,15 +148,24 @@ async def test_export_then_forget_covers_every_feature_and_leaves_other_members_
 ):
     olivia, adam = fake.member("olivia").id, fake.member("adam").id
     async with agora.running() as bot:
-        event = await fill_every_feature(fake, clock, feed_server)
-        assert set(rows_naming(agora.base_settings.database_path, olivia)) == set(
-            bot.member_data.member_columns()
-        ), "the scenario puts olivia in every table that can hold a member"
+        scenario = await fill_every_feature(fake, bot, clock, feed_server)
+        event = scenario.feedback
+        path = agora.base_settings.database_path
+        for member in (olivia, adam):
+            assert set(rows_naming(path, member)) == set(bot.member_data.member_columns()), (
+                "the scenario puts each of them in every table that can hold a member"
+            )
 
         document, message = await export(fake, "olivia")
         assert message.attachments[0].filename == f"agora-{olivia}-{clock.now():%Y-%m-%d}.json"
         assert message.allowed_mentions == {"parse": []}
-        for line in ("Sondages : 4", "Événements et avis : 5", "Flux ajoutés : 1", "Annonces écrites : 2"):
+        for line in (
+            "Sondages : 4",
+            "Événements et avis : 5",
+            "Inscriptions aux événements : 6",
+            "Flux ajoutés : 1",
+            "Annonces écrites : 2",
+        ):
             assert line in message.content
         assert document["member_id"] == str(olivia) and ISO_UTC.match(document["exported_at"])
         polls = document["polls"]
@@ -154,6 +185,25 @@ async def test_export_then_forget_covers_every_feature_and_leaves_other_members_
         assert [e["event_id"] for e in events["interested_in"]] == [str(event.id)]
         assert events["language"] == "fr"
         assert ISO_UTC.match(events["feedback_dm_optout"]["since"])
+        morning = document["registrations"]
+        (place,) = morning["registrations"]
+        assert (place["event_id"], place["event"], place["status"]) == (
+            str(scenario.places.id),
+            PLACES_TITLE,
+            "registered",
+        )
+        assert place["waitlist_position"] is None and ISO_UTC.match(place["clicked_at"])
+        assert [(a["event_id"], a["how"]) for a in morning["attendance"]] == [
+            (str(event.id), "checkin"),
+            (str(scenario.voice.id), "voice"),
+        ]
+        assert [(p["event_id"], p["seconds"]) for p in morning["voice_presence"]] == [
+            (str(scenario.voice.id), 600)
+        ]
+        assert [w["event_id"] for w in morning["wrong_checkin_codes"]] == [str(event.id)]
+        assert [(n["event_id"], n["kind"]) for n in morning["messages_about_events"]] == [
+            (str(scenario.places.id), "changed")
+        ]
         (feed,) = document["feeds"]["added"]
         assert feed["url"] == feed_server.url("/olivia") and ISO_UTC.match(feed["added_at"])
         written = document["announcements"]["written"]
@@ -166,10 +216,10 @@ async def test_export_then_forget_covers_every_feature_and_leaves_other_members_
         assert str(adam) not in text and ADAM_USEFUL not in text and "Matinée d’avril" not in text
         assert "Matinée e-20" in text and "\\u00e9" not in text  # accents written as they are
 
-        path = agora.base_settings.database_path
         adam_before, counts_before = rows_naming(path, adam), row_counts(path)
         answer_text = await forget(fake, "olivia")
         assert "Sondages : 4" in answer_text and "Événements et avis : 4" in answer_text
+        assert "Inscriptions aux événements : 6" in answer_text
         assert "Flux ajoutés : 1" in answer_text and "Annonces écrites : 2" in answer_text
         assert "Conservé : votre refus des messages privés" in answer_text
 
@@ -180,6 +230,17 @@ async def test_export_then_forget_covers_every_feature_and_leaves_other_members_
         assert counts_after["polls"] == counts_before["polls"] == 2  # polls belong to the server
         assert counts_after["feeds"] == 2 and counts_after["announcements"] == 2  # only the draft went
         assert counts_after["poll_votes"] == 2 and counts_after["feedback_responses"] == 1
+        assert counts_after["event_attendance"] == 2 and counts_after["event_voice_presence"] == 1
+
+        # The place she held goes to alice, first on the waitlist: offered by DM, held for her.
+        await step(bot)
+        await offer_dm(fake, "alice", scenario.places.id)
+        places = await bot.get_cog("EventsCog").registrations.places_of(scenario.places.id)
+        assert [(p.user_id, p.status) for p in places] == [
+            (adam, "registered"),
+            (fake.member("alice").id, "offered"),
+        ]
+        assert rows_naming(path, adam) == without(adam_before, olivia)
 
         again, message = await export(fake, "olivia")
         sizes = section_sizes(again)
