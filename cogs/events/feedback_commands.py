@@ -1,5 +1,6 @@
-"""`/feedback optout|optin|forget` (`/avis …`): a member's say over the feedback DMs. `/feedback forget`
-is an alias of `/privacy forget`, reached through the bot's member data (agora/privacy.py).
+"""`/feedback optout|optin|forget` (`/avis …`): a member's say over Agora's DMs about events (reminders
+and feedback requests). `/feedback forget` is an alias of `/privacy forget`, reached through the bot's
+member data (agora/privacy.py).
 
 A mixin of `EventsCog` (see cogs/events/groups.py): the commands bind to the cog.
 """
@@ -28,7 +29,7 @@ class FeedbackCommands:
 
     @feedback.command(name="optout")
     async def optout(self, interaction: discord.Interaction[Agora]) -> None:
-        """Stop receiving direct messages asking for your feedback."""
+        """Stop Agora's direct messages about events: reminders and feedback requests."""
         changed = await self.answers.set_opted_out(interaction.user.id, True, self.bot.clock.now())
         await send_ephemeral(
             interaction, self.t(interaction, "feedback.optout.done" if changed else "feedback.optout.already")
@@ -36,7 +37,7 @@ class FeedbackCommands:
 
     @feedback.command(name="optin")
     async def optin(self, interaction: discord.Interaction[Agora]) -> None:
-        """Receive direct messages asking for your feedback again."""
+        """Receive Agora's direct messages about events again: reminders and feedback requests."""
         changed = await self.answers.set_opted_out(interaction.user.id, False, self.bot.clock.now())
         await send_ephemeral(
             interaction, self.t(interaction, "feedback.optin.done" if changed else "feedback.optin.already")

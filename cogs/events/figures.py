@@ -1,9 +1,11 @@
-"""An event's feedback in figures: the report, the CSV export, the season.
+"""An event's feedback in figures: the report, the CSV export, the season; and its turnout (registered,
+waiting, attended, no-shows, first-time and returning attendees), counts only.
 
-Pure: the store hands in `Response`s, the cog renders what comes out. Figures are kept exact (floats
-straight from integer counts, never rounded here); only the `format_*` functions round, half away
-from zero on the value as written (4.25 → 4.3, NPS 12.5 → +13 and −12.5 → −13), so what someone
-computes by hand is what the report shows. `rounded` gives the same figure as a number, for charts.
+Pure: the stores hand in `Response`s and members' ids, the cog renders what comes out. Figures are
+kept exact (floats straight from integer counts, never rounded here); only the `format_*` functions
+round, half away from zero on the value as written (4.25 → 4.3, NPS 12.5 → +13 and −12.5 → −13), so
+what someone computes by hand is what the report shows. `rounded` gives the same figure as a number,
+for charts.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import csv
 import io
 import logging
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -56,6 +58,28 @@ class Comment:
 
 
 @dataclass(frozen=True, slots=True)
+class Turnout:
+    """Who signed up and who came, as counts: never a member's id, whatever the anonymity setting."""
+
+    registered: int  # holding a confirmed place now (at the report: at the close of registration)
+    waitlisted: int  # waiting, or offered a freed place not confirmed yet
+    attended: int  # checked in with the button, or long enough in the voice channel
+    checked_in: int
+    in_voice: int
+    walk_ins: int  # attended without a confirmed place
+    no_shows: int  # registered but did not attend
+    # Percent, 100 * no_shows / registered; None when nobody registered.
+    no_show_rate: float | None
+    first_time: int  # attended no earlier event of the server (by start time)
+    returning: int  # attended an earlier event of the server
+
+    @property
+    def anything(self) -> bool:
+        """False for an event without registration or attendance: nothing worth showing."""
+        return bool(self.registered or self.waitlisted or self.attended)
+
+
+@dataclass(frozen=True, slots=True)
 class FeedbackReport:
     responses: int
     interested: int
@@ -67,6 +91,7 @@ class FeedbackReport:
     nps: NetPromoter
     topic_counts: tuple[tuple[str, int], ...]  # wanted topics, most wanted first, ties in the list's order
     comments: tuple[Comment, ...]  # newest first
+    turnout: Turnout | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +100,7 @@ class SeasonPoint:
     average_rating: float | None
     nps: float | None
     responses: int
+    turnout: Turnout | None = None
 
 
 def category(score: int) -> str:
@@ -92,10 +118,49 @@ def net_promoter(scores: Iterable[int]) -> NetPromoter:
     return NetPromoter(promoters, groups["passive"], detractors, score)
 
 
+def turnout(
+    *,
+    registered: Collection[int],
+    waitlisted: int,
+    attendees: Mapping[int, str],
+    returning: Collection[int],
+) -> Turnout:
+    """An event's turnout from the members registered, the number waiting, the attendees (member →
+    'checkin' or 'voice') and the members who attended an earlier event of the server (any of them:
+    only attendees count)."""
+    if waitlisted < 0:
+        raise ValueError(f"waitlisted cannot be negative, got {waitlisted}")
+    unknown = set(attendees.values()) - {"checkin", "voice"}
+    if unknown:
+        raise ValueError(f"attendance is 'checkin' or 'voice', not {sorted(unknown)!r}")
+    signed_up, came = set(registered), set(attendees)
+    no_shows = len(signed_up - came)
+    back = len(came & set(returning))
+    hows = Counter(attendees.values())
+    return Turnout(
+        registered=len(signed_up),
+        waitlisted=waitlisted,
+        attended=len(came),
+        checked_in=hows["checkin"],
+        in_voice=hows["voice"],
+        walk_ins=len(came - signed_up),
+        no_shows=no_shows,
+        no_show_rate=100 * no_shows / len(signed_up) if signed_up else None,
+        first_time=len(came) - back,
+        returning=back,
+    )
+
+
 def build_report(
-    responses: Sequence[Response], *, interested: int, topic_order: Sequence[str], anonymous: bool
+    responses: Sequence[Response],
+    *,
+    interested: int,
+    topic_order: Sequence[str],
+    anonymous: bool,
+    turnout: Turnout | None = None,
 ) -> FeedbackReport:
-    """The figures of one event. Anonymous, the report holds no member id anywhere."""
+    """The figures of one event. Anonymous, the report holds no member id anywhere (the turnout never
+    does)."""
     if interested < 0:
         raise ValueError(f"interested cannot be negative, got {interested}")
     ratings = Counter(_rating(response) for response in responses)
@@ -109,13 +174,21 @@ def build_report(
         nps=_nps(responses),
         topic_counts=_topic_counts(responses, topic_order),
         comments=_comments(responses, anonymous),
+        turnout=turnout,
     )
 
 
-def season(events: Sequence[tuple[str, Sequence[Response]]]) -> list[SeasonPoint]:
-    """One point per (label, responses) in the given order; an event without answers has None figures."""
+def season(
+    events: Sequence[tuple[str, Sequence[Response]]], turnouts: Sequence[Turnout | None] | None = None
+) -> list[SeasonPoint]:
+    """One point per (label, responses) in the given order; an event without answers has None figures.
+    `turnouts`, when given, go with the events in the same order."""
+    if turnouts is not None and len(turnouts) != len(events):
+        raise ValueError(f"{len(turnouts)} turnouts for {len(events)} events")
+    shown = turnouts if turnouts is not None else [None] * len(events)
     return [
-        SeasonPoint(label, _average(answers), _nps(answers).score, len(answers)) for label, answers in events
+        SeasonPoint(label, _average(answers), _nps(answers).score, len(answers), turned)
+        for (label, answers), turned in zip(events, shown, strict=True)
     ]
 
 

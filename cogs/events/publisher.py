@@ -1,4 +1,6 @@
-"""An event's report as organisers receive it (embed and chart), its CSV export and the season chart.
+"""An event's report as organisers receive it (embed and chart), its CSV export and the season chart;
+the report and the season show each event's turnout (registered, waiting, attended, no-shows, first-time
+and returning attendees) in counts.
 
 Charts are drawn by matplotlib in a worker thread: a report never stalls the bot's event loop.
 """
@@ -13,8 +15,10 @@ from typing import TYPE_CHECKING
 import discord
 
 from agora import charts
+from agora.escaping import fit_escaped, join_within, link_text
 from agora.i18n import Words
 from cogs.events.answer_store import AnswerStore
+from cogs.events.audience_store import AudienceStore
 from cogs.events.figures import (
     CATEGORIES,
     CSV_COLUMNS,
@@ -26,7 +30,7 @@ from cogs.events.figures import (
     season,
 )
 from cogs.events.model import TrackedEvent
-from cogs.events.render import TOPICS, chart_labels, report_embed
+from cogs.events.render import TOPICS, chart_labels, report_embed, season_turnout
 from cogs.events.store import EventStore
 
 if TYPE_CHECKING:
@@ -40,6 +44,7 @@ class Reporter:
         self.bot = bot
         self.store = store
         self.answers = answers
+        self.audience = AudienceStore(bot.database)
 
     def words(self, language: str) -> Words:
         return self.bot.catalogue.words(language)
@@ -54,6 +59,7 @@ class Reporter:
             interested=event.interested,
             topic_order=TOPICS,
             anonymous=self.bot.settings.feedback_anonymous,
+            turnout=await self.audience.turnout(event.id),
         )
         nps = report.nps
         png = await asyncio.to_thread(
@@ -101,7 +107,7 @@ class Reporter:
             for e in events
             for answers in [await self.answers.responses(e.id)]
         ]
-        points = season(labelled)
+        points = season(labelled, [await self.audience.turnout(e.id) for e in events])
         png = await asyncio.to_thread(
             charts.season_comparison_png,
             title=words("feedback.season.title"),
@@ -115,17 +121,18 @@ class Reporter:
         lines = [
             words(
                 "feedback.season.line",
-                name=e.name[:80],
+                name=fit_escaped(e.name, 80, escape=link_text),
                 link=e.link,
                 responses=p.responses,
                 rating=format_rating(p.average_rating, words("feedback.decimal_mark")),
                 nps=format_nps(p.nps),
             )
+            + season_turnout(p.turnout, words)
             for e, p in zip(events, points, strict=True)
         ]
         embed = discord.Embed(
             title=words("feedback.season.title"),
-            description="\n".join(lines)[:4000],
+            description=join_within(lines, 4000, lambda n: words("feedback.report.more", count=n)),
             colour=discord.Colour.gold(),
         )
         embed.set_image(url="attachment://season.png")

@@ -15,6 +15,7 @@ from agora.escaping import fit_escaped, join_within
 from agora.i18n import Words
 from cogs.events.figures import (
     FeedbackReport,
+    Turnout,
     format_nps,
     format_percent,
     format_rating,
@@ -88,6 +89,21 @@ def reminder_text(event: TrackedEvent, words: Words) -> str:
     if event.location:
         text += "\n" + words("events.reminder_location", location=escape(event.location))
     return text[:2000]
+
+
+def registered_reminder_text(event: TrackedEvent, words: Words) -> str:
+    """The reminder a registered member gets by DM: the event's title literal, its link, the opt-out."""
+    text = words(
+        "events.reminder_dm",
+        name=fit_escaped(event.name, LIST_NAME_MAX, escape=escape),
+        relative=f"<t:{event.starts_at}:R>",
+        when=f"<t:{event.starts_at}:F>",
+        link=event.link,
+    )
+    if event.location:
+        location = fit_escaped(event.location, LIST_NAME_MAX, escape=escape)
+        text += "\n" + words("events.reminder_location", location=location)
+    return text + "\n-# " + words("feedback.dm.optout_hint")
 
 
 def call_embed(event: TrackedEvent, words: Words, *, closed: bool) -> discord.Embed:
@@ -165,6 +181,10 @@ def report_embed(
         ),
         inline=True,
     )
+    if report.turnout is not None and report.turnout.anything:
+        embed.add_field(
+            name=words("feedback.report.turnout"), value=turnout_text(report.turnout, words), inline=False
+        )
     topics = [f"{topic_names.get(t, t)} — **{n}**" for t, n in report.topic_counts]
     embed.add_field(
         name=words("feedback.report.topics"),
@@ -190,6 +210,56 @@ def report_embed(
     if chart_name:
         embed.set_image(url=f"attachment://{chart_name}")
     return embed
+
+
+def turnout_text(turnout: Turnout, words: Words) -> str:
+    """The report's attendance field: counts only, never a name (whatever the anonymity setting)."""
+    if turnout.no_show_rate is None:
+        no_shows = words("feedback.report.turnout_no_shows_none")
+    else:
+        no_shows = words(
+            "feedback.report.turnout_no_shows",
+            no_shows=turnout.no_shows,
+            registered=turnout.registered,
+            rate=format_percent(turnout.no_show_rate),
+        )
+    return "\n".join(
+        (
+            words(
+                "feedback.report.turnout_registered",
+                registered=turnout.registered,
+                waitlisted=turnout.waitlisted,
+            ),
+            words(
+                "feedback.report.turnout_attended",
+                attended=turnout.attended,
+                checked_in=turnout.checked_in,
+                in_voice=turnout.in_voice,
+                walk_ins=turnout.walk_ins,
+            ),
+            no_shows,
+            words(
+                "feedback.report.turnout_returning",
+                first_time=turnout.first_time,
+                returning=turnout.returning,
+            ),
+        )
+    )
+
+
+def season_turnout(turnout: Turnout | None, words: Words) -> str:
+    """What `/event compare` adds to an event's line: empty without registration or attendance."""
+    if turnout is None or not turnout.anything:
+        return ""
+    return words(
+        "feedback.season.turnout",
+        registered=turnout.registered,
+        waitlisted=turnout.waitlisted,
+        attended=turnout.attended,
+        first_time=turnout.first_time,
+        returning=turnout.returning,
+        no_show_rate=format_percent(turnout.no_show_rate),
+    )
 
 
 def _status(event: TrackedEvent, words: Words) -> str:

@@ -1,6 +1,10 @@
-"""What happens around an event on the clock: reminders, the feedback call and its DMs, the halfway
-reminder, closing the window and posting the report; and the waitlist's holds and offers (waitlist.py),
-the check-in message and time in voice channels (checkin_board.py, voice_attendance.py).
+"""What happens around an event on the clock: reminders (in its channel, and by DM to registered
+members: registered_reminders.py), the feedback call and its DMs, the halfway reminder, closing the
+window and posting the report; and the waitlist's holds and offers (waitlist.py), the check-in message
+and time in voice channels (checkin_board.py, voice_attendance.py).
+
+The call's DMs, and its halfway reminder, go to the members interested, registered, checked in or
+attended in the voice channel: once each, never to one who opted out.
 
 One `Recurring` pass compares the injected clock with the store. Every step is claimed in the store
 before it is done, so a pass after a restart catches up without doing anything twice.
@@ -18,9 +22,11 @@ import discord
 from agora.channels import PostableChannel, find_channel, find_own_post
 from agora.i18n import Words
 from cogs.events.answer_store import AnswerStore
+from cogs.events.audience_store import AudienceStore
 from cogs.events.calendar_notices import MoveNotices
 from cogs.events.model import TrackedEvent
 from cogs.events.publisher import Reporter
+from cogs.events.registered_reminders import RegisteredReminders
 from cogs.events.render import call_embed, invitation_text, reminder_text
 from cogs.events.store import EventStore
 from cogs.events.views import call_view
@@ -53,6 +59,8 @@ class Timeline:
         self.attendance = attendance  # check-in messages and time in voice channels
         self.waitlist = waitlist
         self.moves = MoveNotices(bot, store, answers)
+        self.audience = AudienceStore(bot.database)
+        self.registered_reminders = RegisteredReminders(bot, store, answers, self.audience)
 
     def words(self, event: TrackedEvent) -> Words:
         return self.reporter.words(event.language)
@@ -64,6 +72,10 @@ class Timeline:
         steps = 0
         for event, _offset in await self.store.claim_reminders(now, settings.event_reminders):
             steps += await self._guarded("reminder", event, self.remind(event))
+        try:  # the reminders' DMs to registered members: never in the way of the rest
+            steps += await self.registered_reminders.run_pass()
+        except Exception:
+            log.exception("the pass reminding registered members by DM failed")
         await self.store.claim_calls(
             now, delay=settings.feedback_delay_seconds, window=settings.feedback_window_seconds
         )
@@ -186,7 +198,9 @@ class Timeline:
         return await self.store.interested_members(event.id)
 
     async def invite(self, event: TrackedEvent, kind: str, now: datetime) -> None:
-        for user_id in await self.interested(event):
+        interested = await self.interested(event)
+        came_or_registered = await self.audience.attended_or_registered(event.id)
+        for user_id in sorted({*interested, *came_or_registered}):
             # Claimed one by one: a restart in the middle resumes with those not yet claimed.
             if await self.answers.claim_invitations(event.id, kind, [user_id], now):
                 await self._send_dm(user_id, event, kind)

@@ -15,6 +15,7 @@ from cogs.events.figures import (
     net_promoter,
     rounded,
     season,
+    turnout,
 )
 
 TOPICS = ("financement", "impact", "recrutement", "juridique")
@@ -201,3 +202,71 @@ def test_ratings_are_shown_with_one_decimal_rounded_half_up(value, text):
 def test_percent_and_chart_figures_round_like_the_text():
     assert format_percent(200 / 3) == "67\u00a0%" and format_percent(None) == "—"
     assert rounded(4.25, 1) == 4.3 and rounded(-12.5, 0) == -13.0
+
+
+# ---- turnout ------------------------------------------------------------------------------------
+
+REGISTERED = range(1, 9)  # members 1 to 8 hold a confirmed place
+
+
+def test_turnout_figures_match_the_hand_computed_ones():
+    # 8 registered (1–8); 6 attended: 1–4 of the registered (1–3 checked in, 4 in voice) and 9, 10
+    # without a place (9 checked in, 10 in voice). No-shows: 5, 6, 7, 8 → 4 of 8 = 50 %.
+    # Earlier events were attended by 2, 9 and 11: 2 and 9 return; 1, 3, 4, 10 come for the first time
+    # (11 did not come: not counted).
+    attendees = {1: "checkin", 2: "checkin", 3: "checkin", 4: "voice", 9: "checkin", 10: "voice"}
+    figures = turnout(registered=REGISTERED, waitlisted=3, attendees=attendees, returning={2, 9, 11})
+    assert (figures.registered, figures.waitlisted, figures.attended) == (8, 3, 6)
+    assert (figures.checked_in, figures.in_voice, figures.walk_ins) == (4, 2, 2)
+    assert (figures.no_shows, figures.no_show_rate) == (4, 50.0)
+    assert (figures.first_time, figures.returning) == (4, 2)
+    assert format_percent(figures.no_show_rate) == "50\u00a0%"
+
+
+def test_a_no_show_rate_of_three_in_eight_is_shown_rounded_half_up():
+    # 8 registered, 5 came (1–5): no-shows 6, 7, 8 → 3 / 8 = 37.5 % → "38 %".
+    figures = turnout(
+        registered=REGISTERED, waitlisted=0, attendees=dict.fromkeys(range(1, 6), "checkin"), returning=()
+    )
+    assert (figures.no_shows, figures.no_show_rate) == (3, 37.5)
+    assert format_percent(figures.no_show_rate) == "38\u00a0%"
+    assert (figures.first_time, figures.returning) == (5, 0)
+
+
+def test_without_registrations_there_is_no_no_show_rate():
+    # 2 came without any registration: nobody could fail to come.
+    figures = turnout(registered=(), waitlisted=0, attendees={7: "voice", 8: "checkin"}, returning={8})
+    assert (figures.registered, figures.no_shows, figures.no_show_rate) == (0, 0, None)
+    assert (figures.attended, figures.walk_ins, figures.first_time, figures.returning) == (2, 2, 1, 1)
+    assert figures.anything and format_percent(figures.no_show_rate) == "—"
+
+
+def test_nobody_registered_or_came_is_nothing_to_show():
+    assert not turnout(registered=(), waitlisted=0, attendees={}, returning=()).anything
+
+
+def test_everyone_registered_stayed_away():
+    figures = turnout(registered=[5, 6], waitlisted=1, attendees={}, returning={5})
+    assert (figures.no_shows, figures.no_show_rate, figures.returning, figures.first_time) == (2, 100.0, 0, 0)
+
+
+def test_turnout_refuses_what_cannot_be():
+    with pytest.raises(ValueError, match="negative"):
+        turnout(registered=(), waitlisted=-1, attendees={}, returning=())
+    with pytest.raises(ValueError, match="checkin"):
+        turnout(registered=(), waitlisted=0, attendees={1: "seen"}, returning=())
+
+
+def test_season_points_carry_each_events_turnout_in_order():
+    came = turnout(registered=[1, 2], waitlisted=0, attendees={1: "checkin"}, returning=())
+    points = season([("Janvier", []), ("Mars", [])], [came, None])
+    assert [p.turnout for p in points] == [came, None]
+    with pytest.raises(ValueError, match="turnouts"):
+        season([("Janvier", [])], [])
+
+
+def test_the_report_holds_the_turnout_in_counts_even_when_not_anonymous():
+    came = turnout(registered=[ALICE, BOB], waitlisted=0, attendees={ALICE: "checkin"}, returning=())
+    built = build_report([answer(ALICE)], interested=2, topic_order=TOPICS, anonymous=False, turnout=came)
+    assert built.turnout == came
+    assert str(ALICE) not in repr(built.turnout) and str(BOB) not in repr(built.turnout)

@@ -1,6 +1,14 @@
-from cogs.events.figures import Response, build_report
+import dataclasses
+
+from cogs.events.figures import Response, build_report, turnout
 from cogs.events.model import TrackedEvent
-from cogs.events.render import TOPICS, announcement_embed, list_line, report_embed
+from cogs.events.render import (
+    TOPICS,
+    announcement_embed,
+    list_line,
+    registered_reminder_text,
+    report_embed,
+)
 
 WORDS = lambda key, **values: f"{key} {values}"  # noqa: E731 — the keys and values, to check both
 
@@ -79,3 +87,35 @@ def test_a_long_location_fits_its_field_once_escaped():
     embed = announcement_embed(event(location="a" + "_" * 1000, status="scheduled"), WORDS)
     where = next(f.value for f in embed.fields if f.name.startswith("events.field.where"))
     assert len(where) <= 1024 and where.startswith("a\\_") and not ends_inside_an_escape(where)
+
+
+def plain(key: str, **values: object) -> str:
+    """The key and its values as they would be filled in, in order (no repr escapes)."""
+    return " ".join([key, *(f"{name}={value}" for name, value in values.items())])
+
+
+def test_the_report_shows_the_turnout_in_counts():
+    came = turnout(registered=[100, 101, 102, 103], waitlisted=2, attendees={100: "checkin"}, returning=())
+    report = build_report(responses(300, "Long " * 60), interested=12, topic_order=TOPICS, anonymous=False)
+    report = dataclasses.replace(report, turnout=came)
+    embed = report_embed(event(), report, plain, topic_names={}, chart_name=None, decimal_mark=",")
+    shown = next(f.value for f in embed.fields if f.name.startswith("feedback.report.turnout"))
+    assert "registered=4 waitlisted=2" in shown and "no_shows=3 registered=4 rate=75\u00a0%" in shown
+    assert "<@" not in shown and "=100" not in shown
+    assert len(embed) <= 6000
+
+
+def test_a_report_without_registration_or_attendance_has_no_turnout_field():
+    report = build_report([], interested=0, topic_order=TOPICS, anonymous=True)
+    for nothing in (None, turnout(registered=(), waitlisted=0, attendees={}, returning=())):
+        embed = report_embed(
+            event(), dataclasses.replace(report, turnout=nothing), WORDS, topic_names={}, chart_name=None,
+            decimal_mark=",",
+        )  # fmt: skip
+        assert not any(f.name.startswith("feedback.report.turnout") for f in embed.fields)
+
+
+def test_the_reminder_dm_shows_the_title_literally_with_the_event_link():
+    text = registered_reminder_text(event(name="@everyone **Matinée**"), plain)
+    assert "name=@\u200beveryone \\*\\*Matinée\\*\\*" in text
+    assert "link=https://discord.com/events/2/1" in text and text.endswith("feedback.dm.optout_hint")

@@ -1,0 +1,66 @@
+"""Reminders by DM to the members registered for an event, beside the reminder posted in its channel:
+at each `AGORA_EVENT_REMINDERS` offset, once per member, in the language Agora remembers for them,
+never to a member who ran `/feedback optout` (it stops Agora's DMs about events).
+
+Run by the timeline's pass after it claims the channel's reminders. Each DM is claimed first in
+`event_member_notices` (kind 'reminder', version: the offset in seconds), so a restart never sends it
+twice and resumes with the members not reminded yet; a member who registers after a reminder went out
+waits for the next one.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+
+from agora.clock import epoch
+from cogs.events.answer_store import AnswerStore
+from cogs.events.audience_store import AudienceStore
+from cogs.events.model import TrackedEvent
+from cogs.events.render import registered_reminder_text
+from cogs.events.store import EventStore
+
+if TYPE_CHECKING:
+    from agora.client import Agora
+
+log = logging.getLogger(__name__)
+
+NO_PINGS = discord.AllowedMentions.none()
+
+
+class RegisteredReminders:
+    def __init__(self, bot: Agora, store: EventStore, answers: AnswerStore, audience: AudienceStore) -> None:
+        self.bot = bot
+        self.store = store
+        self.answers = answers
+        self.audience = audience
+
+    async def run_pass(self) -> int:
+        """DMs the registered members due a reminder; returns how many were sent."""
+        sent, now = 0, epoch(self.bot.clock.now())
+        events: dict[int, TrackedEvent | None] = {}  # one read per event, however many members
+        for due in await self.audience.reminders_due(now):
+            if due.event_id not in events:
+                events[due.event_id] = await self.store.get(due.event_id)
+            event = events[due.event_id]
+            if event is None:
+                continue
+            if not await self.audience.claim_reminder(due, now):
+                continue  # cancelled or opted out meanwhile
+            sent += await self._send(due.user_id, event)
+        return sent
+
+    async def _send(self, user_id: int, event: TrackedEvent) -> int:
+        words = self.bot.catalogue.words(await self.answers.language_of(user_id) or event.language)
+        try:
+            user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
+            await user.send(registered_reminder_text(event, words), allowed_mentions=NO_PINGS)
+        except (discord.Forbidden, discord.NotFound) as refused:
+            log.info("event %s: member %s not reminded by DM (%s)", event.id, user_id, refused.code)
+            return 0
+        except discord.HTTPException as error:
+            log.warning("event %s: reminder DM to member %s failed (%s)", event.id, user_id, error.status)
+            return 0
+        return 1
