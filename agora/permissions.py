@@ -75,3 +75,24 @@ def requires(needed: Rank) -> Callable[[T], T]:
         return True
 
     return app_commands.check(predicate)
+
+
+async def still_member(
+    interaction: discord.Interaction[Any], guild_id: int, *, trust_interaction: bool
+) -> bool:
+    """Whether the person behind `interaction` is a member of the server `guild_id` now.
+
+    An interaction from that server carries its member (`trust_interaction`); from a DM, a form opened
+    before leaving the server or a forged click, it is asked of Discord.
+    """
+    here = interaction.guild_id == guild_id and isinstance(interaction.user, discord.Member)
+    if trust_interaction and here:
+        return True
+    guild = interaction.client.get_guild(guild_id)
+    if guild is None:
+        return False
+    try:
+        await guild.fetch_member(interaction.user.id)
+    except discord.NotFound:
+        return False
+    return True

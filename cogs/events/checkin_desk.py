@@ -16,6 +16,7 @@ import discord
 
 from agora.clock import epoch
 from agora.errors import UserError, send_ephemeral
+from agora.permissions import still_member
 from cogs.events.attendance_render import answer_text
 from cogs.events.attendance_store import AttendanceStore, CheckIn
 from cogs.events.checkin_views import CheckinForm, read_code
@@ -100,12 +101,7 @@ class CheckinDesk:
         await send_ephemeral(interaction, answer_text(event, result, self.words(interaction)))
 
     async def ensure_member(self, interaction: discord.Interaction[Agora], guild_id: int) -> None:
-        """Asked of Discord: a form opened before leaving the server, or a forged click, carries the
-        member as they were."""
-        guild = self.bot.get_guild(guild_id)
-        try:
-            if guild is not None and await guild.fetch_member(interaction.user.id):
-                return
-        except discord.NotFound:
-            pass
-        raise UserError("events.checkin.error.not_a_member")
+        # Always asked of Discord: a form opened before leaving the server, or a forged click, carries
+        # the member as they were.
+        if not await still_member(interaction, guild_id, trust_interaction=False):
+            raise UserError("events.checkin.error.not_a_member")

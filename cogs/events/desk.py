@@ -9,6 +9,7 @@ import discord
 
 from agora.errors import UserError, send_ephemeral
 from agora.ids import MAX_ID
+from agora.permissions import still_member
 from cogs.events.answer_store import AnswerStore
 from cogs.events.model import Answers, TrackedEvent
 from cogs.events.render import TOPICS
@@ -79,15 +80,8 @@ class FeedbackDesk:
         return event
 
     async def ensure_member(self, interaction: discord.Interaction[Agora], guild_id: int) -> None:
-        if interaction.guild_id == guild_id and isinstance(interaction.user, discord.Member):
-            return
-        guild = self.bot.get_guild(guild_id)
-        try:
-            if guild is not None and await guild.fetch_member(interaction.user.id):
-                return
-        except discord.NotFound:
-            pass
-        raise UserError("feedback.error.not_a_member")
+        if not await still_member(interaction, guild_id, trust_interaction=True):
+            raise UserError("feedback.error.not_a_member")
 
     async def save(
         self, interaction: discord.Interaction[Agora], event_id: int, answers: Answers

@@ -15,6 +15,7 @@ import discord
 from agora.clock import epoch
 from agora.errors import UserError, send_ephemeral
 from agora.i18n import Words
+from agora.permissions import still_member
 from cogs.events.calendar_files import CalendarFiles, answer_with_file
 from cogs.events.calendar_render import confirmed_note, registered_hint
 from cogs.events.model import TrackedEvent
@@ -154,15 +155,8 @@ class RegistrationDesk:
         await self.waitlist.send_offers(change.offers)
 
     async def ensure_member(self, interaction: discord.Interaction[Agora], guild_id: int) -> None:
-        if interaction.guild_id == guild_id and isinstance(interaction.user, discord.Member):
-            return
-        guild = self.bot.get_guild(guild_id)
-        try:
-            if guild is not None and await guild.fetch_member(interaction.user.id):
-                return
-        except discord.NotFound:
-            pass
-        raise UserError("events.register.error.not_a_member")
+        if not await still_member(interaction, guild_id, trust_interaction=True):
+            raise UserError("events.register.error.not_a_member")
 
     async def _drop_buttons(self, interaction: discord.Interaction[Agora]) -> None:
         """The offer was answered: its DM keeps its text, without buttons to click again."""
