@@ -20,6 +20,7 @@ from cogs.events.answer_store import AnswerStore
 from cogs.events.calendar_files import CalendarFile, CalendarFiles
 from cogs.events.calendar_render import moved_text
 from cogs.events.calendar_store import CalendarStore
+from cogs.events.direct_messages import Unreachable, send_dm
 from cogs.events.model import TrackedEvent
 from cogs.events.notice_store import NoticeStore
 from cogs.events.store import EventStore
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-NO_PINGS = discord.AllowedMentions.none()
 MOVED_NOTICE = "changed"
 
 
@@ -62,10 +62,9 @@ class MoveNotices:
     async def _send(self, user_id: int, event: TrackedEvent, calendar: CalendarFile) -> int:
         words = self.bot.catalogue.words(await self.answers.language_of(user_id) or event.language)
         try:
-            user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
-            await user.send(moved_text(event, words), file=calendar.attachment(), allowed_mentions=NO_PINGS)
-        except (discord.Forbidden, discord.NotFound) as refused:
-            log.info("event %s: member %s not told of the move (%s)", event.id, user_id, refused.code)
+            await send_dm(self.bot, user_id, moved_text(event, words), file=calendar.attachment())
+        except Unreachable as why:
+            log.info("event %s: member %s not told of the move (%s)", event.id, user_id, why)
             return 0
         except discord.HTTPException as error:
             log.warning("event %s: DM of the move to member %s failed (%s)", event.id, user_id, error.status)

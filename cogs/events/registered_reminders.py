@@ -18,6 +18,7 @@ import discord
 from agora.clock import epoch
 from cogs.events.answer_store import AnswerStore
 from cogs.events.audience_store import AudienceStore
+from cogs.events.direct_messages import Unreachable, send_dm
 from cogs.events.model import TrackedEvent
 from cogs.events.render import registered_reminder_text
 from cogs.events.store import EventStore
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-NO_PINGS = discord.AllowedMentions.none()
 
 
 class RegisteredReminders:
@@ -55,10 +55,9 @@ class RegisteredReminders:
     async def _send(self, user_id: int, event: TrackedEvent) -> int:
         words = self.bot.catalogue.words(await self.answers.language_of(user_id) or event.language)
         try:
-            user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
-            await user.send(registered_reminder_text(event, words), allowed_mentions=NO_PINGS)
-        except (discord.Forbidden, discord.NotFound) as refused:
-            log.info("event %s: member %s not reminded by DM (%s)", event.id, user_id, refused.code)
+            await send_dm(self.bot, user_id, registered_reminder_text(event, words))
+        except Unreachable as why:
+            log.info("event %s: member %s not reminded by DM (%s)", event.id, user_id, why)
             return 0
         except discord.HTTPException as error:
             log.warning("event %s: reminder DM to member %s failed (%s)", event.id, user_id, error.status)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 
@@ -19,6 +19,7 @@ from agora.clock import epoch
 from cogs.events.answer_store import AnswerStore
 from cogs.events.calendar_files import CalendarFile, CalendarFiles
 from cogs.events.calendar_render import cancelled_note
+from cogs.events.direct_messages import Unreachable, send_dm
 from cogs.events.model import TrackedEvent
 from cogs.events.notice_store import NoticeStore
 from cogs.events.registration_board import RegistrationBoard
@@ -32,12 +33,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-NO_PINGS = discord.AllowedMentions.none()
 CLOSED_NOTICE = "closed"
-
-
-class Unreachable(Exception):
-    """The member cannot be sent a DM by Agora: closed DMs (403 50007), gone, or no longer a member."""
 
 
 class Waitlist:
@@ -136,16 +132,7 @@ class Waitlist:
         view: discord.ui.View | None = None,
         file: discord.File | None = None,
     ) -> None:
-        extra: dict[str, Any] = {}
-        if view is not None:
-            extra["view"] = view
-        if file is not None:
-            extra["file"] = file
-        try:
-            user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
-            await user.send(text, allowed_mentions=NO_PINGS, **extra)
-        except (discord.Forbidden, discord.NotFound) as refused:
-            raise Unreachable(f"{refused.status} {refused.code}") from None
+        await send_dm(self.bot, user_id, text, view=view, file=file)
 
     # ---- registration closed: the event was cancelled or deleted ----------------------------------
 
