@@ -10,13 +10,10 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-import aiosqlite
-
 from agora.clock import epoch
 from agora.database import Database
 from cogs.events.model import DEFAULT_LENGTH, EventSnapshot, TrackedEvent
-
-DISCORD_EPOCH_MS = 1_420_070_400_000
+from cogs.events.occurrence_store import keep_occurrence
 
 _COLUMNS = ", ".join(TrackedEvent.__slots__)  # type: ignore[attr-defined]
 
@@ -83,8 +80,9 @@ class EventStore:
                 next_occurrence = (previous_status, snapshot.status) == ("active", "scheduled")
                 if next_occurrence and call_at is None:
                     # A recurring event moved on to its next occurrence: the one that just ended keeps
-                    # its own row, completed, so its feedback is asked like any other event's.
-                    await self._keep_occurrence(db, snapshot.id, at)
+                    # its own row, completed, with its places and attendance (occurrence_store.py), so
+                    # its feedback is asked like any other event's and the next one starts afresh.
+                    await keep_occurrence(db, snapshot.id, at)
                 # Once deleted it stays so; a late update must not bring it back.
                 status = "deleted" if previous_status == "deleted" else snapshot.status
                 await db.execute(
@@ -131,23 +129,6 @@ class EventStore:
         if found is None:
             raise LookupError(f"event {snapshot.id} vanished while being recorded")
         return found
-
-    @staticmethod
-    async def _keep_occurrence(db: aiosqlite.Connection, event_id: int, at: int) -> None:
-        # A snowflake of the moment it ended, with the event's low bits: no Discord id collides with it.
-        occurrence_id = ((at * 1000 - DISCORD_EPOCH_MS) << 22) | (event_id & 0x3FFFFF)
-        await db.execute(
-            "INSERT INTO events (id, discord_id, guild_id, name, description, location, channel_id, "
-            "starts_at, ends_at, status, completed_at, language, created_by_agora, updated_at) "
-            "SELECT ?, id, guild_id, name, description, location, channel_id, starts_at, ends_at, "
-            "'completed', ?, language, created_by_agora, ? FROM events WHERE id = ?",
-            (occurrence_id, at, at, event_id),
-        )
-        await db.execute(
-            "INSERT INTO event_interest (event_id, user_id) SELECT ?, user_id FROM event_interest "
-            "WHERE event_id = ?",
-            (occurrence_id, event_id),
-        )
 
     async def mark_deleted(self, event_id: int, now: datetime) -> None:
         """Discord deleted the event. Its client's "Cancel event" is a delete, so one that had not
