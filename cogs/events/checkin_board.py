@@ -28,9 +28,11 @@ NO_PINGS = discord.AllowedMentions.none()
 
 
 def has_checkin_button(message: discord.Message, event_id: int) -> bool:
+    """The message carries the event's check-in button, still enabled: a disabled one is an earlier
+    window's (the last occurrence of a recurring event, closed before Discord moved it on)."""
     custom_id = f"event:checkin:{event_id}"
     return any(
-        getattr(child, "custom_id", None) == custom_id
+        getattr(child, "custom_id", None) == custom_id and not getattr(child, "disabled", False)
         for row in message.components
         for child in getattr(row, "children", ())
     )
