@@ -50,6 +50,7 @@ Lookups / state changes (gateway events are sent like Discord does)
     await fake.add_member(name, roles=(), locale="fr"), remove_member(m), set_member_roles(m, roles)
     await fake.set_overwrite(channel, role_or_member, allow=..., deny=...), set_role_permissions(role, perms)
     fake.set_dms_open(member, False)         the bot's DMs then fail with 403 / 50007
+    fake.fail_dms(member, times=1)           the bot's next DMs to them fail with 503 (a passing outage)
 
 Application commands
     fake.registered_commands(guild=True) -> list[dict]; fake.command(name, guild=None) -> dict

@@ -87,3 +87,9 @@ class GuildAdmin:
     def set_dms_open(self, member: MemberRef, open: bool = True) -> None:
         """``open=False``: the bot's DMs to this member fail with 403 / 50007."""
         self.world.member(member).dms_open = open
+
+    def fail_dms(self, member: MemberRef, times: int = 1) -> None:
+        """The bot's next ``times`` DMs to this member fail with 503, as when Discord's backend has a
+        passing outage. 503 rather than 500/502/504: discord.py retries those itself (sleeping in
+        real time) and raises ``DiscordServerError`` for a 503 at once."""
+        self.world.member(member).dm_failures = times

@@ -66,6 +66,7 @@ class FakeMember:
     nick: str | None = None
     global_name: str | None = None
     dms_open: bool = True
+    dm_failures: int = 0  # the bot's next DMs to this member answered 503 (see GuildAdmin.fail_dms)
     joined_at: str = field(default_factory=iso)
 
     def user_payload(self) -> Json:

@@ -174,6 +174,9 @@ class RestApi(ApiBase):
     def check_can_post(self, chan: FakeChannel, body: Json, files: list[UploadedFile]) -> None:
         if chan.type == DM:
             recipient = self.world.members.get(chan.recipient_id or 0)
+            if recipient is not None and recipient.dm_failures > 0:
+                recipient.dm_failures -= 1
+                raise ApiError(503, 0, "upstream connect error or disconnect/reset before headers")
             if recipient is None or recipient.bot or not recipient.dms_open:
                 raise ApiError(403, 50007, "Cannot send messages to this user")
             return
