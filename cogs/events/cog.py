@@ -95,6 +95,7 @@ class EventsCog(RegistrationCommands, CalendarCommands, AttendanceCommands, Feed
         self.bot.member_data.unregister(self.answers)
         self.bot.member_data.unregister(self.registrations)
         await cancel_and_wait(self._task)
+        await self.registration_desk.notices.stop()
         await self.registration_board.flush()
 
     async def sync_guilds(self) -> None:

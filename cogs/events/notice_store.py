@@ -5,9 +5,12 @@ The places themselves are in registration_store.py, which also exports and forge
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from agora.database import Database
 
 CALLED_OFF = ("cancelled", "deleted")
+_CHUNK = 500  # members named in one statement, well under SQLite's limit on parameters
 
 
 class NoticeStore:
@@ -23,6 +26,27 @@ class NoticeStore:
                 (event_id, user_id, kind, version, now),
             )
             return cursor.rowcount == 1
+
+    async def claim_registered(
+        self, event_id: int, user_ids: Sequence[int], version: int, now: int
+    ) -> list[int]:
+        """Of `user_ids`, those still registered for the event and not sent its registration DM of this
+        version yet, claimed at once (kind 'registered'): the caller sends them that DM. In no order."""
+        claimed: list[int] = []
+        async with self.database.transaction() as db:
+            for start in range(0, len(user_ids), _CHUNK):
+                chunk = user_ids[start : start + _CHUNK]
+                members = ", ".join("?" * len(chunk))
+                cursor = await db.execute(
+                    "INSERT OR IGNORE INTO event_member_notices (event_id, user_id, kind, version, sent_at) "  # noqa: S608 — placeholders only
+                    "SELECT event_id, user_id, 'registered', ?, ? FROM event_registrations "
+                    f"WHERE event_id = ? AND status = 'registered' AND user_id IN ({members}) "
+                    "RETURNING user_id",
+                    (version, now, event_id, *chunk),
+                )
+                claimed.extend(int(row[0]) for row in await cursor.fetchall())
+                await cursor.close()
+        return claimed
 
     async def closing_due(self) -> list[int]:
         """Events Discord reports cancelled or deleted whose registration is not closed yet, or whose

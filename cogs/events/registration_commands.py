@@ -1,6 +1,7 @@
 """`/event places|attendees|mine` (`/evenement places|inscrits|mes-inscriptions`): places and a deadline
-for an event, the organisers' list (with who checked in) and its CSV for the door, and a member's own
-registrations.
+for an event (or no limit any more: `unlimited`, and everyone waiting is offered a place, held as when
+places are raised), the organisers' list (with who checked in) and its CSV for the door, and a member's
+own registrations.
 
 A mixin of `EventsCog` (see cogs/events/groups.py): the commands bind to the cog, which creates the
 registration objects through `open_registrations` and gives `event_in_guild` and `event_autocomplete`.
@@ -73,20 +74,24 @@ class RegistrationCommands:
         event="The event",
         places="Places (1 to 10,000); then a waitlist",
         deadline="Registration deadline: 2026-12-01 18:00 (default: the start)",
+        unlimited="True: no limit any more (instead of places); everyone waiting is offered a place",
     )
     @requires(Rank.organiser)
     async def set_places(
         self,
         interaction: discord.Interaction[Agora],
         event: str,
-        places: int,
+        places: int | None = None,
         deadline: app_commands.Range[str, 1, 40] | None = None,
+        unlimited: bool = False,
     ) -> None:
         """Places and a registration deadline for an event, with Register buttons."""
         target = await self.event_in_guild(interaction, event)
         now = self.bot.clock.now()
         if target.status in ENDED or target.starts_at <= epoch(now):
             raise UserError("events.places.error.started")
+        if (places is None) != unlimited:  # exactly one of them: a number of places, or no limit
+            raise UserError("events.places.error.places_or_unlimited")
         check_places(places)
         current = await self.registrations.settings(target.id)
         closes = read_deadline(deadline, target.starts_at, now, self.bot.settings.timezone)

@@ -1,8 +1,10 @@
 """A member's clicks on the registration buttons: Register, Cancel, and Confirm / Decline of a place
-offered by DM. Each is answered privately within Discord's 3 seconds: one store transaction, then the
-answer, then what may be slow (the message's count, through the coalescing editor; the DMs offering a
-freed place). The rules themselves (places, waitlist order, deadline, holds) are the store's, decided
-inside its transaction; a refusal comes back as `RegistrationRefused` and is answered as a `UserError`.
+offered by DM. Each is answered within Discord's 3 seconds: one store transaction, then the answer
+(private; for an offer, the offer's message itself becomes the answer), then what may be slow (the
+message's count, through the coalescing editor; the DMs offering a freed place; the DM with the .ics of
+a place taken with a click, registration_notices.py). The rules themselves (places, waitlist order,
+deadline, holds) are the store's, decided inside its transaction; a refusal comes back as
+`RegistrationRefused` and is answered as a `UserError`.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from agora.clock import epoch
 from agora.errors import UserError, send_ephemeral
 from agora.i18n import Words
 from agora.permissions import still_member
-from cogs.events.calendar_files import CalendarFiles, answer_with_file
+from cogs.events.calendar_files import CalendarFile, CalendarFiles, answer_with_file
 from cogs.events.calendar_render import confirmed_note, registered_hint
 from cogs.events.model import TrackedEvent
 from cogs.events.registration_board import RegistrationBoard
+from cogs.events.registration_notices import RegistrationNotices
 from cogs.events.registration_render import (
     cancelled_text,
     offer_answered_text,
@@ -37,6 +40,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+NO_PINGS = discord.AllowedMentions.none()
 SHOWN_EVENTS = 64
 
 
@@ -60,6 +64,7 @@ class RegistrationDesk:
         self.waitlist = waitlist
         self._shown: dict[int, TrackedEvent] = {}  # events clicked lately: see shown_event
         self.calendars = CalendarFiles(bot.database, bot.settings.timezone.key)
+        self.notices = RegistrationNotices(bot, store)  # the DM of a place taken with a click
 
     def now(self) -> int:
         return epoch(self.bot.clock.now())
@@ -117,6 +122,9 @@ class RegistrationDesk:
             text = f"{registered_text(event, words)}\n{registered_hint(words)}"
         await send_ephemeral(interaction, text)
         self.board.request(event.id)
+        if place is not None and place.status == "registered":  # the file comes by DM, after the answer
+            language = self.bot.catalogue.resolve(interaction.locale)
+            self.notices.request(event.id, interaction.user.id, language)
 
     async def cancel(self, interaction: discord.Interaction[Agora], event_id: int) -> None:
         event = await self.event_here(interaction, event_id)
@@ -132,37 +140,62 @@ class RegistrationDesk:
     ) -> None:
         if interaction.user.id != user_id:  # a forwarded DM, or a forged click
             raise UserError("events.offer.error.not_yours")
-        # Deferred first: checking that the member is still on the server asks Discord.
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        # Deferred first, as an update of the offer itself: checking that the member is still on the
+        # server asks Discord. A refusal is then a private follow-up; an answer replaces the offer.
+        await interaction.response.defer()
         event = await self.store.get(event_id)
         if event is None:
             raise UserError("events.offer.error.expired")
+        words = self.words(interaction)
         if choice == "confirm":
-            await self.ensure_member(interaction, event.guild_id)
+            if not await still_member(interaction, event.guild_id, trust_interaction=True):
+                await self._left_server(interaction, event, user_id, words)
+                return
             work = self.registrations.confirm(event.id, user_id, now=self.now())
         else:
             work = self.registrations.decline(event.id, user_id, now=self.now())
         change = await self._change(work)
-        words = self.words(interaction)
-        if choice == "confirm":  # the DM confirming the place carries the event's .ics
-            calendar = await self.calendars.of_event_if_possible(event)
-            text = offer_answered_text(event, choice, words)
-            await answer_with_file(interaction, text, calendar, note=confirmed_note(words))
-        else:
-            await send_ephemeral(interaction, offer_answered_text(event, choice, words))
+        text = offer_answered_text(event, choice, words)
+        # A confirmed place's answer carries the event's .ics.
+        calendar = await self.calendars.of_event_if_possible(event) if choice == "confirm" else None
+        await self._answer_in_place(interaction, text, calendar, words)
         self.board.request(event.id)
-        await self._drop_buttons(interaction)
         await self.waitlist.send_offers(change.offers)
 
-    async def ensure_member(self, interaction: discord.Interaction[Agora], guild_id: int) -> None:
-        if not await still_member(interaction, guild_id, trust_interaction=True):
-            raise UserError("events.register.error.not_a_member")
-
-    async def _drop_buttons(self, interaction: discord.Interaction[Agora]) -> None:
-        """The offer was answered: its DM keeps its text, without buttons to click again."""
-        if interaction.message is None:
-            return
+    async def _left_server(
+        self, interaction: discord.Interaction[Agora], event: TrackedEvent, user_id: int, words: Words
+    ) -> None:
+        """Refused; and the offer is declined for them, so the place goes to the next member now rather
+        than when the hold lapses."""
         try:
-            await interaction.message.edit(view=None)
+            change = await self.registrations.decline(event.id, user_id, now=self.now())
+        except RegistrationRefused as error:  # lapsed or answered meanwhile: nothing to pass on
+            raise refused(error) from None
+        log.info("event %s: member %s left the server; the place offered goes to the next", event.id, user_id)
+        await send_ephemeral(interaction, words("events.offer.error.left_server"))
+        self.board.request(event.id)
+        await self._edit_offer(interaction, view=None)
+        await self.waitlist.send_offers(change.offers)
+
+    async def _answer_in_place(
+        self, interaction: discord.Interaction[Agora], text: str, calendar: CalendarFile | None, words: Words
+    ) -> None:
+        """The offer's message becomes the answer (and the file), without buttons: it stays in the DM
+        as the confirmation, where a private answer would vanish when Discord reloads."""
+        note = confirmed_note(words)
+        extra: dict[str, Any] = {}
+        if calendar is not None:
+            extra["attachments"] = [calendar.attachment()]
+        content = f"{text}\n{note}" if calendar is not None else text
+        if not await self._edit_offer(interaction, content=content, view=None, **extra):
+            await answer_with_file(interaction, text, calendar, note=note)  # at least privately
+
+    async def _edit_offer(self, interaction: discord.Interaction[Agora], **changes: Any) -> bool:
+        try:
+            await interaction.edit_original_response(allowed_mentions=NO_PINGS, **changes)
         except discord.HTTPException as error:
-            log.info("could not remove the buttons of an answered offer (%s)", error.status)
+            log.warning(
+                "could not edit the offer answered by member %s (%s)", interaction.user.id, error.status
+            )
+            return False
+        return True

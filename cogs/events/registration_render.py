@@ -79,6 +79,16 @@ def registered_text(event: TrackedEvent, words: Words) -> str:
     return words("events.register.done", name=title(event), when=f"<t:{event.starts_at}:F>")
 
 
+def registered_dm_text(event: TrackedEvent, words: Words, *, with_file: bool) -> str:
+    """The DM after a click took a place: the same words as the click's answer, the file's line when
+    the `.ics` rides along, and the event's link (a DM stands on its own)."""
+    lines = [registered_text(event, words)]
+    if with_file:
+        lines.append(words("events.calendar.confirmed_note"))
+    lines.append(event.link)
+    return "\n".join(lines)[:2000]
+
+
 def waiting_text(event: TrackedEvent, position: int | None, words: Words) -> str:
     return words("events.register.waiting", name=title(event), position=position or "?")
 

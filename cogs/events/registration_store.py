@@ -35,6 +35,13 @@ if TYPE_CHECKING:
 
 MAX_PLACES = 10_000
 _COLUMNS = "event_id, user_id, status, queue, clicked_at, registered_at, offer_expires_at"
+# An offer's DM is due unless a retry waits its turn (parameter: now), or its event was called off or
+# is over (waitlist_store.ENDED, or registration closed).
+_DM_DUE = (
+    "(r.offer_dm_retry_at IS NULL OR r.offer_dm_retry_at <= ?) AND EXISTS (SELECT 1 FROM events e "
+    "LEFT JOIN event_registration s ON s.event_id = e.id WHERE e.id = r.event_id "
+    "AND e.status NOT IN ('completed', 'cancelled', 'deleted') AND s.closed_at IS NULL)"
+)
 
 
 def _place(row: sqlite3.Row, position: int | None = None) -> Place:
@@ -151,10 +158,13 @@ class RegistrationStore:
 
     async def confirm(self, event_id: int, user_id: int, *, now: int) -> Change:
         """An offer taken before it lapsed: registered. Refused otherwise (`events.offer.error.expired`);
-        `events.register.error.closed` once the event is cancelled, deleted or over."""
+        `events.register.error.closed` once the event is cancelled, deleted, over or started (a hold
+        made before the event moved earlier may still run: the start ends it all the same)."""
         async with self.database.transaction() as db:
             event = await waitlist.event_state(db, event_id)
-            if event is not None and event.status in waitlist.ENDED:
+            if event is not None and (
+                event.status in waitlist.ENDED or event.closed_at is not None or now >= event.starts_at
+            ):
                 raise RegistrationRefused("events.register.error.closed")
             cursor = await db.execute(
                 "UPDATE event_registrations SET status = 'registered', registered_at = ?, "  # noqa: S608 — column names only
@@ -201,23 +211,51 @@ class RegistrationStore:
                 expired.append((_place(row), await self._offer_free(db, int(row["event_id"]), now)))
         return expired
 
-    async def offers_to_send(self) -> list[Offer]:
-        """Offers whose DM was not claimed yet (made, or made before a restart), oldest first."""
+    async def offers_to_send(self, now: int) -> list[Offer]:
+        """Offers whose DM was not claimed yet (made, made before a restart, or whose DM failed and is
+        due again), oldest first; none of an event called off or over (its closing DM tells them)."""
         rows = await self.database.fetch_all(
-            "SELECT event_id, user_id, offer_expires_at FROM event_registrations "
-            "WHERE status = 'offered' AND offer_sent_at IS NULL ORDER BY offer_expires_at, event_id, queue"
+            "SELECT r.event_id, r.user_id, r.offer_expires_at FROM event_registrations r "  # noqa: S608 — a condition of this module
+            f"WHERE r.status = 'offered' AND r.offer_sent_at IS NULL AND {_DM_DUE} "
+            "ORDER BY r.offer_expires_at, r.event_id, r.queue",
+            (now,),
         )
         return [Offer(int(r[0]), int(r[1]), int(r[2])) for r in rows]
 
     async def claim_offer_dm(self, event_id: int, user_id: int, now: int) -> bool:
-        """True once per offer, while it holds: the caller sends its DM. False: sent, lapsed or gone."""
+        """True once per offer, while it holds and its event is neither called off nor over (nor a
+        retry early): the caller sends its DM. False: sent, lapsed, gone, or nothing to offer any more."""
         async with self.database.transaction() as db:
             cursor = await db.execute(
-                "UPDATE event_registrations SET offer_sent_at = ? WHERE event_id = ? AND user_id = ? "
-                "AND status = 'offered' AND offer_sent_at IS NULL AND offer_expires_at > ?",
-                (now, event_id, user_id, now),
+                "UPDATE event_registrations AS r SET offer_sent_at = ? WHERE r.event_id = ? "  # noqa: S608 — a condition of this module
+                "AND r.user_id = ? AND r.status = 'offered' AND r.offer_sent_at IS NULL "
+                f"AND r.offer_expires_at > ? AND {_DM_DUE}",
+                (now, event_id, user_id, now, now),
             )
             return cursor.rowcount == 1
+
+    async def offer_dm_failed(self, event_id: int, user_id: int, *, now: int, backoff: int) -> int | None:
+        """The offer's DM failed for a passing reason: its claim is released, to be tried again `backoff`
+        seconds from `now`, twice that after a second failure, and so on. Returns how many times it
+        failed so far; None when the offer is gone meanwhile."""
+        async with self.database.transaction() as db:
+            found = await waitlist.row(
+                db,
+                "UPDATE event_registrations SET offer_sent_at = NULL, "
+                "offer_dm_retry_at = ? + (? << offer_dm_failures), offer_dm_failures = offer_dm_failures + 1 "
+                "WHERE event_id = ? AND user_id = ? AND status = 'offered' RETURNING offer_dm_failures",
+                (now, backoff, event_id, user_id),
+            )
+            return int(found[0]) if found else None
+
+    async def clamp_offers(self) -> int:
+        """Holds that run past their event's start (it moved earlier) end at the start; returns how many."""
+        async with self.database.transaction() as db:
+            cursor = await db.execute(
+                "UPDATE event_registrations AS r SET offer_expires_at = e.starts_at FROM events e "
+                "WHERE e.id = r.event_id AND r.status = 'offered' AND r.offer_expires_at > e.starts_at"
+            )
+            return cursor.rowcount
 
     # ---- reading ----------------------------------------------------------------------------------
 

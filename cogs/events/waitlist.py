@@ -4,7 +4,9 @@ lapse, and registration closed when Discord reports the event cancelled or delet
 Each offer's DM is claimed in the store before it is sent, so a restart never sends one twice; an offer
 made just before a crash is found by `offers_to_send` and sent by the next pass, and its buttons work
 after the restart (they are `DynamicItem`s). A member who cannot be reached (DMs closed, left the
-server) is taken as declining: the place goes to the next one at once rather than after the hold.
+server) is taken as declining: the place goes to the next one at once rather than after the hold. A DM
+that fails for a passing reason (Discord answering 5xx) is released and tried again by a later pass;
+after a few failures the place goes to the next one too, never held for someone who does not know it.
 """
 
 from __future__ import annotations
@@ -34,6 +36,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CLOSED_NOTICE = "closed"
+# An offer's DM that failed for a passing reason is tried again this many seconds later (twice that
+# after a second failure); after OFFER_DM_TRIES failures the place goes to the next member.
+RETRY_AFTER = 60
+OFFER_DM_TRIES = 3
 
 
 class Waitlist:
@@ -57,29 +63,35 @@ class Waitlist:
         return epoch(self.bot.clock.now())
 
     async def run_pass(self) -> int:
-        """Lapsed holds, offers not sent yet, events called off, messages behind: the steps taken."""
+        """Holds clamped to a moved start, events called off, lapsed holds, offers not sent yet (or due
+        again), messages behind: the steps taken. Closing comes first: an offer left unsent by a restart
+        is never DMed for an event cancelled meanwhile (its member gets the closing DM instead)."""
         steps = 0
+        if clamped := await self.registrations.clamp_offers():
+            log.info("%s offer(s) now end at their event's new start", clamped)
+        for event_id in await self.notices.closing_due():
+            steps += await self.close(event_id)
         for place, offers in await self.registrations.expire_offers(self.now()):
             log.info("event %s: the place offered to member %s lapsed", place.event_id, place.user_id)
             self.board.request(place.event_id)
             steps += 1 + await self.send_offers(offers)
-        steps += await self.send_offers(await self.registrations.offers_to_send())
-        for event_id in await self.notices.closing_due():
-            steps += await self.close(event_id)
+        steps += await self.send_offers(await self.registrations.offers_to_send(self.now()))
         await self.board.catch_up()
         return steps
 
     # ---- offers -----------------------------------------------------------------------------------
 
     async def send_offers(self, offers: Iterable[Offer]) -> int:
-        """DM each offer once; an unreachable member's offer is declined for them and passed on."""
+        """DM each offer once; an unreachable member's offer is declined for them and passed on, and one
+        whose DM failed for a passing reason is tried again by a later pass (from `RETRY_AFTER` on), then
+        passed on after `OFFER_DM_TRIES` failures rather than held, unknown to them, until it lapses."""
         pending = list(offers)
         sent = 0
         while pending:
             offer = pending.pop(0)
             try:
                 if not await self.registrations.claim_offer_dm(offer.event_id, offer.user_id, self.now()):
-                    continue  # sent already, lapsed, or taken back meanwhile
+                    continue  # sent already, lapsed, taken back or called off meanwhile
                 await self._send_offer(offer)
                 sent += 1
             except Unreachable as why:
@@ -90,10 +102,27 @@ class Waitlist:
                     why,
                 )
                 pending.extend(await self._decline_for(offer))
-            except Exception:
-                # The hold still runs: when it lapses the place goes to the next member.
-                log.exception("event %s: the offer to member %s failed", offer.event_id, offer.user_id)
+            except Exception as error:
+                pending.extend(await self._failed(offer, error))
         return sent
+
+    async def _failed(self, offer: Offer, error: Exception) -> tuple[Offer, ...]:
+        """A DM Discord did not deliver (a 5xx, a timeout, a look-up that failed): released for a retry,
+        or, at the last try, declined for the member and offered to the next."""
+        where = (offer.event_id, offer.user_id)
+        if isinstance(error, discord.HTTPException):
+            log.warning("event %s: the offer to member %s failed (%s)", *where, error.status)
+        else:
+            log.exception("event %s: the offer to member %s failed", *where)
+        try:
+            failures = await self.registrations.offer_dm_failed(*where, now=self.now(), backoff=RETRY_AFTER)
+        except Exception:
+            log.exception("event %s: the failed offer to member %s could not be released", *where)
+            return ()
+        if failures is None or failures < OFFER_DM_TRIES:
+            return ()  # the hold still runs: a later pass tries again
+        log.info("event %s: the offer to member %s failed %s times; offered to the next", *where, failures)
+        return await self._decline_for(offer)
 
     async def _send_offer(self, offer: Offer) -> None:
         event = await self.store.get(offer.event_id)

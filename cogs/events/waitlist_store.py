@@ -80,8 +80,9 @@ async def offer_free(
         return []
     expires = min(now + hold_seconds, event.starts_at)
     cursor = await db.execute(
-        "UPDATE event_registrations SET status = 'offered', offer_expires_at = ?, offer_sent_at = NULL "
-        "WHERE event_id = ? AND user_id IN (SELECT user_id FROM event_registrations WHERE event_id = ? "
+        "UPDATE event_registrations SET status = 'offered', offer_expires_at = ?, offer_sent_at = NULL, "
+        "offer_dm_failures = 0, offer_dm_retry_at = NULL WHERE event_id = ? AND user_id IN ("
+        "SELECT user_id FROM event_registrations WHERE event_id = ? "
         "AND status = 'waiting' ORDER BY queue LIMIT ?) RETURNING user_id, queue",
         (expires, event_id, event_id, free),
     )

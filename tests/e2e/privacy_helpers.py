@@ -21,7 +21,7 @@ from tests.e2e.checkin_helpers import (
     voice_event,
 )
 from tests.e2e.events_helpers import START
-from tests.e2e.registration_helpers import create_with_places, register
+from tests.e2e.registration_helpers import create_with_places, is_registered_dm, register
 
 
 def button_ids(message) -> dict[str, str]:
@@ -98,24 +98,33 @@ MOVED_START = PLACES_START + timedelta(days=1)
 
 
 def calendar_dms(fake, member) -> list:
-    return [m for m in fake.dm_messages(member) if any(a.filename.endswith(".ics") for a in m.attachments)]
+    """The DMs telling that an event moved, with its updated .ics."""
+    return [
+        m
+        for m in fake.dm_messages(member)
+        if any(a.filename.endswith(".ics") for a in m.attachments)
+        and ("a changé" in m.content or "has changed" in m.content)
+    ]
 
 
 async def register_then_see_it_move(fake, members: Sequence[str]):
-    """An event with a place for each of `members` but the last, who waits; it then moves in Discord and
-    each of them gets one DM with the updated calendar file. Returns Discord's event."""
+    """An event with a place for each of `members` but the last, who waits (those with a place get the DM
+    confirming it); it then moves in Discord and each of them gets one DM with the updated calendar
+    file. Returns Discord's event."""
     event, message = await create_with_places(
         fake, len(members) - 1, title=PLACES_TITLE, start="2026-12-10 08:30", end="11:30"
     )
     for member in members:
         await register(fake, member, message, event.id)
+    for member in members[:-1]:
+        await fake.wait_for_dm(member, is_registered_dm, timeout=10)
     await fake.update_scheduled_event(
         event,
         scheduled_start_time=MOVED_START.isoformat(),
         scheduled_end_time=(MOVED_START + timedelta(hours=3)).isoformat(),
     )
     for member in members:
-        await fake.wait_for_dm(member, lambda m, who=member: calendar_dms(fake, who), timeout=10)
+        await fake.wait_for_dm(member, lambda m, who=member: m in calendar_dms(fake, who), timeout=10)
     return event
 
 

@@ -1,11 +1,12 @@
 """Shortcuts for the registration tests: an event with places, clicks on its buttons, the DMs offering a
-freed place, and what the event's message shows."""
+freed place (and the DM of a place taken with a click), and what the event's message shows."""
 
 from __future__ import annotations
 
 import re
 
 from tests.e2e.events_helpers import create_event, custom_ids
+from tests.fake_discord.interactions import DEFERRED_UPDATE
 
 SCHEDULED, ACTIVE, COMPLETED, CANCELED = 1, 2, 3, 4
 
@@ -76,8 +77,27 @@ async def offer_dm(fake, member, event_id, within: float = 10):
     return await fake.wait_for_dm(member, lambda m: is_offer(m, event_id), timeout=within)
 
 
-async def answer_offer(fake, member, dm, event_id, choice="confirm", **kwargs):
-    return await click(fake, member, dm, offer_id(fake, event_id, member, choice), **kwargs)
+async def answer_offer(fake, member, dm, event_id, choice="confirm", *, locale=None):
+    """Confirm / Decline on an offer's DM; returns what the member reads (see `offer_answer`)."""
+    record = await fake.click(member, dm, offer_id(fake, event_id, member, choice), locale=locale)
+    return await offer_answer(fake, record)
+
+
+async def offer_answer(fake, record):
+    """What a click on an offer's button shows: a private refusal, or else the offer's message itself,
+    turned into the answer (the bot defers the click as an update of the message, then edits it)."""
+
+    def answered():
+        if record.followup_ids:  # a refusal after the deferral
+            return fake.message(record.followup_ids[0])
+        if record.callback is None:
+            return None
+        shown = record.message
+        if record.callback.type == DEFERRED_UPDATE:
+            return shown if shown.edits > record.edits_baseline else None
+        return shown if shown is not None and not shown.is_loading else None  # refused at once
+
+    return await fake.wait_for(answered, timeout=10, what=f"the answer to {record!r}")
 
 
 async def run(fake, member, command, options=None, *, locale=None):
@@ -95,3 +115,13 @@ def places_of(text: str) -> tuple[int, int] | None:
 
 async def add_members(fake, *names, locale="fr"):
     return [await fake.add_member(name, locale=locale) for name in names]
+
+
+def is_registered_dm(message) -> bool:
+    """The DM after a click took a place: "you are registered", with the event's .ics."""
+    said = message.content.startswith(("✅ Vous êtes inscrit·e", "✅ You're registered"))
+    return said and any(a.filename.endswith(".ics") for a in message.attachments)
+
+
+def registered_dms(fake, member):
+    return [m for m in fake.dm_messages(member) if is_registered_dm(m)]

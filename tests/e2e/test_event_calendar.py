@@ -19,6 +19,7 @@ from tests.e2e.registration_helpers import (
     buttons,
     click,
     create_with_places,
+    is_registered_dm,
     offer_dm,
     register,
     registration_message,
@@ -61,12 +62,24 @@ async def button_file(fake, member, message, event, **kwargs):
     return answer, read_ics(attachment)
 
 
-def ics_dms(fake, member):
-    return [m for m in fake.dm_messages(member) if any(a.filename.endswith(".ics") for a in m.attachments)]
+def has_ics(message) -> bool:
+    return any(a.filename.endswith(".ics") for a in message.attachments)
+
+
+def is_moved(message) -> bool:
+    return has_ics(message) and ("a changé" in message.content or "has changed" in message.content)
+
+
+def is_cancelled(message) -> bool:
+    return has_ics(message) and ("a été annulé" in message.content or "was cancelled" in message.content)
 
 
 def moved_dms(fake, member):
-    return [m for m in ics_dms(fake, member) if "a changé" in m.content or "has changed" in m.content]
+    return [m for m in fake.dm_messages(member) if is_moved(m)]
+
+
+def cancelled_dms(fake, member):
+    return [m for m in fake.dm_messages(member) if is_cancelled(m)]
 
 
 async def test_the_button_gives_the_events_file_in_zurich_time_on_both_sides_of_summer_time(agora, fake):
@@ -109,11 +122,13 @@ async def test_a_move_in_discord_raises_the_sequence_and_tells_each_member_once(
         event, message = await create_with_places(fake, 1, title=TITLE)
         await register(fake, "alice", message, event.id)
         await register(fake, "bob", message, event.id)  # waiting, his Discord in English
+        registered = await fake.wait_for_dm("alice", is_registered_dm, timeout=10)
+        assert int(only_event(read_ics(registered.attachments[0]))["SEQUENCE"]) == 0
         # A new title is not a move: no new version, nobody told.
         await fake.update_scheduled_event(event, name="Matinée RH")
         await step(bot)
         _, calendar = await button_file(fake, chloe, message, event)
-        assert int(only_event(calendar)["SEQUENCE"]) == 0 and ics_dms(fake, "alice") == []
+        assert int(only_event(calendar)["SEQUENCE"]) == 0 and moved_dms(fake, "alice") == []
 
         start, end = datetime(2026, 12, 10, 8, 0, tzinfo=UTC), datetime(2026, 12, 10, 11, 0, tzinfo=UTC)
         await fake.update_scheduled_event(
@@ -123,8 +138,8 @@ async def test_a_move_in_discord_raises_the_sequence_and_tells_each_member_once(
             scheduled_end_time=end.isoformat(),
             location="Lausanne",
         )
-        alice_dm = await fake.wait_for_dm("alice", lambda m: moved_dms(fake, "alice"), timeout=10)
-        bob_dm = await fake.wait_for_dm("bob", lambda m: moved_dms(fake, "bob"), timeout=10)
+        alice_dm = await fake.wait_for_dm("alice", is_moved, timeout=10)
+        bob_dm = await fake.wait_for_dm("bob", is_moved, timeout=10)
         assert alice_dm.content.startswith("📅 L’événement **Matinée \\*RH\\* @")
         assert f"<t:{int(start.timestamp())}:F>" in alice_dm.content and "📍 Lausanne" in alice_dm.content
         assert alice_dm.allowed_mentions == {"parse": []} and not alice_dm.pings_anyone
@@ -143,7 +158,7 @@ async def test_a_move_in_discord_raises_the_sequence_and_tells_each_member_once(
     async with agora.running() as bot:
         await step(bot)
         assert {m: len(moved_dms(fake, m)) for m in ("alice", "bob")} == {"alice": 1, "bob": 1}
-        assert len(fake.dm_messages("alice")) == 1
+        assert len(fake.dm_messages("alice")) == 2  # her registration's, then the move's
         _, calendar = await button_file(fake, "alice", registration_message(fake, event.id), event)
         assert int(only_event(calendar)["SEQUENCE"]) == 1
 
@@ -156,14 +171,15 @@ async def test_a_cancelled_event_gives_each_member_one_dm_carrying_the_cancelled
         # Moved and cancelled at once: the closing DM says it all.
         await fake.update_scheduled_event(event, location="Lausanne", status=CANCELED)
         for member in ("alice", "bob"):
-            await fake.wait_for_dm(member, lambda m, who=member: ics_dms(fake, who), timeout=10)
+            await fake.wait_for_dm(member, is_cancelled, timeout=10)
         await step(bot)
         await step(bot)
         for member in ("alice", "bob"):
-            [dm] = fake.dm_messages(member)
+            [dm] = cancelled_dms(fake, member)
             vevent = only_event(read_ics(dm.attachments[0]))
             assert str(vevent["STATUS"]) == "CANCELLED" and int(vevent["SEQUENCE"]) == 2
-        [alice_dm] = fake.dm_messages("alice")
+        [alice_dm] = cancelled_dms(fake, "alice")
+        assert moved_dms(fake, "alice") == []  # the closing DM says it all
         assert "annulé" in alice_dm.content and "le retire de votre agenda" in alice_dm.content
 
         # The button (never disabled) gives the cancelled file to anyone who added the event.
@@ -177,7 +193,7 @@ async def test_a_deleted_event_gives_the_cancelled_file_too(agora, fake, clock):
         event, message = await create_with_places(fake)
         await register(fake, "alice", message, event.id)
         await fake.delete_scheduled_event(event)
-        dm = await fake.wait_for_dm("alice", lambda m: ics_dms(fake, "alice"), timeout=10)
+        dm = await fake.wait_for_dm("alice", is_cancelled, timeout=10)
         assert str(only_event(read_ics(dm.attachments[0]))["STATUS"]) == "CANCELLED"
 
 

@@ -162,7 +162,7 @@ async def test_export_then_forget_covers_every_feature_and_leaves_other_members_
         for line in (
             "Sondages : 4",
             "Événements et avis : 5",
-            "Inscriptions aux événements : 6",
+            "Inscriptions aux événements : 7",
             "Flux ajoutés : 1",
             "Annonces écrites : 2",
         ):
@@ -201,8 +201,9 @@ async def test_export_then_forget_covers_every_feature_and_leaves_other_members_
             (str(scenario.voice.id), 600)
         ]
         assert [w["event_id"] for w in morning["wrong_checkin_codes"]] == [str(event.id)]
-        assert [(n["event_id"], n["kind"]) for n in morning["messages_about_events"]] == [
-            (str(scenario.places.id), "changed")
+        assert sorted((n["event_id"], n["kind"]) for n in morning["messages_about_events"]) == [
+            (str(scenario.places.id), "changed"),  # the move, with the updated file
+            (str(scenario.places.id), "registered"),  # her place, with the file
         ]
         (feed,) = document["feeds"]["added"]
         assert feed["url"] == feed_server.url("/olivia") and ISO_UTC.match(feed["added_at"])
@@ -219,7 +220,7 @@ async def test_export_then_forget_covers_every_feature_and_leaves_other_members_
         adam_before, counts_before = rows_naming(path, adam), row_counts(path)
         answer_text = await forget(fake, "olivia")
         assert "Sondages : 4" in answer_text and "Événements et avis : 4" in answer_text
-        assert "Inscriptions aux événements : 6" in answer_text
+        assert "Inscriptions aux événements : 7" in answer_text
         assert "Flux ajoutés : 1" in answer_text and "Annonces écrites : 2" in answer_text
         assert "Conservé : votre refus des messages privés" in answer_text
 

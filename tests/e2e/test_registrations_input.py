@@ -17,6 +17,7 @@ from tests.e2e.registration_helpers import (
     answer_offer,
     buttons,
     create_with_places,
+    offer_answer,
     offer_dm,
     offer_id,
     offers,
@@ -174,11 +175,11 @@ async def test_an_offer_for_an_unknown_event_or_out_of_range_ids_is_refused(agor
             ("event:register:424242", STALE),
         ):
             click = await fake.forge_click("alice", message, custom_id, on_message=True)
-            await click.final_message(timeout=10)
-            assert click.is_ephemeral and click.content.startswith(expected), custom_id
+            answer = await offer_answer(fake, click)
+            assert answer.is_ephemeral and answer.content.startswith(expected), custom_id
 
 
-async def test_a_member_who_left_the_server_is_passed_over_and_cannot_confirm(agora, fake, clock):
+async def test_a_member_who_left_the_server_cannot_confirm_and_the_place_goes_to_the_next(agora, fake, clock):
     chloe, dan = await add_members(fake, "chloe", "dan")
     async with agora.running() as bot:
         event, message = await create_with_places(fake, 2)
@@ -187,14 +188,19 @@ async def test_a_member_who_left_the_server_is_passed_over_and_cannot_confirm(ag
         await unregister(fake, "alice", message, event.id)
         chloe_dm = await offer_dm(fake, chloe, event.id)
         await fake.remove_member(chloe)
+        # bob left too, before his turn came: when chloe's refusal frees the place, it goes to dan.
+        bob = fake.member("bob")
+        await fake.remove_member(bob)
         late = await answer_offer(fake, chloe, chloe_dm, event.id)
-        assert late.content == "Vous n’êtes plus membre du serveur de cet événement."
-        # bob left before his turn came: the next place goes straight to dan.
-        await fake.remove_member("bob")
-        await unregister(fake, "adam", message, event.id)
-        await offer_dm(fake, dan, event.id)
+        assert late.is_ephemeral and late.content == (
+            "Vous n’êtes plus membre du serveur de cet événement : "
+            "la place proposée va à la personne suivante sur la liste d’attente."
+        )
+        await offer_dm(fake, dan, event.id)  # at once, not when chloe's hold lapses
+        await fake.wait_for(lambda: fake.message(chloe_dm.id).components == [], what="chloe's buttons gone")
+        assert offers(fake, bob, event.id) == []
         rows = await bot.database.fetch_all("SELECT user_id, status FROM event_registrations ORDER BY queue")
-        assert [(r[0], r[1]) for r in rows] == [(chloe.id, "offered"), (dan.id, "offered")]
+        assert [(r[0], r[1]) for r in rows] == [(fake.member("adam").id, "registered"), (dan.id, "offered")]
 
 
 async def test_a_member_with_closed_dms_is_passed_over(agora, fake, clock):
@@ -234,7 +240,7 @@ async def test_an_event_called_off_in_discord_closes_registration_with_one_dm_ea
         await step(bot)
         told = {m: closing_dms(fake, m) for m in ("alice", "bob", "chloe")}
         assert {m: len(d) for m, d in told.items()} == {"alice": 1, "bob": 1, "chloe": 1}
-        assert fake.dm_messages("adam") == []
+        assert closing_dms(fake, "adam") == []  # he had cancelled
         (alice_dm,) = told["alice"]
         assert "**Matinée @" in alice_dm.content and not alice_dm.pings_anyone
         assert told["bob"][0].content.startswith("**Matinée @")  # in English, his Discord's language

@@ -11,6 +11,7 @@ from tests.e2e.registration_helpers import (
     add_members,
     answer_offer,
     create_with_places,
+    is_registered_dm,
     offer_dm,
     offers,
     register,
@@ -85,6 +86,7 @@ async def test_an_event_deleted_while_the_bot_was_down_closes_registration_at_st
         event, message = await create_with_places(fake, 1)
         for member in ("alice", "bob"):
             await register(fake, member, message, event.id)
+        await fake.wait_for_dm("alice", is_registered_dm, timeout=10)  # her place, with its .ics
     event.deleted = True  # Discord no longer lists it when the bot comes back
     async with agora.running():
         for member in ("alice", "bob"):
@@ -94,7 +96,7 @@ async def test_an_event_deleted_while_the_bot_was_down_closes_registration_at_st
         await shows(fake, message, "Inscriptions closes")
     async with agora.running() as bot:
         await step(bot)
-        assert len(fake.dm_messages("alice")) == 1 and len(fake.dm_messages("bob")) == 1
+        assert len(fake.dm_messages("alice")) == 2 and len(fake.dm_messages("bob")) == 1
 
 
 async def test_a_count_left_behind_by_a_crash_mid_edit_is_redrawn_at_startup(agora, fake, clock):

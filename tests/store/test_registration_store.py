@@ -11,8 +11,9 @@ from datetime import UTC, datetime
 import pytest
 
 from agora.clock import epoch
-from agora.database import Database
+from agora.database import Database, load_migrations
 from cogs.events.model import EventSnapshot
+from cogs.events.notice_store import NoticeStore
 from cogs.events.registration_store import Counts, Offer, Place, RegistrationRefused, RegistrationStore
 from cogs.events.store import EventStore
 from tests.clocks import FakeClock
@@ -163,19 +164,69 @@ async def test_an_offer_made_before_a_restart_is_confirmed_after_it(tmp_path):
         await before.cancel(EVENT, 1, now=NOW)
     async with Database(path) as database:
         after = RegistrationStore(database, hold_seconds=HOLD)
-        assert await after.offers_to_send() == [Offer(EVENT, 2, NOW + HOLD)]
+        assert await after.offers_to_send(NOW) == [Offer(EVENT, 2, NOW + HOLD)]
         assert (await after.confirm(EVENT, 2, now=NOW + HOUR)).place.status == "registered"
 
 
 async def test_an_offer_s_dm_is_claimed_once_while_it_holds(full):
     await full.cancel(EVENT, 1, now=NOW)
     await full.cancel(EVENT, 2, now=NOW)
-    assert await full.offers_to_send() == [Offer(EVENT, 4, NOW + HOLD), Offer(EVENT, 5, NOW + HOLD)]
+    assert await full.offers_to_send(NOW) == [Offer(EVENT, 4, NOW + HOLD), Offer(EVENT, 5, NOW + HOLD)]
     assert await full.claim_offer_dm(EVENT, 4, NOW) is True
     assert await full.claim_offer_dm(EVENT, 4, NOW) is False
     assert await full.claim_offer_dm(EVENT, 5, NOW + HOLD) is False  # lapsed
     assert await full.claim_offer_dm(EVENT, 3, NOW) is False  # registered, no offer
-    assert await full.offers_to_send() == [Offer(EVENT, 5, NOW + HOLD)]
+    assert await full.offers_to_send(NOW) == [Offer(EVENT, 5, NOW + HOLD)]
+
+
+async def test_an_offer_s_dm_that_failed_is_due_again_after_a_growing_wait(full):
+    await full.cancel(EVENT, 1, now=NOW)
+    assert await full.claim_offer_dm(EVENT, 4, NOW) is True
+    assert await full.offer_dm_failed(EVENT, 4, now=NOW, backoff=60) == 1
+    assert (
+        await full.offers_to_send(NOW + 59) == [] and await full.claim_offer_dm(EVENT, 4, NOW + 59) is False
+    )
+    assert await full.offers_to_send(NOW + 60) == [Offer(EVENT, 4, NOW + HOLD)]  # the hold is unchanged
+    assert await full.claim_offer_dm(EVENT, 4, NOW + 60) is True
+    assert await full.offer_dm_failed(EVENT, 4, now=NOW + 60, backoff=60) == 2
+    assert await full.offers_to_send(NOW + 179) == [] and len(await full.offers_to_send(NOW + 180)) == 1
+    await full.decline(EVENT, 4, now=NOW + 180)
+    assert await full.offer_dm_failed(EVENT, 4, now=NOW + 180, backoff=60) is None  # gone meanwhile
+
+
+async def test_no_offer_s_dm_goes_out_for_an_event_called_off(database, full):
+    await full.cancel(EVENT, 1, now=NOW)
+    await follow(database, status="cancelled")  # before the DM went out: Agora was down
+    assert await full.offers_to_send(NOW) == []
+    assert await full.claim_offer_dm(EVENT, 4, NOW) is False
+
+
+async def test_holds_end_at_the_start_of_an_event_moved_earlier(database, full):
+    await full.cancel(EVENT, 1, now=NOW)  # member 4 is offered the place until NOW + HOLD
+    await follow(database, starts=NOW + HOUR)
+    assert await full.clamp_offers() == 1 and await full.clamp_offers() == 0
+    assert await full.offers_to_send(NOW) == [Offer(EVENT, 4, NOW + HOUR)]
+
+
+async def test_an_offer_is_not_confirmed_once_its_event_started_whatever_its_hold(database, full):
+    await full.cancel(EVENT, 1, now=NOW)
+    await follow(database, starts=NOW + HOUR)  # moved earlier; the hold not clamped yet
+    error = await refused(full.confirm(EVENT, 4, now=NOW + HOUR))
+    assert error.key == "events.register.error.closed"
+    assert (await full.confirm(EVENT, 4, now=NOW + HOUR - 1)).place.status == "registered"
+
+
+async def test_removing_the_limit_offers_a_place_to_everyone_waiting(full):
+    change = await full.configure(EVENT, places=None, deadline=None, now=NOW + HOUR)
+    assert change.offers == (Offer(EVENT, 4, NOW + HOUR + HOLD), Offer(EVENT, 5, NOW + HOUR + HOLD))
+    assert await full.counts(EVENT) == Counts(places=None, registered=3, offered=2, waiting=0)
+
+
+async def test_the_registration_dm_is_claimed_once_per_version_for_members_still_registered(database, full):
+    notices = NoticeStore(database)
+    assert sorted(await notices.claim_registered(EVENT, [1, 2, 4, 99], 0, NOW)) == [1, 2]
+    assert await notices.claim_registered(EVENT, [1, 2], 0, NOW) == []
+    assert await notices.claim_registered(EVENT, [1], 1, NOW) == [1]  # the event moved since
 
 
 # ---- places and the deadline ---------------------------------------------------------------------
@@ -252,7 +303,7 @@ async def test_confirming_or_declining_someone_else_s_offer_is_refused(full):
     for member in (5, 2, 99):  # waiting, registered, no row at all
         assert (await refused(full.confirm(EVENT, member, now=NOW))).key == "events.offer.error.expired"
         assert (await refused(full.decline(EVENT, member, now=NOW))).key == "events.offer.error.expired"
-    assert await full.offers_to_send() == [Offer(EVENT, 4, NOW + HOLD)]
+    assert await full.offers_to_send(NOW) == [Offer(EVENT, 4, NOW + HOLD)]
 
 
 # ---- a member's data -----------------------------------------------------------------------------
@@ -308,5 +359,23 @@ async def test_forgetting_a_member_passes_their_place_to_the_next_waiting(databa
         v == [] for v in (await store.export_member(ME)).values()
     )
     # The store's clock says when the hold starts: the registry gives no time.
-    assert await store.offers_to_send() == [Offer(EVENT, OTHER, NOW + HOLD)]
+    assert await store.offers_to_send(NOW) == [Offer(EVENT, OTHER, NOW + HOLD)]
     assert await store.counts(EVENT) == Counts(places=1, registered=0, offered=1, waiting=0)
+
+
+async def test_the_migration_adding_the_registration_dm_keeps_every_notice(tmp_path):
+    async with Database(tmp_path / "agora.db") as database:
+        shipped = load_migrations()
+        await database.migrate([m for m in shipped if m.version < 10])
+        await follow(database)
+        async with database.transaction() as db:
+            await db.execute(
+                "INSERT INTO event_member_notices VALUES (?, ?, 'changed', 2, ?)", (EVENT, ME, NOW)
+            )
+            await db.execute(
+                "INSERT INTO event_member_notices VALUES (?, ?, 'closed', 0, ?)", (EVENT, ME, NOW)
+            )
+        assert await database.migrate(shipped) == [m.version for m in shipped if m.version >= 10]
+        rows = await database.fetch_all("SELECT * FROM event_member_notices ORDER BY kind")
+        assert [tuple(r) for r in rows] == [(EVENT, ME, "changed", 2, NOW), (EVENT, ME, "closed", 0, NOW)]
+        assert await NoticeStore(database).claim_registered(EVENT, [ME], 0, NOW) == []  # not registered
