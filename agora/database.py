@@ -244,13 +244,15 @@ class Database:
         """One write transaction: committed when the block ends, rolled back on any exception."""
         async with self._write_lock:
             connection = self.writer
-            await connection.execute("BEGIN IMMEDIATE")
             try:
+                await connection.execute("BEGIN IMMEDIATE")
                 yield connection
                 await connection.commit()
             except BaseException:
-                if connection.in_transaction:
-                    await connection.rollback()
+                # Always: a task cancelled while its BEGIN (or a statement) waited in aiosqlite's thread
+                # leaves it to run there all the same. The rollback is queued after it, so it undoes it,
+                # and the next transaction can begin; without a transaction it does nothing.
+                await connection.rollback()
                 raise
 
     async def fetch_all(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:

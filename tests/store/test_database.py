@@ -115,3 +115,24 @@ async def test_the_database_folder_is_created(tmp_path):
     async with Database(path) as db:
         await db.migrate()
     assert path.exists()
+
+
+@pytest.mark.parametrize("cancel_at", ["begin", "statement"])
+async def test_a_transaction_cancelled_mid_flight_leaves_the_next_one_free_to_begin(database, cancel_at):
+    await database.migrate([FIRST])
+
+    async def write() -> None:
+        async with database.transaction() as connection:
+            await connection.execute("INSERT INTO notes (body) VALUES ('cancelled')")
+
+    task = asyncio.create_task(write())
+    await asyncio.sleep(0)  # one turn of the loop: the task now waits on BEGIN in aiosqlite's thread
+    if cancel_at == "statement":
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    async with database.transaction() as connection:
+        await connection.execute("INSERT INTO notes (body) VALUES ('kept')")
+    assert [row["body"] for row in await database.fetch_all("SELECT body FROM notes")] == ["kept"]
