@@ -7,7 +7,7 @@ the window) is claimed in a write transaction before it is done: after a crash i
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 
 from agora.clock import epoch
@@ -135,14 +135,19 @@ class EventStore:
         started is called off; one running when deleted had taken place, and its feedback is asked."""
         await self._end([event_id], now, ended_by=None)
 
-    async def mark_missing(self, guild_id: int, present: Collection[int], now: datetime) -> None:
+    async def mark_missing(
+        self, guild_id: int, present: Callable[[], Collection[int]], now: datetime
+    ) -> None:
         """At startup: events Discord no longer lists went while the bot was away. Discord drops ended
         events from its list, so one that was running or whose end has passed took place; the others
-        were called off."""
+        were called off. `present()` is Discord's list, asked once the stored events are read: an event
+        created meanwhile is listed by then (discord.py caches it before its creation is handled), so it
+        is never taken for one that went."""
         rows = await self.database.fetch_all(
             "SELECT id FROM events WHERE guild_id = ? AND status IN ('scheduled', 'active')", (guild_id,)
         )
-        missing = [int(row[0]) for row in rows if int(row[0]) not in present]
+        listed = present()
+        missing = [int(row[0]) for row in rows if int(row[0]) not in listed]
         await self._end(missing, now, ended_by=epoch(now))
 
     async def _end(self, event_ids: Sequence[int], now: datetime, *, ended_by: int | None) -> None:

@@ -200,7 +200,7 @@ async def test_an_update_that_keeps_or_moves_the_start_earlier_rearms_nothing(st
 
 async def test_a_deleted_event_stays_deleted_on_a_later_update(store):
     await track(store, snapshot(1))
-    await store.mark_missing(GUILD, present=(), now=NOW)
+    await store.mark_missing(GUILD, present=lambda: (), now=NOW)
     assert (await store.get(1)).status == "deleted"
     again = await track(store, snapshot(1, name="Back?", status="scheduled"), NOW + HOUR)
     assert again.status == "deleted"
@@ -377,7 +377,7 @@ async def test_missing_events_are_completed_if_running_or_over_and_deleted_other
     await track(store, snapshot(7, starts=NOW - HOUR, ends=NOW + HOUR))  # started, not over: cancelled
     await track(store, snapshot(8, starts=NOW - DEFAULT_LENGTH * SECOND))  # no end: over after the default
 
-    await store.mark_missing(GUILD, present={4}, now=NOW)
+    await store.mark_missing(GUILD, present=lambda: {4}, now=NOW)
     statuses = {i: (await store.get(i)).status for i in range(1, 9)}
     assert statuses == {
         1: "completed",
@@ -391,7 +391,7 @@ async def test_missing_events_are_completed_if_running_or_over_and_deleted_other
     }
     assert (await store.get(1)).completed_at == epoch(NOW)
     assert (await store.get(3)).completed_at is None
-    await store.mark_missing(GUILD, present={4}, now=NOW + DAY)
+    await store.mark_missing(GUILD, present=lambda: {4}, now=NOW + DAY)
     assert (await store.get(3)).status == "deleted"
 
 
