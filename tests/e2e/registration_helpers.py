@@ -94,7 +94,9 @@ async def offer_answer(fake, record):
             return None
         shown = record.message
         if record.callback.type == DEFERRED_UPDATE:
-            return shown if shown.edits > record.edits_baseline else None
+            # Edited through the click's own token: the message may also be edited meanwhile for other
+            # reasons (a registration message's count), which is not the answer.
+            return shown if record.hook_edits else None
         return shown if shown is not None and not shown.is_loading else None  # refused at once
 
     return await fake.wait_for(answered, timeout=10, what=f"the answer to {record!r}")

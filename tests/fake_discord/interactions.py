@@ -104,6 +104,7 @@ class InteractionRecord:
         self.original_message_id: int | None = None
         self.followup_ids: list[int] = []
         self.edits_baseline = 0
+        self.hook_edits = 0  # edits the bot made through this interaction's token (not other edits)
         self.rejections: list[tuple[str, int, Json]] = []
 
     def __repr__(self) -> str:

@@ -251,6 +251,7 @@ class InteractionApi:
             raise form_error(errs)
         was_loading = msg.is_loading
         self.fake.factory.edit(msg, body, files_of(request))
+        record.hook_edits += 1
         if was_loading:  # the deferred "thinking" message becoming the response is not an edit
             msg.flags &= ~FLAG_LOADING
             msg.edits = 0
