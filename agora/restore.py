@@ -27,7 +27,7 @@ from agora.database import (
     restoring_path,
 )
 
-AGORA_MARKER_TABLE = "bot_state"  # created by the first migration: every Agora database has it
+MARKER_TABLE = "bot_state"  # created by the first migration: every Agora database has it
 EXIT_REFUSED = 2
 # The database and what SQLite keeps beside it: a -wal left there would be replayed onto the backup.
 DATABASE_FILES = ("", "-wal", "-shm")
@@ -92,7 +92,7 @@ def check_backup(backup: Path, database: Path) -> None:
             rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
             tables = {row[0] for row in rows}
             version = int(connection.execute("PRAGMA user_version").fetchone()[0])
-            if version < 1 or AGORA_MARKER_TABLE not in tables:
+            if version < 1 or MARKER_TABLE not in tables:
                 raise RestoreRefused(f"{backup}: is an SQLite database, but not Agora's (no Agora schema)")
             if version > latest:
                 raise RestoreRefused(

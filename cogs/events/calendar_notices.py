@@ -10,17 +10,14 @@ file: one DM per member either way.
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
-
-import discord
 
 from agora.clock import epoch
 from cogs.events.answer_store import AnswerStore
 from cogs.events.calendar_files import CalendarFile, CalendarFiles
 from cogs.events.calendar_render import moved_text
 from cogs.events.calendar_store import CalendarStore
-from cogs.events.direct_messages import Unreachable, send_dm
+from cogs.events.direct_messages import tell
 from cogs.events.model import TrackedEvent
 from cogs.events.notice_store import NoticeStore
 from cogs.events.store import EventStore
@@ -28,7 +25,6 @@ from cogs.events.store import EventStore
 if TYPE_CHECKING:
     from agora.client import Agora
 
-log = logging.getLogger(__name__)
 
 MOVED_NOTICE = "changed"
 
@@ -61,12 +57,12 @@ class MoveNotices:
 
     async def _send(self, user_id: int, event: TrackedEvent, calendar: CalendarFile) -> int:
         words = self.bot.catalogue.words(await self.answers.language_of(user_id) or event.language)
-        try:
-            await send_dm(self.bot, user_id, moved_text(event, words), file=calendar.attachment())
-        except Unreachable as why:
-            log.info("event %s: member %s not told of the move (%s)", event.id, user_id, why)
-            return 0
-        except discord.HTTPException as error:
-            log.warning("event %s: DM of the move to member %s failed (%s)", event.id, user_id, error.status)
-            return 0
-        return 1
+        sent = await tell(
+            self.bot,
+            user_id,
+            moved_text(event, words),
+            event_id=event.id,
+            what="move DM",
+            file=calendar.attachment(),
+        )
+        return int(sent)

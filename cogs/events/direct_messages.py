@@ -3,12 +3,15 @@ member they cannot reach told apart from a failure worth retrying or logging lou
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 import discord
 
 if TYPE_CHECKING:
     from agora.client import Agora
+
+log = logging.getLogger(__name__)
 
 NO_PINGS = discord.AllowedMentions.none()
 
@@ -37,3 +40,26 @@ async def send_dm(
         await user.send(text, allowed_mentions=NO_PINGS, **extra)
     except (discord.Forbidden, discord.NotFound) as refused:
         raise Unreachable(f"{refused.status} {refused.code}") from None
+
+
+async def tell(
+    bot: Agora,
+    user_id: int,
+    text: str,
+    *,
+    event_id: int,
+    what: str,
+    view: discord.ui.View | None = None,
+    file: discord.File | None = None,
+) -> bool:
+    """A DM that is news only (a reminder, a move, the feedback call): whether it went. A member it
+    cannot reach, or a failure, is logged (ids only) and not retried: its claim is spent."""
+    try:
+        await send_dm(bot, user_id, text, view=view, file=file)
+    except Unreachable as why:
+        log.info("event %s: %s not sent to member %s (%s)", event_id, what, user_id, why)
+        return False
+    except discord.HTTPException as error:
+        log.warning("event %s: %s to member %s failed (%s)", event_id, what, user_id, error.status)
+        return False
+    return True

@@ -10,24 +10,18 @@ waits for the next one.
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
-
-import discord
 
 from agora.clock import epoch
 from cogs.events.answer_store import AnswerStore
 from cogs.events.audience_store import AudienceStore
-from cogs.events.direct_messages import Unreachable, send_dm
+from cogs.events.direct_messages import tell
 from cogs.events.model import TrackedEvent
 from cogs.events.render import registered_reminder_text
 from cogs.events.store import EventStore
 
 if TYPE_CHECKING:
     from agora.client import Agora
-
-log = logging.getLogger(__name__)
-
 
 
 class RegisteredReminders:
@@ -54,12 +48,7 @@ class RegisteredReminders:
 
     async def _send(self, user_id: int, event: TrackedEvent) -> int:
         words = self.bot.catalogue.words(await self.answers.language_of(user_id) or event.language)
-        try:
-            await send_dm(self.bot, user_id, registered_reminder_text(event, words))
-        except Unreachable as why:
-            log.info("event %s: member %s not reminded by DM (%s)", event.id, user_id, why)
-            return 0
-        except discord.HTTPException as error:
-            log.warning("event %s: reminder DM to member %s failed (%s)", event.id, user_id, error.status)
-            return 0
-        return 1
+        sent = await tell(
+            self.bot, user_id, registered_reminder_text(event, words), event_id=event.id, what="reminder DM"
+        )
+        return int(sent)

@@ -24,7 +24,7 @@ from agora.i18n import Words
 from cogs.events.answer_store import AnswerStore
 from cogs.events.audience_store import AudienceStore
 from cogs.events.calendar_notices import MoveNotices
-from cogs.events.direct_messages import Unreachable, send_dm
+from cogs.events.direct_messages import tell
 from cogs.events.model import TrackedEvent
 from cogs.events.publisher import Reporter
 from cogs.events.registered_reminders import RegisteredReminders
@@ -209,17 +209,14 @@ class Timeline:
 
     async def _send_dm(self, user_id: int, event: TrackedEvent, kind: str) -> None:
         words = self.reporter.words(await self.answers.language_of(user_id) or event.language)
-        try:
-            await send_dm(
-                self.bot,
-                user_id,
-                invitation_text(event, words, kind=kind, call_link=self.call_link(event)),
-                view=call_view(event.id, words("feedback.button"), closed=False),
-            )
-        except Unreachable as why:
-            log.debug("event %s: member %s does not accept DMs (%s)", event.id, user_id, why)
-        except discord.HTTPException as error:
-            log.warning("event %s: DM to member %s failed (%s)", event.id, user_id, error.status)
+        await tell(
+            self.bot,
+            user_id,
+            invitation_text(event, words, kind=kind, call_link=self.call_link(event)),
+            event_id=event.id,
+            what=f"{kind} DM",
+            view=call_view(event.id, words("feedback.button"), closed=False),
+        )
 
     # ---- closing ----------------------------------------------------------------------------------
 
