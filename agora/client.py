@@ -18,6 +18,7 @@ from agora.clock import Clock
 from agora.command_sync import CommandSyncStore, sync_if_changed
 from agora.database import Database
 from agora.i18n import Catalogue, CatalogueTranslator
+from agora.meetings import Meetings
 from agora.privacy import MemberDataRegistry
 from agora.resources import version
 from agora.settings import Settings
@@ -67,6 +68,8 @@ class Agora(commands.Bot):
         self.stale_components = StaleComponents(self, catalogue)
         # Each feature registers the stores that hold member data here (agora/privacy.py).
         self.member_data = MemberDataRegistry(database)
+        # The events feature offers its directory here; others add their parts to events' reports.
+        self.meetings = Meetings()
         # Run by the composition root beside the bot; here for /config to read `backups.status()`.
         self.backups = backups
 

@@ -28,8 +28,10 @@ from cogs.events.answer_store import AnswerStore
 from cogs.events.attendance_commands import AttendanceCommands
 from cogs.events.calendar_commands import CalendarCommands
 from cogs.events.desk import FeedbackDesk
+from cogs.events.directory import EventsDirectory
 from cogs.events.feedback_commands import FeedbackCommands
 from cogs.events.model import EventSnapshot, TrackedEvent
+from cogs.events.programme_store import ProgrammeStore
 from cogs.events.publisher import Reporter
 from cogs.events.registration_commands import RegistrationCommands
 from cogs.events.registration_rules import check_places, read_deadline
@@ -75,6 +77,8 @@ class EventsCog(RegistrationCommands, CalendarCommands, AttendanceCommands, Feed
         self.bot = bot
         self.store = EventStore(bot.database)
         self.answers = AnswerStore(bot.database)
+        self.programme = ProgrammeStore(bot.database)
+        self.directory = EventsDirectory(self.store, self.programme, bot.settings.timezone)
         self.reporter = Reporter(bot, self.store, self.answers)
         self.open_registrations(self.answers)
         self.open_calendar()
@@ -89,11 +93,13 @@ class EventsCog(RegistrationCommands, CalendarCommands, AttendanceCommands, Feed
     async def cog_load(self) -> None:
         self.bot.member_data.register(self.answers)
         self.bot.member_data.register(self.registrations)
+        self.bot.meetings.offer_directory(self.directory)
         self._task = start_when_ready(self.bot, self.passes, first=self.sync_guilds)
 
     async def cog_unload(self) -> None:
         self.bot.member_data.unregister(self.answers)
         self.bot.member_data.unregister(self.registrations)
+        self.bot.meetings.offer_directory(None)
         await cancel_and_wait(self._task)
         await self.registration_desk.notices.stop()
         await self.registration_board.flush()

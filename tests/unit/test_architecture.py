@@ -118,7 +118,10 @@ def test_the_core_package_imports_nothing():
     assert ast.parse((ROOT / "agora" / "__init__.py").read_text(encoding="utf-8")).body[1:] == []
 
 
-@pytest.mark.parametrize("module", ["agora.clock", "agora.resources", "agora.scheduling", "agora.charts"])
+@pytest.mark.parametrize(
+    "module",
+    ["agora.clock", "agora.resources", "agora.scheduling", "agora.charts", "agora.meetings", "agora.privacy"],
+)
 def test_a_light_core_module_does_not_load_discord(module):
     probe = f"import sys, {module}; print(sorted(m for m in sys.modules if m.split('.')[0] == 'discord'))"
     result = subprocess.run(  # noqa: S603 — our own interpreter and probe
