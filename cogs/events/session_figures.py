@@ -1,0 +1,55 @@
+"""A session's ratings in figures: for the event's report and for the summary its speaker receives.
+
+Pure, like figures.py: exact averages from integer counts, rounded only where shown (figures.format_*).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+RATINGS = range(1, 6)
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRating:
+    """One member's answer about one session: a rating 1–5, "I missed it", or a comment alone."""
+
+    session_id: int
+    user_id: int
+    rating: int | None  # None: missed, or a comment alone
+    missed: bool
+    comment: str  # "a word for the speaker"; "" without
+    updated_at: int  # epoch seconds, UTC
+
+
+@dataclass(frozen=True, slots=True)
+class SessionFigures:
+    session_id: int
+    answers: int  # members who rated it 1–5
+    missed: int  # members who said they missed it
+    average: float | None  # None without a rating
+    distribution: tuple[int, int, int, int, int]  # how many rated 1, 2, 3, 4, 5
+    comments: tuple[str, ...]  # newest first, stripped, never empty; no author
+
+    def enough_for_speaker(self, minimum: int) -> bool:
+        """Whether the speaker may see figures: fewer answers could let them recognise someone."""
+        return self.answers >= minimum
+
+
+def session_figures(session_id: int, ratings: Iterable[SessionRating]) -> SessionFigures:
+    mine = [r for r in ratings if r.session_id == session_id]
+    rated = [r.rating for r in mine if r.rating is not None]
+    if any(rating not in RATINGS for rating in rated):
+        raise ValueError(f"a session rating is 1 to 5, not {rated!r}")
+    counts = Counter(rated)
+    said = sorted((r for r in mine if r.comment.strip()), key=lambda r: r.updated_at, reverse=True)
+    return SessionFigures(
+        session_id=session_id,
+        answers=len(rated),
+        missed=sum(1 for r in mine if r.missed),
+        average=sum(rated) / len(rated) if rated else None,
+        distribution=(counts[1], counts[2], counts[3], counts[4], counts[5]),
+        comments=tuple(r.comment.strip() for r in said),
+    )
