@@ -73,6 +73,7 @@ class Settings:
     waitlist_hold_seconds: int = 12 * 3600  # how long a place offered from the waitlist is held
     checkin_opens_seconds: int = 30 * 60  # check-in opens this long before an event starts
     attendance_minutes: int = 10  # minutes in a voice or stage event's channel that count as attended
+    speaker_min_answers: int = 3  # fewer session ratings: the speaker sees no figures nor comments
     backup_interval_seconds: int | None = 24 * 3600  # None: backups are off
     backup_dir: Path = Path("data/backups")
     backup_keep: int = 7
@@ -129,6 +130,9 @@ class Settings:
             checkin_opens_seconds=_duration("AGORA_CHECKIN_OPENS", get("AGORA_CHECKIN_OPENS") or "30m", 0),
             attendance_minutes=_positive_int(
                 "AGORA_ATTENDANCE_MINUTES", get("AGORA_ATTENDANCE_MINUTES") or "10"
+            ),
+            speaker_min_answers=_positive_int(
+                "AGORA_SPEAKER_MIN_ANSWERS", get("AGORA_SPEAKER_MIN_ANSWERS") or "3"
             ),
             backup_interval_seconds=_interval_or_off(
                 "AGORA_BACKUP_INTERVAL", get("AGORA_BACKUP_INTERVAL") or "24h", MIN_BACKUP_INTERVAL

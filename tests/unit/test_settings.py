@@ -135,3 +135,21 @@ def test_allow_private_is_a_flag(raw, expected):
 def test_allow_private_refuses_other_words():
     with pytest.raises(SettingsError, match="AGORA_FEED_ALLOW_PRIVATE"):
         Settings.from_env({"DISCORD_TOKEN": TOKEN, "AGORA_FEED_ALLOW_PRIVATE": "maybe"})
+
+
+def test_speaker_min_answers_defaults_to_three():
+    assert Settings.from_env({"DISCORD_TOKEN": TOKEN}).speaker_min_answers == 3
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("1", 1), ("5", 5), (" 12 ", 12)])
+def test_speaker_min_answers_is_a_whole_number(raw, expected):
+    settings = Settings.from_env({"DISCORD_TOKEN": TOKEN, "AGORA_SPEAKER_MIN_ANSWERS": raw})
+    assert settings.speaker_min_answers == expected
+
+
+@pytest.mark.parametrize("raw", ["0", "-1", "2.5", "three", "٣"])
+def test_speaker_min_answers_below_one_or_unreadable_is_refused(raw):
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({"DISCORD_TOKEN": TOKEN, "AGORA_SPEAKER_MIN_ANSWERS": raw})
+    assert caught.value.variable == "AGORA_SPEAKER_MIN_ANSWERS"
+    assert raw in str(caught.value)
