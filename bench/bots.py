@@ -1,6 +1,6 @@
-"""What the click benchmarks (bench/votes.py, bench/registrations.py) share: each bot in a process of
-its own against the fake Discord of tests/, clicks timed on the fake's side, and the figures drawn
-from them.
+"""What the click benchmarks (bench/votes.py, bench/registrations.py, bench/questions.py) share: each
+bot in a process of its own against the fake Discord of tests/, clicks timed on the fake's side, a
+burst or a paced run of them, and the figures drawn from them.
 
 The fake and its members run in the benchmark's process; the bot is spawned, so its CPU time, its
 memory and its profile are its own. Its warnings and errors come back counted by kind.
@@ -19,23 +19,26 @@ import multiprocessing
 import os
 import pstats
 import re
-from collections import Counter
-from collections.abc import AsyncIterator, Callable, Coroutine
+import tempfile
+from collections import Counter, defaultdict
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import discord
 from discord.ext import commands
 
 from agora.settings import Settings
+from bench.measure import memory_mib, peak_rss_mib, reset_peak_rss
 from bot import open_agora, point_discord_at
-from tests.fake_discord import FakeDiscord, WaitTimeout
+from tests.fake_discord import FakeDiscord, FakeMember, FakeMessage, WaitTimeout
 from tests.fake_discord.interactions import InteractionRecord
 
 ROOT = Path(__file__).resolve().parent.parent
 TICK = os.sysconf("SC_CLK_TCK")
+OutcomeT = TypeVar("OutcomeT")
 
 
 # ---- the baseline -------------------------------------------------------------------------------
@@ -44,6 +47,12 @@ TICK = os.sysconf("SC_CLK_TCK")
 class Acknowledges:
     """First base of a baseline's `DynamicItem`: a click gets an ephemeral "ok", and nothing else."""
 
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Button[Any], match: re.Match[str]
+    ) -> Any:
+        return cls(item)  # the clicked button as it came: a baseline has nothing to look up
+
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         await interaction.response.send_message("ok", ephemeral=True)
 
@@ -51,7 +60,7 @@ class Acknowledges:
 class BareBot(commands.Bot):
     """The baseline: discord.py's own cost of receiving a click and answering it, nothing else. A
     benchmark's subclass names its `button` (a DynamicItem) and the `message` it posts in #général once
-    connected, laid out as Agora's own."""
+    connected, laid out as Agora's own (or its `messages`, when Agora posts several)."""
 
     button: type[discord.ui.DynamicItem[Any]]
 
@@ -61,7 +70,11 @@ class BareBot(commands.Bot):
     async def on_ready(self) -> None:
         channel = discord.utils.get(self.get_all_channels(), name="général")
         assert isinstance(channel, discord.TextChannel)
-        await channel.send(**self.message())
+        for message in self.messages():
+            await channel.send(**message)
+
+    def messages(self) -> list[dict[str, Any]]:
+        return [self.message()]
 
     def message(self) -> dict[str, Any]:
         raise NotImplementedError
@@ -90,7 +103,7 @@ def profile_text(profiler: cProfile.Profile) -> str:
     return out.getvalue().split("   ncalls", 1)[-1].join(("   ncalls", ""))
 
 
-async def _serve(kind: str, settings: Settings, conn: Connection, bare: type[commands.Bot]) -> None:
+async def _serve(kind: str, settings: Settings, conn: Connection, bare: Callable[..., commands.Bot]) -> None:
     async with contextlib.AsyncExitStack() as stack:
         if kind == "agora":
             client = await stack.enter_async_context(open_agora(settings, guild_ready_timeout=0.05))
@@ -111,7 +124,7 @@ async def _serve(kind: str, settings: Settings, conn: Connection, bare: type[com
         await running
 
 
-def bot_main(kind: str, settings: Settings, conn: Connection, bare: type[commands.Bot]) -> None:
+def bot_main(kind: str, settings: Settings, conn: Connection, bare: Callable[..., commands.Bot]) -> None:
     """A spawned process's target: Agora (`kind` "agora") or the `bare` baseline, until told "stop"."""
     logging.getLogger().addHandler(log := LogTally())
     logging.getLogger("discord.client").setLevel(logging.ERROR)  # no voice here: no PyNaCl warning
@@ -128,7 +141,7 @@ class BotProcess:
 
 @contextlib.asynccontextmanager
 async def bot_process(
-    kind: str, fake: FakeDiscord, database: Path, bare: type[commands.Bot]
+    kind: str, fake: FakeDiscord, database: Path, bare: Callable[..., commands.Bot]
 ) -> AsyncIterator[BotProcess]:
     """The bot connected to `fake` (Agora's commands synced), its SQLite file `database`; stopped on exit."""
     spawn = multiprocessing.get_context("spawn")
@@ -234,6 +247,104 @@ def edits_spacing(edits: list[float]) -> tuple[int, str]:
     closest = f", the closest two {min(gaps):.3f} s apart" if gaps else ""
     worst = most_in_window(edits)
     return worst, f"at most {worst} edit(s) in any 2 s window{closest}"
+
+
+# ---- members clicking: a burst, or a paced run ---------------------------------------------------
+
+
+@dataclass
+class Phase:
+    """One bot's run of `clicks`: a burst (`pace` None), or `pace` clicks per second."""
+
+    bot: str
+    name: str
+    clicks: list[Any]  # what each click is, as the benchmark's own `click` takes it
+    pace: float | None
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    failed: int = 0  # not answered within Discord's 3 s
+    cpu: tuple[float, ...] = (0.0, 0.0, 0.0)  # CPU s: this process (fake, members), the bot, others
+    rss: tuple[float, float] = (0.0, 0.0)  # the bot's RSS before the phase and its peak during it (MiB)
+    edits: list[float] = field(default_factory=list)  # when each PATCH of the watched message arrived
+
+    def ms(self, q: float) -> float:  # an unanswered click counts as infinitely late
+        return percentile_ms(self.latencies, self.failed, q)
+
+    @property
+    def per_second(self) -> float:
+        return len(self.clicks) / self.seconds
+
+    @property
+    def max_edits_in_2s(self) -> int:
+        return most_in_window(self.edits)
+
+
+class Clickers:
+    """Members clicking, one click of a member at a time and in the order asked (the lock is FIFO), so
+    the outcome of a member's clicks is defined; and the times of the requests the bot makes."""
+
+    def __init__(self, fake: FakeDiscord, members: list[FakeMember]) -> None:
+        self.fake, self.members = fake, members
+        self.loop = asyncio.get_running_loop()
+        self.locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self.requests = RequestTimes(fake)
+
+    async def click(self, member: int, message: FakeMessage, custom_id: str) -> float | None:
+        """The answer's latency (`answer_latency`) of member number `member`'s click."""
+        async with self.locks[member]:
+            record = await self.fake.click(self.members[member], message, custom_id)
+            return await answer_latency(self.fake, record)
+
+
+async def drive(
+    phase: Phase, click: Callable[[Any], Awaitable[float | None]], pid: int, workers: int
+) -> None:
+    """Runs `click` on each of the phase's clicks and fills in its figures. A burst keeps `workers`
+    clicks in flight, each worker sending its next as soon as one is answered; a paced run sends click
+    n at start + n / pace, answered or not the ones before."""
+    gc.collect()  # between phases only: see run_benchmark
+    reset_peak_rss(pid)
+    loop = asyncio.get_running_loop()
+    rss, cpu, start = memory_mib(pid)[0], cpu_seconds(pid), loop.time()
+
+    async def one(item: Any) -> None:
+        latency = await click(item)
+        if latency is None:  # unanswered, or answered after the 3 s deadline
+            phase.failed += 1
+        else:
+            phase.latencies.append(latency)
+
+    if phase.pace is None:
+        queue: Iterator[Any] = iter(phase.clicks)
+
+        async def worker() -> None:
+            for item in queue:
+                await one(item)
+
+        await asyncio.gather(*(worker() for _ in range(workers)))
+    else:
+        tasks = []
+        for n, item in enumerate(phase.clicks):
+            await asyncio.sleep(max(0.0, start + n / phase.pace - loop.time()))
+            tasks.append(asyncio.create_task(one(item)))
+        await asyncio.gather(*tasks)
+    phase.seconds = loop.time() - start
+    phase.cpu, phase.rss = cpu_used(pid, cpu), (rss, peak_rss_mib(pid))
+
+
+async def burst_then_paced(
+    measure: Callable[[str, list[Phase], Path], Awaitable[OutcomeT]], clicks: list[list[Any]], rate: float
+) -> tuple[list[Phase], list[OutcomeT]]:
+    """The baseline's phases, then Agora's: `measure(kind, phases, folder)` runs both of a bot, a burst
+    of `clicks[0]` then `clicks[1]` at `rate` per second, its database in a temporary `folder`."""
+    phases: list[Phase] = []
+    outcomes: list[OutcomeT] = []
+    with tempfile.TemporaryDirectory(prefix="agora-bench-") as folder:
+        for kind in ("baseline", "agora"):
+            ours = [Phase(kind, "burst", clicks[0], None), Phase(kind, "paced", clicks[1], rate)]
+            outcomes.append(await measure(kind, ours, Path(folder)))
+            phases += ours
+    return phases, outcomes
 
 
 def run_benchmark(run: Callable[[Any], Coroutine[Any, Any, None]], args: Any) -> None:

@@ -16,14 +16,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import gc
 import random
 import re
 import sqlite3
 import sys
-import tempfile
-from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,17 +32,7 @@ if str(ROOT) not in sys.path:
 import discord  # noqa: E402
 
 from bench import bots  # noqa: E402
-from bench.bots import (  # noqa: E402
-    RequestTimes,
-    answer_latency,
-    bot_process,
-    cpu_seconds,
-    cpu_used,
-    most_in_window,
-    percentile_ms,
-    print_logged,
-    verdict,
-)
+from bench.bots import Clickers, Phase, bot_process, print_logged, verdict  # noqa: E402
 from tests.e2e.polls_helpers import counts, create_poll, custom_ids, poll_id  # noqa: E402
 from tests.fake_discord import FakeDiscord, FakeMember, FakeMessage  # noqa: E402
 
@@ -106,72 +93,21 @@ def plan(votes: int, members: int, rng: random.Random, held: dict[int, int | Non
     return clicks
 
 
-@dataclass
-class Phase:
-    bot: str
-    name: str
-    clicks: list[Click]
-    pace: float | None  # clicks per second, or None for a burst
-    seconds: float = 0.0
-    latencies: list[float] = field(default_factory=list)
-    failed: int = 0
-    cpu: tuple[float, ...] = (0.0, 0.0, 0.0)  # CPU s: this process (fake, members), the bot, others
-    edits: list[float] = field(default_factory=list)  # when each PATCH of the poll message arrived
-
-    def ms(self, q: float) -> float:  # an unanswered click counts as infinitely late
-        return percentile_ms(self.latencies, self.failed, q)
-
-    @property
-    def per_second(self) -> float:
-        return len(self.clicks) / self.seconds
-
-    @property
-    def max_edits_in_2s(self) -> int:
-        return most_in_window(self.edits)
-
-
-class Members:
-    """Members clicking the buttons of one message, and the times of the requests the bot makes."""
+class Members(Clickers):
+    """Members clicking the buttons of one message."""
 
     def __init__(self, fake: FakeDiscord, message: FakeMessage, members: list[FakeMember]) -> None:
-        self.fake, self.message, self.members = fake, message, members
+        super().__init__(fake, members)
+        self.message = message
         self.ids = custom_ids(message)
-        self.loop = asyncio.get_running_loop()
-        self.locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
-        self.requests = RequestTimes(fake)
         self.ballots: dict[int, int | None] = {}  # from the clicks, in the order they were answered
 
-    async def click(self, phase: Phase, member: int, position: int) -> None:
-        # One click of a member at a time, in plan order (the lock is FIFO): the outcome is defined.
-        async with self.locks[member]:
-            record = await self.fake.click(self.members[member], self.message, self.ids[position])
-            latency = await answer_latency(self.fake, record)
-            if latency is None:  # unanswered, or answered after the 3 s deadline
-                phase.failed += 1
-            else:
-                phase.latencies.append(latency)
-            held = self.ballots.get(member)
-            self.ballots[member] = None if held == position else position
-
-    async def run(self, phase: Phase, pid: int, workers: int) -> None:
-        gc.collect()  # between phases only: see bots.run_benchmark
-        cpu, start = cpu_seconds(pid), self.loop.time()
-        if phase.pace is None:  # `workers` members in flight, each clicking again as soon as answered
-            queue: Iterator[Click] = iter(phase.clicks)
-
-            async def worker() -> None:
-                for member, position in queue:
-                    await self.click(phase, member, position)
-
-            await asyncio.gather(*(worker() for _ in range(workers)))
-        else:  # click n leaves at start + n / pace, answered or not the ones before
-            tasks = []
-            for n, (member, position) in enumerate(phase.clicks):
-                await asyncio.sleep(max(0.0, start + n / phase.pace - self.loop.time()))
-                tasks.append(asyncio.create_task(self.click(phase, member, position)))
-            await asyncio.gather(*tasks)
-        phase.seconds = self.loop.time() - start
-        phase.cpu = cpu_used(pid, cpu)
+    async def vote(self, click: Click) -> float | None:
+        member, position = click
+        latency = await self.click(member, self.message, self.ids[position])
+        held = self.ballots.get(member)
+        self.ballots[member] = None if held == position else position
+        return latency
 
     def expected(self) -> list[int]:
         held = Counter(p for p in self.ballots.values() if p is not None)
@@ -208,7 +144,7 @@ async def measure(kind: str, args: argparse.Namespace, phases: list[Phase], fold
                     since = voters.loop.time()
                     if profiling:
                         bot.conn.send("profile")
-                    await voters.run(phase, bot.pid, args.concurrency)
+                    await bots.drive(phase, voters.vote, bot.pid, args.concurrency)
                     if profiling:
                         bot.conn.send("report")
                         outcome.profile = await asyncio.to_thread(bot.conn.recv)
@@ -273,14 +209,8 @@ machine; the bot's CPU time per vote in ms.
 async def run(args: argparse.Namespace) -> None:
     rng, held = random.Random(2025), {}
     clicks = [plan(args.votes, args.members, rng, held), plan(args.paced_votes, args.members, rng, held)]
-    phases: list[Phase] = []
-    outcomes: list[Outcome] = []
-    with tempfile.TemporaryDirectory(prefix="agora-votes-") as folder:
-        for kind in ("baseline", "agora"):
-            ours = [Phase(kind, "burst", clicks[0], None), Phase(kind, "paced", clicks[1], args.rate)]
-            outcomes.append(await measure(kind, args, ours, Path(folder)))
-            phases += ours
-    report(args, phases, outcomes)
+    ours = lambda kind, phases, folder: measure(kind, args, phases, folder)  # noqa: E731
+    report(args, *await bots.burst_then_paced(ours, clicks, args.rate))
 
 
 def main() -> None:
