@@ -93,12 +93,14 @@ class EventsCog(RegistrationCommands, CalendarCommands, AttendanceCommands, Feed
     async def cog_load(self) -> None:
         self.bot.member_data.register(self.answers)
         self.bot.member_data.register(self.registrations)
+        self.bot.member_data.register(self.timeline.speaker_reviews.store)
         self.bot.meetings.offer_directory(self.directory)
         self._task = start_when_ready(self.bot, self.passes, first=self.sync_guilds)
 
     async def cog_unload(self) -> None:
         self.bot.member_data.unregister(self.answers)
         self.bot.member_data.unregister(self.registrations)
+        self.bot.member_data.unregister(self.timeline.speaker_reviews.store)
         self.bot.meetings.offer_directory(None)
         await cancel_and_wait(self._task)
         await self.registration_desk.notices.stop()

@@ -27,6 +27,7 @@ async def send_dm(
     *,
     view: discord.ui.View | None = None,
     file: discord.File | None = None,
+    embed: discord.Embed | None = None,
 ) -> None:
     """`text` to the member, pinging no one. `Unreachable` when Discord refuses for good (403, 404);
     any other `discord.HTTPException` passes through."""
@@ -35,6 +36,8 @@ async def send_dm(
         extra["view"] = view
     if file is not None:
         extra["file"] = file
+    if embed is not None:
+        extra["embed"] = embed
     try:
         user = bot.get_user(user_id) or await bot.fetch_user(user_id)
         await user.send(text, allowed_mentions=NO_PINGS, **extra)

@@ -29,6 +29,7 @@ from cogs.events.model import TrackedEvent
 from cogs.events.publisher import Reporter
 from cogs.events.registered_reminders import RegisteredReminders
 from cogs.events.render import call_embed, invitation_text, reminder_text
+from cogs.events.speaker_review_desk import SpeakerReviews
 from cogs.events.store import EventStore
 from cogs.events.views import call_view
 from cogs.events.waitlist import Waitlist
@@ -62,6 +63,7 @@ class Timeline:
         self.moves = MoveNotices(bot, store, answers)
         self.audience = AudienceStore(bot.database)
         self.registered_reminders = RegisteredReminders(bot, store, answers, self.audience)
+        self.speaker_reviews = SpeakerReviews(bot, store, answers, self.organisers_channel)
 
     def words(self, event: TrackedEvent) -> Words:
         return self.reporter.words(event.language)
@@ -88,6 +90,10 @@ class Timeline:
             steps += await self._guarded("closing", event, self.close(event))
         for event in await self.store.reports_due():
             steps += await self._guarded("report", event, self.post_report(event))
+        try:  # after the report: one review per session for the organisers, then what they decided
+            steps += await self.speaker_reviews.run_pass()
+        except Exception:
+            log.exception("the pass of the speakers' reviews failed")
         try:  # holds that lapse, offers to send, events called off: never in the way of the rest
             steps += await self.waitlist.run_pass()
         except Exception:
