@@ -31,6 +31,7 @@ from cogs.events.desk import FeedbackDesk
 from cogs.events.directory import EventsDirectory
 from cogs.events.feedback_commands import FeedbackCommands
 from cogs.events.model import EventSnapshot, TrackedEvent
+from cogs.events.programme_commands import ProgrammeCommands
 from cogs.events.programme_store import ProgrammeStore
 from cogs.events.publisher import Reporter
 from cogs.events.registration_commands import RegistrationCommands
@@ -69,7 +70,14 @@ def snapshot_of(event: discord.ScheduledEvent) -> EventSnapshot:
     )
 
 
-class EventsCog(RegistrationCommands, CalendarCommands, AttendanceCommands, FeedbackCommands, commands.Cog):
+class EventsCog(
+    RegistrationCommands,
+    CalendarCommands,
+    AttendanceCommands,
+    FeedbackCommands,
+    ProgrammeCommands,  # /event programme, and the announcement kept in step (refresh_announcement)
+    commands.Cog,
+):
     event = groups.event
     feedback = groups.feedback
 
@@ -79,6 +87,7 @@ class EventsCog(RegistrationCommands, CalendarCommands, AttendanceCommands, Feed
         self.answers = AnswerStore(bot.database)
         self.programme = ProgrammeStore(bot.database)
         self.directory = EventsDirectory(self.store, self.programme, bot.settings.timezone)
+        self.open_programme()
         self.reporter = Reporter(bot, self.store, self.answers)
         self.open_registrations(self.answers)
         self.open_calendar()
@@ -93,6 +102,7 @@ class EventsCog(RegistrationCommands, CalendarCommands, AttendanceCommands, Feed
     async def cog_load(self) -> None:
         self.bot.member_data.register(self.answers)
         self.bot.member_data.register(self.registrations)
+        self.bot.member_data.register(self.programme)
         self.bot.member_data.register(self.timeline.speaker_reviews.store)
         self.bot.meetings.offer_directory(self.directory)
         self._task = start_when_ready(self.bot, self.passes, first=self.sync_guilds)
@@ -100,11 +110,13 @@ class EventsCog(RegistrationCommands, CalendarCommands, AttendanceCommands, Feed
     async def cog_unload(self) -> None:
         self.bot.member_data.unregister(self.answers)
         self.bot.member_data.unregister(self.registrations)
+        self.bot.member_data.unregister(self.programme)
         self.bot.member_data.unregister(self.timeline.speaker_reviews.store)
         self.bot.meetings.offer_directory(None)
         await cancel_and_wait(self._task)
         await self.registration_desk.notices.stop()
         await self.registration_board.flush()
+        await self.close_programme()
 
     async def sync_guilds(self) -> None:
         for guild in self.bot.guilds:
@@ -177,18 +189,6 @@ class EventsCog(RegistrationCommands, CalendarCommands, AttendanceCommands, Feed
         tracked = await self.store.get(event.id)
         if tracked is not None and tracked.status == "deleted":
             await self.refresh_announcement(tracked)
-
-    async def refresh_announcement(self, event: TrackedEvent) -> None:
-        """Agora's announcement follows what organisers change in Discord, cancellation included."""
-        channel = self.bot.get_channel(event.channel_id or 0)
-        if event.announcement_message_id is None or not isinstance(channel, discord.TextChannel):
-            return
-        try:
-            await channel.get_partial_message(event.announcement_message_id).edit(
-                embed=announcement_embed(event, self.reporter.words(event.language))
-            )
-        except discord.HTTPException as error:
-            log.info("event %s: could not update its announcement (%s)", event.id, error.status)
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction[Agora]) -> None:
@@ -285,7 +285,7 @@ class EventsCog(RegistrationCommands, CalendarCommands, AttendanceCommands, Feed
         board = await self.registration_board.open(tracked, places=places, deadline=closes)
         try:
             message = await target.send(
-                embed=announcement_embed(tracked, words),
+                embed=announcement_embed(tracked, words, sessions=await self.programme.sessions(tracked.id)),
                 **self.registration_board.parts(tracked, board),
                 allowed_mentions=discord.AllowedMentions.none(),
             )

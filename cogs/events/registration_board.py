@@ -13,12 +13,14 @@ in Discord's own UI, one posted in the event's channel by /event places (`post`)
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import discord
 
 from agora.clock import epoch
 from agora.coalescing import CoalescingEditor
+from agora.meetings import Session
 from cogs.events.model import TrackedEvent
 from cogs.events.registration_render import Board, board_text
 from cogs.events.registration_store import RegistrationSettings, RegistrationStore
@@ -102,12 +104,17 @@ class RegistrationBoard:
             log.warning("event %s: its registration message cannot be edited (%s)", event_id, refused)
         await self.registrations.set_shown(event_id, board.shown)
 
-    async def post(self, event: TrackedEvent, channel: discord.abc.Messageable) -> discord.Message:
-        """A registration message for an event Agora did not announce: its embed, the count, the buttons."""
+    async def post(
+        self, event: TrackedEvent, channel: discord.abc.Messageable, sessions: Sequence[Session] = ()
+    ) -> discord.Message:
+        """A registration message for an event Agora did not announce: its embed (with its programme,
+        `sessions`), the count, the buttons."""
         board = await self.board(event)
         words = self.bot.catalogue.words(event.language)
         message = await channel.send(
-            embed=announcement_embed(event, words), **self.parts(event, board), allowed_mentions=NO_PINGS
+            embed=announcement_embed(event, words, sessions=sessions),
+            **self.parts(event, board),
+            allowed_mentions=NO_PINGS,
         )
         await self.attach(event.id, message.channel.id, message.id, board)
         return message

@@ -26,6 +26,7 @@ from cogs.events.answer_store import AnswerStore
 from cogs.events.attendance_store import AttendanceStore
 from cogs.events.groups import event
 from cogs.events.model import TrackedEvent
+from cogs.events.programme_store import ProgrammeStore
 from cogs.events.registration_board import RegistrationBoard
 from cogs.events.registration_desk import RegistrationDesk, refused
 from cogs.events.registration_render import attendees_csv, attendees_embed, mine_line, state_text
@@ -51,6 +52,7 @@ class RegistrationCommands:
         bot: Agora
         store: EventStore
         attendance: AttendanceStore  # opened by AttendanceCommands
+        programme: ProgrammeStore
         event_in_guild: Callable[[discord.Interaction[Agora], str], Awaitable[TrackedEvent]]
         event_autocomplete: Callable[
             [discord.Interaction[Agora], str], Awaitable[list[app_commands.Choice[str]]]
@@ -125,7 +127,7 @@ class RegistrationCommands:
         try:
             if not isinstance(channel, discord.TextChannel):
                 raise LookupError("no channel for the event")
-            await self.registration_board.post(target, channel)
+            await self.registration_board.post(target, channel, await self.programme.sessions(target.id))
         except (discord.HTTPException, LookupError) as error:
             log.warning("event %s: no registration message (%s)", target.id, error)
             where = f"<#{target.channel_id}>" if target.channel_id else "—"

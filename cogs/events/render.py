@@ -6,13 +6,14 @@ embeds within Discord's limits. Times are Discord timestamps, shown in each read
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import discord
 
-from agora.escaping import fit_escaped, join_within
+from agora.escaping import fit_escaped, join_within, truncate
 from agora.i18n import Words
+from agora.meetings import Session
 from cogs.events.figures import (
     FeedbackReport,
     Turnout,
@@ -21,6 +22,7 @@ from cogs.events.figures import (
     format_rating,
 )
 from cogs.events.model import TrackedEvent
+from cogs.events.programme_render import session_fields
 
 # Topics members can ask for next time (the form's checkbox group holds at most 10).
 TOPICS = (
@@ -36,6 +38,7 @@ TOPICS = (
     "ai_at_work",
 )
 EMBED_TOTAL = 5800  # below Discord's 6000, leaving room for the footer
+DESCRIPTION = 4000
 FIELD_VALUE = 1024
 COMMENT_MAX = 300  # one comment's share of a report field, once escaped
 LIST_NAME_MAX = 80
@@ -56,14 +59,17 @@ def when(starts_at: int, ends_at: int | None) -> str:
     )
 
 
-def announcement_embed(event: TrackedEvent, words: Words) -> discord.Embed:
+def announcement_embed(
+    event: TrackedEvent, words: Words, *, sessions: Sequence[Session] = ()
+) -> discord.Embed:
+    """The event, then one field per session of its programme (`sessions`, by start); the description
+    is fitted last, in what the programme leaves of the embed's limit."""
     title = event.name
     if event.is_called_off:
         title = words("events.announcement.called_off", name=event.name)
     embed = discord.Embed(
         title=title[:256],
         url=event.link,
-        description=(event.description or "")[:4000] or None,
         colour=discord.Colour.light_grey() if event.is_called_off else discord.Colour.blurple(),
     )
     embed.add_field(name=words("events.field.when"), value=when(event.starts_at, event.ends_at), inline=False)
@@ -75,6 +81,11 @@ def announcement_embed(event: TrackedEvent, words: Words) -> discord.Embed:
         embed.add_field(
             name=words("events.field.link"), value=words("events.announcement.interested", link=event.link)
         )
+    for name, value in session_fields(sessions, event.assumed_end, words):
+        embed.add_field(name=name, value=value, inline=False)
+    room = min(DESCRIPTION, EMBED_TOTAL - len(embed))
+    if event.description and room > 1:
+        embed.description = truncate(event.description, room)
     return embed
 
 

@@ -414,7 +414,10 @@ class PayloadBuilder:
             out["value"] = value
         elif kind in SELECT_TYPES:
             if given is None:
+                # Left as shown: a string select's default options, or an auto-populated select's
+                # default_values (users, roles, channels), which the client sends back chosen.
                 chosen: list[Any] = [o["value"] for o in comp.get("options") or [] if o.get("default")]
+                chosen += [int(d["id"]) for d in comp.get("default_values") or []]
             else:
                 chosen = list(given) if isinstance(given, list | tuple) else [given]
             if not chosen and not required:
