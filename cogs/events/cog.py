@@ -38,6 +38,7 @@ from cogs.events.registration_commands import RegistrationCommands
 from cogs.events.registration_rules import check_places, read_deadline
 from cogs.events.render import TOPICS, announcement_embed, list_line
 from cogs.events.rules import FORM_ID, check_event, read_submission
+from cogs.events.session_rules import WORDS_FORM_ID
 from cogs.events.store import EventStore
 from cogs.events.timeline import Timeline
 
@@ -104,6 +105,7 @@ class EventsCog(
         self.bot.member_data.register(self.registrations)
         self.bot.member_data.register(self.programme)
         self.bot.member_data.register(self.timeline.speaker_reviews.store)
+        self.bot.member_data.register(self.desk.sessions.ratings)
         self.bot.meetings.offer_directory(self.directory)
         self._task = start_when_ready(self.bot, self.passes, first=self.sync_guilds)
 
@@ -112,6 +114,7 @@ class EventsCog(
         self.bot.member_data.unregister(self.registrations)
         self.bot.member_data.unregister(self.programme)
         self.bot.member_data.unregister(self.timeline.speaker_reviews.store)
+        self.bot.member_data.unregister(self.desk.sessions.ratings)
         self.bot.meetings.offer_directory(None)
         await cancel_and_wait(self._task)
         await self.registration_desk.notices.stop()
@@ -196,11 +199,13 @@ class EventsCog(
         Every interaction also tells which language the member reads, for the DMs Agora sends."""
         await self.remember_language(interaction)
         custom_id = str((interaction.data or {}).get("custom_id", ""))
-        if interaction.type is not discord.InteractionType.modal_submit or not FORM_ID.match(custom_id):
+        if interaction.type is not discord.InteractionType.modal_submit:
             return
         try:
-            event_id, answers = read_submission(interaction, TOPICS)
-            await self.desk.save(interaction, event_id, answers)
+            if FORM_ID.match(custom_id):
+                await self.desk.save(interaction, *read_submission(interaction, TOPICS))
+            elif WORDS_FORM_ID.match(custom_id):  # the session step's words for the speakers
+                await self.desk.sessions.save_words(interaction)
         except Exception as error:  # a listener's errors are only logged: answer the member
             await report(error, interaction)
 
@@ -341,9 +346,9 @@ class EventsCog(
         """The feedback report of an event, with its chart (only to you)."""
         target = await self.event_in_guild(interaction, event)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        embed, chart = await self.reporter.report(target, self.bot.catalogue.resolve(interaction.locale))
+        embeds, chart = await self.reporter.report(target, self.bot.catalogue.resolve(interaction.locale))
         await interaction.followup.send(
-            embed=embed, file=chart, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+            embeds=embeds, file=chart, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
         )
 
     @event.command(name="export")
@@ -352,10 +357,10 @@ class EventsCog(
     async def export(self, interaction: discord.Interaction[Agora], event: str) -> None:
         """A CSV of an event's feedback (member ids only when feedback is not anonymous)."""
         target = await self.event_in_guild(interaction, event)
-        csv_file = await self.reporter.export(target, self.bot.catalogue.resolve(interaction.locale))
+        files = await self.reporter.export(target, self.bot.catalogue.resolve(interaction.locale))
         await interaction.response.send_message(
             self.t(interaction, "feedback.exported", name=discord.utils.escape_markdown(target.name)),
-            file=csv_file,
+            files=files,
             ephemeral=True,
         )
 

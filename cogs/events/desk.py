@@ -12,7 +12,10 @@ from agora.ids import MAX_ID
 from agora.permissions import still_member
 from cogs.events.answer_store import AnswerStore
 from cogs.events.model import Answers, TrackedEvent
+from cogs.events.programme_store import ProgrammeStore
 from cogs.events.render import TOPICS
+from cogs.events.session_feedback_desk import SessionFeedbackDesk
+from cogs.events.session_rating_store import SessionRatingStore
 from cogs.events.store import EventStore
 from cogs.events.views import FeedbackForm, FormWords
 
@@ -25,6 +28,10 @@ class FeedbackDesk:
         self.bot = bot
         self.store = store
         self.answers = answers
+        # The session step follows the form when the event has a programme.
+        self.sessions = SessionFeedbackDesk(
+            bot, store, ProgrammeStore(bot.database), SessionRatingStore(bot.database)
+        )
 
     def t(self, interaction: discord.Interaction[Any], key: str, **values: Any) -> str:
         return self.bot.catalogue.for_interaction(interaction, key, **values)
@@ -83,9 +90,7 @@ class FeedbackDesk:
         if not await still_member(interaction, guild_id, trust_interaction=True):
             raise UserError("feedback.error.not_a_member")
 
-    async def save(
-        self, interaction: discord.Interaction[Agora], event_id: int, answers: Answers
-    ) -> None:
+    async def save(self, interaction: discord.Interaction[Agora], event_id: int, answers: Answers) -> None:
         # Deferred first: checking a member who answers from a DM asks Discord, which may be slow.
         await interaction.response.defer(ephemeral=True, thinking=True)
         event = await self.open_event(interaction, event_id)
@@ -100,3 +105,4 @@ class FeedbackDesk:
         await send_ephemeral(
             interaction, self.t(interaction, key, name=discord.utils.escape_markdown(event.name))
         )
+        await self.sessions.offer(interaction, event)

@@ -210,7 +210,7 @@ def export_csv(
     rank = _rank(topic_order)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow([_cell(labels[column]) for column in columns])
+    writer.writerow([spreadsheet_cell(labels[column]) for column in columns])
     for response in sorted(responses, key=lambda response: response.submitted_at):
         topics = sorted(set(response.topics), key=lambda topic: (rank.get(topic, len(rank)), topic))
         row: list[str | int] = [
@@ -225,7 +225,7 @@ def export_csv(
         ]
         if not anonymous:
             row.append(response.user_id)
-        writer.writerow([_cell(value) for value in row])
+        writer.writerow([spreadsheet_cell(value) for value in row])
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -287,7 +287,8 @@ def _comments(responses: Sequence[Response], anonymous: bool) -> tuple[Comment, 
     return tuple(Comment(r.useful.strip(), r.improve.strip(), None if anonymous else r.user_id) for r in kept)
 
 
-def _cell(value: str | int) -> str | int:
+def spreadsheet_cell(value: str | int) -> str | int:
+    """`value` as a CSV cell no spreadsheet runs as a formula (prefixed with ' when it would be)."""
     return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_START) else value
 
 

@@ -1,6 +1,8 @@
-"""An event's report as organisers receive it (embed and chart), its CSV export and the season chart;
+"""An event's report as organisers receive it (embeds and chart), its CSV export and the season chart;
 the report and the season show each event's turnout (registered, waiting, attended, no-shows, first-time
-and returning attendees) in counts.
+and returning attendees) in counts. With a programme, the report adds each session's figures and words
+for its speaker, and the export a second CSV of the sessions' answers; both add what other features
+contribute (agora/meetings.py).
 
 Charts are drawn by matplotlib in a worker thread: a report never stalls the bot's event loop.
 """
@@ -17,6 +19,7 @@ import discord
 from agora import charts
 from agora.escaping import fit_escaped, join_within, link_text
 from agora.i18n import Words
+from agora.meetings import Session
 from cogs.events.answer_store import AnswerStore
 from cogs.events.audience_store import AudienceStore
 from cogs.events.figures import (
@@ -30,13 +33,19 @@ from cogs.events.figures import (
     season,
 )
 from cogs.events.model import TrackedEvent
+from cogs.events.programme_store import ProgrammeStore
 from cogs.events.render import TOPICS, chart_labels, report_embed, season_turnout
+from cogs.events.report_render import compose_report
+from cogs.events.session_figures import SESSION_CSV_COLUMNS, session_figures, sessions_csv
+from cogs.events.session_rating_store import SessionRatingStore
+from cogs.events.session_render import session_blocks
 from cogs.events.store import EventStore
 
 if TYPE_CHECKING:
     from agora.client import Agora
 
 SEASON_EVENTS = 12
+MAX_FILES = 10  # attachments per message
 
 
 class Reporter:
@@ -45,6 +54,8 @@ class Reporter:
         self.store = store
         self.answers = answers
         self.audience = AudienceStore(bot.database)
+        self.programme = ProgrammeStore(bot.database)
+        self.ratings = SessionRatingStore(bot.database)
 
     def words(self, language: str) -> Words:
         return self.bot.catalogue.words(language)
@@ -52,7 +63,7 @@ class Reporter:
     def topic_names(self, words: Words) -> dict[str, str]:
         return {topic: words(f"feedback.topics.{topic}") for topic in TOPICS}
 
-    async def report(self, event: TrackedEvent, language: str) -> tuple[discord.Embed, discord.File]:
+    async def report(self, event: TrackedEvent, language: str) -> tuple[list[discord.Embed], discord.File]:
         words = self.words(language)
         report = build_report(
             await self.answers.responses(event.id),
@@ -71,17 +82,31 @@ class Reporter:
             **chart_labels(words),
         )
         name = f"feedback-{event.id}.png"
-        embed = report_embed(
-            event,
-            report,
-            words,
-            topic_names=self.topic_names(words),
-            chart_name=name,
-            decimal_mark=words("feedback.decimal_mark"),
-        )
-        return embed, discord.File(io.BytesIO(png), filename=name)
+        decimal_mark = words("feedback.decimal_mark")
 
-    async def export(self, event: TrackedEvent, language: str) -> discord.File:
+        def main(budget: int) -> discord.Embed:
+            return report_embed(
+                event,
+                report,
+                words,
+                topic_names=self.topic_names(words),
+                chart_name=name,
+                decimal_mark=decimal_mark,
+                budget=budget,
+            )
+
+        sessions = await self.programme.sessions(event.id)
+        ratings = await self.ratings.of_event(event.id) if sessions else []
+        blocks = session_blocks(
+            sessions, [session_figures(s.id, ratings) for s in sessions], words, decimal_mark
+        )
+        parts = await self.bot.meetings.report_parts(event.id, words)
+        extra = [field for part in parts for field in part.fields]
+        embeds = compose_report(main, blocks, extra, words)
+        return embeds, discord.File(io.BytesIO(png), filename=name)
+
+    async def export(self, event: TrackedEvent, language: str) -> list[discord.File]:
+        """The feedback's CSV; with a programme, the sessions' CSV; then other features' files."""
         words = self.words(language)
         labels = {key: words(f"feedback.csv.{key}") for key in (*CSV_COLUMNS, *CATEGORIES, "user_id")}
         data = export_csv(
@@ -92,7 +117,31 @@ class Reporter:
             labels=labels,
             delimiter=words("feedback.csv.delimiter"),
         )
-        return discord.File(io.BytesIO(data), filename=f"feedback-{event.id}.csv")
+        files = [discord.File(io.BytesIO(data), filename=f"feedback-{event.id}.csv")]
+        sessions = await self.programme.sessions(event.id)
+        if sessions:
+            keys = (*SESSION_CSV_COLUMNS, "user_id", "missed")
+            rows = sessions_csv(
+                sessions,
+                await self.ratings.of_event(event.id),
+                event_name=event.name,
+                speakers={s.id: self.speaker_name(s) for s in sessions},
+                anonymous=self.bot.settings.feedback_anonymous,
+                labels={key: words(f"session_feedback.csv.{key}") for key in keys},
+                delimiter=words("feedback.csv.delimiter"),
+            )
+            files.append(discord.File(io.BytesIO(rows), filename=f"sessions-{event.id}.csv"))
+        for part in await self.bot.meetings.report_parts(event.id, words):
+            files += [discord.File(io.BytesIO(content), filename=name) for name, content in part.files]
+        return files[:MAX_FILES]
+
+    def speaker_name(self, session: Session) -> str:
+        """A guest's name, or the member's name as Discord last showed it to Agora (their id when it
+        has not: reading a member list needs an intent Agora does not ask for)."""
+        if session.speaker_id is None:
+            return session.speaker_name or ""
+        user = self.bot.get_user(session.speaker_id)
+        return user.display_name if user is not None else str(session.speaker_id)
 
     async def season(self, guild_id: int, language: str) -> tuple[discord.Embed, discord.File] | None:
         """Rating and NPS of the latest events whose feedback was called, oldest first."""

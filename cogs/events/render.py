@@ -154,7 +154,10 @@ def report_embed(
     topic_names: Mapping[str, str],
     chart_name: str | None,
     decimal_mark: str,
+    budget: int = EMBED_TOTAL,
 ) -> discord.Embed:
+    """The report's main embed; its comments take what is left of `budget` characters (the whole
+    message's embeds share Discord's 6000: the sessions and other features' parts come after it)."""
     if report.interested:
         summary = words(
             "feedback.report.summary",
@@ -209,7 +212,7 @@ def report_embed(
             for c in report.comments
             if pick(c)
         ]
-        room = min(FIELD_VALUE, EMBED_TOTAL - len(embed))
+        room = min(FIELD_VALUE, budget - len(embed))
         if room < 100:
             break
         embed.add_field(

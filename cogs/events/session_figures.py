@@ -5,11 +5,19 @@ Pure, like figures.py: exact averages from integer counts, rounded only where sh
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from agora.meetings import Session
+from cogs.events.figures import spreadsheet_cell
 
 RATINGS = range(1, 6)
+# Keys the caller's `labels` must translate for sessions_csv: the header words, and "missed".
+SESSION_CSV_COLUMNS = ("event", "session", "speaker", "starts_at", "rating", "comment", "updated_at")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,3 +61,44 @@ def session_figures(session_id: int, ratings: Iterable[SessionRating]) -> Sessio
         distribution=(counts[1], counts[2], counts[3], counts[4], counts[5]),
         comments=tuple(r.comment.strip() for r in said),
     )
+
+
+def sessions_csv(
+    sessions: Sequence[Session],
+    ratings: Iterable[SessionRating],
+    *,
+    event_name: str,
+    speakers: Mapping[int, str],
+    anonymous: bool,
+    labels: Mapping[str, str],
+    delimiter: str = ",",
+) -> bytes:
+    """One row per answer, session by session in the programme's order, oldest answer first; UTF-8
+    with a BOM, CRLF rows, cells a spreadsheet would run as formulas prefixed with ', like the
+    feedback's CSV. The rating column holds 1–5, the word for "missed", or nothing (a comment alone).
+    `speakers` gives each session's speaker as the export shows them; member ids only when not
+    `anonymous` (then `labels` translates "user_id" too)."""
+    columns = SESSION_CSV_COLUMNS if anonymous else (*SESSION_CSV_COLUMNS, "user_id")
+    by_session: dict[int, list[SessionRating]] = {}
+    for rating in ratings:
+        by_session.setdefault(rating.session_id, []).append(rating)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow([spreadsheet_cell(labels[column]) for column in columns])
+    for session in sessions:
+        answers = sorted(by_session.get(session.id, ()), key=lambda r: (r.updated_at, r.user_id))
+        for answer in answers:
+            shown = labels["missed"] if answer.missed else answer.rating if answer.rating is not None else ""
+            row: list[str | int] = [
+                event_name,
+                session.title,
+                speakers.get(session.id, ""),
+                datetime.fromtimestamp(session.starts_at, UTC).isoformat(),
+                shown,
+                answer.comment.strip(),
+                datetime.fromtimestamp(answer.updated_at, UTC).isoformat(),
+            ]
+            if not anonymous:
+                row.append(answer.user_id)
+            writer.writerow([spreadsheet_cell(value) for value in row])
+    return out.getvalue().encode("utf-8-sig")

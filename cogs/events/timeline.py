@@ -253,11 +253,11 @@ class Timeline:
                 channel, self.bot.user, lambda m: any(a.filename == chart_name for a in m.attachments)
             )
             if found is None:
-                embed, chart = await self.reporter.report(event, event.language)
+                embeds, chart = await self.reporter.report(event, event.language)
                 intro = self.words(event)(
                     "feedback.report.closed_intro", name=discord.utils.escape_markdown(event.name)
                 )
-                found = await channel.send(intro, embed=embed, file=chart, allowed_mentions=NO_PINGS)
+                found = await channel.send(intro, embeds=embeds, file=chart, allowed_mentions=NO_PINGS)
         except (discord.Forbidden, discord.NotFound) as error:
             log.warning("event %s: report refused in channel %s (%s)", event.id, channel.id, error.code)
             await self.store.set_report_done(event.id, None, now)
