@@ -6,7 +6,15 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from .models import FLAG_COMPONENTS_V2, FLAG_SUPPRESS_EMBEDS, FakeAttachment, FakeMessage, Json, iso
+from .models import (
+    FLAG_COMPONENTS_V2,
+    FLAG_SUPPRESS_EMBEDS,
+    FakeAttachment,
+    FakeMessage,
+    Json,
+    iso,
+    walk_components,
+)
 from .permissions import Perm
 from .world import World
 
@@ -133,8 +141,15 @@ class MessageFactory:
             and world.permissions(msg.author_id, msg.channel_id) & Perm.MENTION_EVERYONE
         )
 
+        # A Components V2 message has no content: its text displays are what Discord parses instead.
+        text = msg.content
+        if msg.flags & FLAG_COMPONENTS_V2:
+            text = "\n".join(
+                c.get("content") or "" for c in walk_components(msg.components) if c.get("type") == 10
+            )
+
         mentions: list[int] = []
-        for raw in _USER_MENTION.findall(msg.content):
+        for raw in _USER_MENTION.findall(text):
             uid = int(raw)
             if uid in world.members and uid not in mentions and ("users" in parse or uid in users_ok):
                 mentions.append(uid)
@@ -143,7 +158,7 @@ class MessageFactory:
             if ref is not None and ref.author_id not in mentions:
                 mentions.append(ref.author_id)
         roles: list[int] = []
-        for raw in _ROLE_MENTION.findall(msg.content):
+        for raw in _ROLE_MENTION.findall(text):
             rid = int(raw)
             role = world.roles.get(rid)
             if role is None or rid in roles or not ("roles" in parse or rid in roles_ok):
@@ -153,7 +168,7 @@ class MessageFactory:
         msg.mentions = mentions
         msg.mention_roles = roles
         msg.mention_everyone = (
-            ("@everyone" in msg.content or "@here" in msg.content) and "everyone" in parse and can_everyone
+            ("@everyone" in text or "@here" in text) and "everyone" in parse and can_everyone
         )
 
 

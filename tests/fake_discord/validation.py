@@ -183,6 +183,14 @@ def validate_message(payload: Json, *, prefix: tuple[str | int, ...] = ()) -> Fo
             _validate_v2(errs, (*prefix, "components"), components, counter)
             if counter[0] > 40:
                 errs.add((*prefix, "components"), "BASE_TYPE_MAX_LENGTH", "Must be 40 or fewer in length.")
+            # Discord also limits the text of a message's text displays together, not only each one.
+            text = sum(len(c.get("content") or "") for c in _walk(components) if c.get("type") == 10)
+            if text > 4000:
+                errs.add(
+                    (*prefix, "components"),
+                    "COMPONENTS_TEXT_TOO_LONG",
+                    "The total length of text displays must be 4000 or fewer.",
+                )
         else:
             errs.max_len((*prefix, "components"), components, 5)
             for i, row in enumerate(components):

@@ -70,6 +70,36 @@ def test_message_limits():
     assert list(validate_modal(modal).errors["data"]) == ["title"]
 
 
+def test_components_v2_text_displays_share_4000_characters():
+    v2 = 1 << 15
+
+    def texts(*sizes: int) -> dict:
+        return {"flags": v2, "components": [{"type": 10, "content": "t" * size} for size in sizes]}
+
+    assert not validate_message(texts(2000, 2000))
+    assert "COMPONENTS_TEXT_TOO_LONG" in codes(validate_message(texts(2000, 2001)).errors)
+    inside = {"flags": v2, "components": [{"type": 17, "components": texts(3000, 1001)["components"]}]}
+    assert "COMPONENTS_TEXT_TOO_LONG" in codes(validate_message(inside).errors)
+
+
+async def test_mentions_in_components_v2_text_displays_follow_allowed_mentions():
+    async with FakeDiscord() as fake:
+        general, alice = fake.channel("général"), fake.member("alice")
+        components = [{"type": 10, "content": f"Merci <@{alice.id}>"}]
+
+        def post(**payload: object) -> object:
+            return fake.factory.create(
+                channel_id=general.id,
+                author_id=fake.bot.id,
+                payload={"flags": 1 << 15, "components": components, **payload},
+                files=[],
+                guild_id=fake.guild.id,
+            )
+
+        assert post().mentions == [alice.id]
+        assert not post(allowed_mentions={"parse": []}).pings_anyone
+
+
 def test_command_limits():
     good = {"name": "sondage", "description": "Créer", "name_localizations": {"fr": "sondage"}}
     assert not validate_commands([good])
