@@ -1,8 +1,9 @@
-"""Coalesced message edits: at most one per `interval` for each poll, and the last state always lands.
+"""Coalesced message edits: at most one per `interval` for each key (a poll, an event, a Q&A board), and
+the last state always lands.
 
 Discord throttles a message edited more than about five times in five seconds; a burst of votes must
-not turn into a burst of edits. Each edit renders the poll's state at that moment, so coalescing
-never loses a vote, only intermediate pictures of it.
+not turn into a burst of edits. Each edit renders the state at that moment, so coalescing never loses
+a vote, only intermediate pictures of it.
 """
 
 from __future__ import annotations
@@ -15,9 +16,12 @@ log = logging.getLogger(__name__)
 
 
 class CoalescingEditor:
-    def __init__(self, apply: Callable[[int], Awaitable[None]], *, interval: float = 2.0) -> None:
+    def __init__(
+        self, apply: Callable[[int], Awaitable[None]], *, interval: float = 2.0, what: str = "message"
+    ) -> None:
         self.apply = apply
         self.interval = interval
+        self.what = what  # names a key in the logs: "poll 12", "Q&A board 3"
         self._dirty: set[int] = set()
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._last_edit: dict[int, float] = {}
@@ -38,7 +42,7 @@ class CoalescingEditor:
                 try:
                     await self.apply(key)
                 except Exception:
-                    log.exception("could not refresh poll %s", key)
+                    log.exception("could not refresh %s %s", self.what, key)
                 # Spaced from when the edit reached Discord, not from when it was started.
                 self._last_edit[key] = loop.time()
         finally:
@@ -54,4 +58,4 @@ class CoalescingEditor:
             try:
                 await self.apply(key)
             except Exception:
-                log.exception("could not refresh poll %s at shutdown", key)
+                log.exception("could not refresh %s %s at shutdown", self.what, key)

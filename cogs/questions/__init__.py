@@ -1,0 +1,19 @@
+"""Live Q&A: during an event, a board of the questions the room votes up, asked in a thread, moderated by
+the organisers and the session's speaker, and kept for the event's report."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cogs.questions.cog import QuestionsCog
+from cogs.questions.rules import FORM_ID
+from cogs.questions.views import AnsweredButton, AskButton, HideButton, VoteButton
+
+if TYPE_CHECKING:
+    from agora.client import Agora
+
+
+async def setup(bot: Agora) -> None:
+    bot.add_dynamic_items(AskButton, VoteButton, AnsweredButton, HideButton)
+    bot.stale_components.claim_form(FORM_ID)  # answered by QuestionsCog.answer_form
+    await bot.add_cog(QuestionsCog(bot))

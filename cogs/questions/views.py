@@ -1,0 +1,210 @@
+"""The Q&A's buttons and its question form.
+
+Every button is a `DynamicItem`: the board or the question is in the `custom_id`, so boards and
+questions posted before a restart keep working without registering a view per message. The form
+(`qa:form:<board>`) is stopped before it is sent, so discord.py keeps no copy of it: its submission is
+read from the interaction alone by the cog's `on_interaction` (rules.read_form), and a form filled in
+across a restart still counts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from agora.components import reports_errors
+from agora.i18n import Words
+from agora.ids import ID_TEMPLATE, record_id
+from cogs.questions.model import ANSWERED, HIDDEN, Counted
+from cogs.questions.rules import ANONYMOUS, FORM_PREFIX, MAX_QUESTION, QUESTION, SESSION
+
+if TYPE_CHECKING:
+    from cogs.questions.desk import QuestionDesk
+
+MAX_LABEL = 80
+MAX_TITLE = 45
+MAX_HINT = 100
+MAX_OPTION = 100
+
+
+def _desk(interaction: discord.Interaction[Any]) -> QuestionDesk:
+    return interaction.client.get_cog("QuestionsCog").desk
+
+
+class AskButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"qa:ask:(?P<board>{ID_TEMPLATE})"):
+    def __init__(self, board_id: int, label: str = "…", *, disabled: bool = False) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label[:MAX_LABEL],
+                emoji="❓",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"qa:ask:{board_id}",
+                disabled=disabled,
+            )
+        )
+        self.board_id = board_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Button[Any], match: re.Match[str]
+    ) -> AskButton:
+        return cls(int(match["board"]), item.label or "…")
+
+    @reports_errors
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await _desk(interaction).open_form(interaction, record_id(self.board_id))
+
+
+class VoteButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"qa:vote:(?P<question>{ID_TEMPLATE})"
+):
+    def __init__(self, question_id: int, votes: int = 0, *, disabled: bool = False) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=f"▲ {votes}",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"qa:vote:{question_id}",
+                disabled=disabled,
+            )
+        )
+        self.question_id = question_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Button[Any], match: re.Match[str]
+    ) -> VoteButton:
+        return cls(int(match["question"]))
+
+    @reports_errors
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await _desk(interaction).vote(interaction, record_id(self.question_id))
+
+
+class AnsweredButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"qa:answered:(?P<question>{ID_TEMPLATE})"
+):
+    def __init__(self, question_id: int, label: str = "…", *, disabled: bool = False) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label[:MAX_LABEL],
+                emoji="✅",
+                style=discord.ButtonStyle.success,
+                custom_id=f"qa:answered:{question_id}",
+                disabled=disabled,
+            )
+        )
+        self.question_id = question_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Button[Any], match: re.Match[str]
+    ) -> AnsweredButton:
+        return cls(int(match["question"]), item.label or "…")
+
+    @reports_errors
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await _desk(interaction).moderate(interaction, record_id(self.question_id), ANSWERED)
+
+
+class HideButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"qa:hide:(?P<question>{ID_TEMPLATE})"
+):
+    def __init__(self, question_id: int, label: str = "…", *, disabled: bool = False) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label[:MAX_LABEL],
+                emoji="🙈",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"qa:hide:{question_id}",
+                disabled=disabled,
+            )
+        )
+        self.question_id = question_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Button[Any], match: re.Match[str]
+    ) -> HideButton:
+        return cls(int(match["question"]), item.label or "…")
+
+    @reports_errors
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await _desk(interaction).moderate(interaction, record_id(self.question_id), HIDDEN)
+
+
+def board_view(board_id: int, words: Words, *, closed: bool) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(AskButton(board_id, words("questions.board.ask"), disabled=closed))
+    return view
+
+
+def question_view(shown: Counted, words: Words) -> discord.ui.View | None:
+    """▲ with its count for everyone; Answered and Hide, refused to all but moderators when clicked.
+    A hidden question has no buttons; a closed board's are disabled."""
+    if shown.state == HIDDEN:
+        return None
+    view = discord.ui.View(timeout=None)
+    view.add_item(VoteButton(shown.question_id, shown.votes, disabled=shown.closed))
+    view.add_item(
+        AnsweredButton(
+            shown.question_id,
+            words("questions.button.answered"),
+            disabled=shown.closed or shown.state == ANSWERED,
+        )
+    )
+    view.add_item(HideButton(shown.question_id, words("questions.button.hide"), disabled=shown.closed))
+    return view
+
+
+class QuestionForm(discord.ui.Modal):
+    """The question (up to MAX_QUESTION characters), "ask anonymously", and the session it is for when
+    the event has a programme (`sessions`: value, label, whether it is the one under way)."""
+
+    def __init__(self, board_id: int, words: Words, sessions: Sequence[tuple[str, str, bool]]) -> None:
+        super().__init__(
+            title=words("questions.form.title")[:MAX_TITLE], custom_id=f"{FORM_PREFIX}{board_id}"
+        )
+        self.add_item(
+            discord.ui.Label(
+                text=words("questions.form.question")[:MAX_TITLE],
+                description=words("questions.form.question_hint", limit=MAX_QUESTION)[:MAX_HINT],
+                component=discord.ui.TextInput(
+                    custom_id=QUESTION,
+                    style=discord.TextStyle.paragraph,
+                    min_length=1,
+                    max_length=MAX_QUESTION,
+                    required=True,
+                ),
+            )
+        )
+        self.add_item(
+            discord.ui.Label(
+                text=words("questions.form.anonymous")[:MAX_TITLE],
+                description=words("questions.form.anonymous_hint")[:MAX_HINT],
+                component=discord.ui.Checkbox(custom_id=ANONYMOUS),
+            )
+        )
+        if sessions:
+            options = [
+                discord.SelectOption(label=label[:MAX_OPTION], value=value, default=current)
+                for value, label, current in sessions
+            ]
+            self.add_item(
+                discord.ui.Label(
+                    text=words("questions.form.session")[:MAX_TITLE],
+                    description=words("questions.form.session_hint")[:MAX_HINT],
+                    component=discord.ui.Select(
+                        custom_id=SESSION,
+                        placeholder=words("questions.form.session_placeholder")[:MAX_HINT],
+                        options=options,
+                        min_values=0,
+                        max_values=1,
+                        required=False,
+                    ),
+                )
+            )
+        # Stopped before it is sent: its submission is answered from the interaction alone.
+        self.stop()
