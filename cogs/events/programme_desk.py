@@ -33,7 +33,7 @@ from cogs.events.programme_rules import (
     read_session,
 )
 from cogs.events.programme_store import ProgrammeStore
-from cogs.events.programme_views import SessionForm, panel_view, read_submission, removal_view
+from cogs.events.programme_views import SessionForm, form_ids, panel_view, read_submission, removal_view
 from cogs.events.store import EventStore
 
 if TYPE_CHECKING:
@@ -158,8 +158,10 @@ class ProgrammeDesk:
     async def submit(self, interaction: discord.Interaction[Any]) -> None:
         """A submitted session form (from the cog's listener: see programme_views.py)."""
         ensure_rank(interaction, Rank.organiser)
-        event_id, session_id, typed = read_submission(interaction)
+        event_id, session_id = form_ids(interaction)
         event = await self.event_here(interaction, event_id, STALE_FORM)
+        check_open(bounds_of(event))
+        typed = read_submission(interaction, event.id)
         zone = self.bot.settings.timezone
         draft = read_session(typed, bounds_of(event), zone)
         sessions = await self.programme.sessions(event.id)

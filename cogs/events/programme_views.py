@@ -259,17 +259,22 @@ class SessionForm(discord.ui.Modal):
         self.stop()
 
 
-def read_submission(interaction: discord.Interaction[Any]) -> tuple[int, int | None, TypedSession]:
-    """The event, the session edited (None for a new one) and what a submitted session form holds. A
-    form that names nothing Agora can have made gets the stale answer; a forged value is refused
-    (`InvalidForm`, logged without the text typed)."""
+def form_ids(interaction: discord.Interaction[Any]) -> tuple[int, int | None]:
+    """The event and the session edited (None for a new one) a submitted session form names; one that
+    names nothing Agora can have made gets the stale answer."""
     data: Mapping[str, Any] = interaction.data or {}
     match = SESSION_FORM_ID.match(str(data.get("custom_id", "")))
     if match is None or int(match[1]) > MAX_ID or int(match[2]) > MAX_ID:
         raise errors.UserError("errors.stale_form")
-    event_id, session_id = int(match[1]), int(match[2])
+    return int(match[1]), int(match[2]) or None
+
+
+def read_submission(interaction: discord.Interaction[Any], event_id: int) -> TypedSession:
+    """What a submitted session form holds; a forged value is refused (`InvalidForm`, logged without the
+    text typed)."""
+    data: Mapping[str, Any] = interaction.data or {}
     try:
-        typed = read_form(submitted_values(data.get("components") or ()))
+        return read_form(submitted_values(data.get("components") or ()))
     except InvalidForm as refused:
         log.warning(
             "refused a forged session form (%s) for event %s %s",
@@ -278,4 +283,3 @@ def read_submission(interaction: discord.Interaction[Any]) -> tuple[int, int | N
             errors.locate(interaction),
         )
         raise
-    return event_id, session_id or None, typed
