@@ -30,6 +30,7 @@ import discord
 from agora.channels import PostableChannel, find_own_post
 from agora.clock import epoch
 from agora.errors import send_ephemeral
+from agora.escaping import literal
 from agora.i18n import Words
 from agora.ids import StaleComponent
 from agora.meetings import Session
@@ -253,7 +254,7 @@ class SpeakerReviews:
         file to the review message instead."""
         data = await self.guest_file(session, event)
         await interaction.followup.send(
-            mine("speakers.answer.file", name=discord.utils.escape_markdown(guest_name(session, mine))),
+            mine("speakers.answer.file", name=literal(guest_name(session, mine))),
             file=_file(session.id, data),
             ephemeral=True,
             allowed_mentions=NO_PINGS,
