@@ -121,13 +121,12 @@ def compose_report(
     # The main embed gets all the others leave (at least its share): its comment fields need some
     # room to spare before they are shown at all.
     first = main(total - core - extra_share - comment_share)
-    # What the main embed did not use goes to the others, the other features' fields first.
-    left = total - len(first) - core
-    extras = fit_fields(extra, max(0, left - min(comment_wants, comment_share)))
-    left -= sum(_size(f) for f in extras)
+    # What one part leaves unused goes to the next: the sessions' words, then other features' fields.
+    fields = session_fields(blocks, total - len(first) - core - extra_share, words)
+    used = len(first) + len(sessions_title) + sum(_size(f) for f in fields)
+    extras = fit_fields(extra, total - used)
     embeds = [first]
     if blocks:
-        fields = session_fields(blocks, left, words)
         embeds += _embeds(fields, sessions_title)
     embeds += _embeds(extras, None)
     return _within(embeds[:MAX_EMBEDS], total)

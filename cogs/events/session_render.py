@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from agora.escaping import fit_escaped, join_within, literal
+from agora.escaping import fit_escaped, literal
 from agora.i18n import Words
 from agora.meetings import Session
 from cogs.events.figures import format_rating
@@ -21,6 +21,7 @@ from cogs.events.session_figures import SessionFigures, SessionRating
 TITLE_MAX = 150  # a session's title once escaped, in the step and the report
 SPEAKER_MAX = 80  # a guest's name once escaped
 COMMENT_MAX = 300  # one comment's share of a report field, once escaped
+COMMENT_MIN = 40  # a comment given less room is left for the export ("and N more")
 FIELD_VALUE = 1024
 STAR = "★"
 
@@ -92,25 +93,39 @@ class SessionBlock:
 
     name: str  # the field's name, up to 256 characters
     core: str  # speaker, time, figures and distribution
-    comments: tuple[str, ...]  # each a quoted, escaped line, newest first
+    comments: tuple[str, ...]  # the words for the speaker as written (spaces collapsed), newest first
 
-    def value(self, room: int, more: Words) -> str:
-        """The field's value within `room` characters (and Discord's 1024): the core, then the comments
-        that fit whole and "and N more"; none when not even the first fits with that note."""
+    def value(self, room: int, words: Words) -> str:
+        """The field's value within `room` characters (and Discord's 1024): the core, then the newest
+        comments, each escaped and cut at a word to what is left (at most COMMENT_MAX), and "and N more"
+        for those that find no room."""
         room = min(room, FIELD_VALUE)
-        if not self.comments:
-            return self.core
         if self.natural() <= room:
-            return "\n".join((self.core, *self.comments))
-        left = room - len(self.core) - 1
-        shown = join_within(self.comments, left, lambda n: more("session_feedback.report.more", count=n))
-        if len(shown) > left or not shown:  # "and N more" alone does not fit either
-            return self.core
-        return f"{self.core}\n{shown}"
+            return "\n".join((self.core, *(f"> {fit_escaped(c, COMMENT_MAX)}" for c in self.comments)))
+        lines, used = [self.core], len(self.core)
+        for position, comment in enumerate(self.comments):
+            after = len(self.comments) - position - 1
+            note = len(self._more(after, words)) + 1 if after else 0
+            space = min(COMMENT_MAX, room - used - note - len("\n> "))
+            if space < COMMENT_MIN:
+                break
+            shown = f"> {fit_escaped(comment, space, escape=literal)}"
+            lines.append(shown)
+            used += len(shown) + 1
+        left_out = len(self.comments) - (len(lines) - 1)
+        if left_out and used + 1 + len(self._more(left_out, words)) <= room:
+            lines.append(self._more(left_out, words))
+        return "\n".join(lines)
 
     def natural(self) -> int:
-        """Its size with every comment."""
-        return len(self.core) + sum(len(line) + 1 for line in self.comments)
+        """Its size with every comment (each within COMMENT_MAX)."""
+        return len(self.core) + sum(
+            len("\n> ") + min(len(literal(comment)), COMMENT_MAX) for comment in self.comments
+        )
+
+    @staticmethod
+    def _more(count: int, words: Words) -> str:
+        return words("session_feedback.report.more", count=count)
 
 
 def session_block(session: Session, figures: SessionFigures, words: Words, decimal_mark: str) -> SessionBlock:
@@ -129,10 +144,7 @@ def session_block(session: Session, figures: SessionFigures, words: Words, decim
             distribution,
         )
     )
-    comments = tuple(
-        f"> {fit_escaped(' '.join(comment.split()), COMMENT_MAX, escape=literal)}"
-        for comment in figures.comments
-    )
+    comments = tuple(" ".join(comment.split()) for comment in figures.comments)
     return SessionBlock(name=title_text(session), core=core, comments=comments)
 
 
