@@ -19,7 +19,7 @@ async def morning(fake, clock, *, channel="général"):
     return event
 
 
-async def add_session(bot, event_id, title, *, speaker=None, guest=None, starts=START, ends=None):
+async def store_session(bot, event_id, title, *, speaker=None, guest=None, starts=START, ends=None):
     """A session of the event's programme, written as the programme's store holds it."""
     at = int(starts.timestamp())
     async with bot.database.transaction() as connection:
@@ -53,8 +53,9 @@ def is_question(message) -> bool:
     return any(VOTE.match(str(i)) for i in ids(message)) or message.content.startswith("🙈")
 
 
-async def start_qa(fake, member="olivia", *, channel="général", locale=None, **options):
-    command = await fake.run_command(member, "qa start", options, channel=channel, locale=locale)
+async def start_qa(fake, member="olivia", *, where="général", locale=None, **options):
+    """`/qa start` run in `where`, with its `options` (event, channel)."""
+    command = await fake.run_command(member, "qa start", options, channel=where, locale=locale)
     await command.final_message(timeout=10)
     return command
 
@@ -116,8 +117,9 @@ async def moderate(fake, member, message, action, *, locale=None):
     return click
 
 
-async def stop_qa(fake, member="olivia", *, channel="général", locale=None, **options):
-    command = await fake.run_command(member, "qa stop", options, channel=channel, locale=locale)
+async def stop_qa(fake, member="olivia", *, where="général", locale=None, **options):
+    """`/qa stop` run in `where`, with its `options` (board)."""
+    command = await fake.run_command(member, "qa stop", options, channel=where, locale=locale)
     await command.final_message(timeout=10)
     return command
 
