@@ -50,6 +50,20 @@ def bounds_of(event: TrackedEvent) -> EventBounds:
     return EventBounds(event.starts_at, event.assumed_end, event.is_called_off)
 
 
+def on_panel(interaction: discord.Interaction[Any]) -> bool:
+    """Whether the click or form came from a panel, which is only ever ephemeral. A forged click on a
+    message everyone sees is answered apart: that message is never redrawn as a panel."""
+    return interaction.message is not None and interaction.message.flags.ephemeral
+
+
+async def redraw(interaction: discord.Interaction[Any], parts: dict[str, Any]) -> None:
+    """The panel (or the question before a removal) in place of the one clicked, or sent apart."""
+    if on_panel(interaction):
+        await interaction.response.edit_message(**parts)
+    else:
+        await send_ephemeral(interaction, "", embed=parts["embed"], view=parts["view"])
+
+
 class ProgrammeDesk:
     def __init__(
         self,
@@ -103,7 +117,7 @@ class ProgrammeDesk:
     async def show(self, interaction: discord.Interaction[Any], event_id: int) -> None:
         """*Keep it*: back to the panel, nothing removed."""
         event = await self.event_here(interaction, event_id, STALE_CLICK)
-        await interaction.response.edit_message(**await self.panel(interaction, event))
+        await redraw(interaction, await self.panel(interaction, event))
 
     async def ask_new(self, interaction: discord.Interaction[Any], event_id: int) -> None:
         event = await self.event_here(interaction, event_id, STALE_CLICK)
@@ -135,9 +149,12 @@ class ProgrammeDesk:
         check_open(bounds_of(event))
         _, sessions = await self.session_of(event, session_id)
         words = self.words(interaction)
-        await interaction.response.edit_message(
-            embed=removal_embed(event, sessions, session_id, words),
-            view=removal_view(event.id, session_id, words),
+        await redraw(
+            interaction,
+            {
+                "embed": removal_embed(event, sessions, session_id, words),
+                "view": removal_view(event.id, session_id, words),
+            },
         )
 
     async def remove(self, interaction: discord.Interaction[Any], event_id: int, session_id: int) -> None:
@@ -150,7 +167,7 @@ class ProgrammeDesk:
         if removed is None:
             raise UserError("events.programme.error.session_gone")
         log.info("event %s: session %s removed by member %s", event.id, session_id, interaction.user.id)
-        await interaction.response.edit_message(**await self.panel(interaction, event))
+        await redraw(interaction, await self.panel(interaction, event))
         await self.changed(event.id)
 
     # ---- the session form ---------------------------------------------------------------------------
@@ -170,7 +187,7 @@ class ProgrammeDesk:
             raise UserError("events.programme.error.session_gone")
         # Checked here to answer at once; checked again by the store, on the programme as it is then.
         check_fits(draft, bounds_of(event), sessions, editing=session_id)
-        if interaction.message is not None:
+        if on_panel(interaction):
             await interaction.response.defer()  # the panel is redrawn in place
         else:
             await interaction.response.defer(ephemeral=True, thinking=True)
@@ -178,7 +195,7 @@ class ProgrammeDesk:
             await self.check_speaker(interaction, event, draft.speaker_id)
         await self.save(interaction, event, session_id, draft)
         parts = await self.panel(interaction, event)
-        if interaction.message is not None:
+        if on_panel(interaction):
             await interaction.edit_original_response(**parts)
         else:
             await interaction.followup.send(ephemeral=True, allowed_mentions=NO_PINGS, **parts)

@@ -224,3 +224,30 @@ async def test_a_session_removed_while_another_organiser_edits_it_is_not_brought
         _, shown = await submit(fake, "olivia", form, {"title": "Accueil"})
         assert shown.content.startswith("Cette session n’est plus au programme")
         assert await stored_sessions(bot, event) == [keynote]
+
+
+async def test_a_forged_click_on_the_announcement_never_turns_it_into_the_panel(agora, fake, clock):
+    async with agora.running() as bot:
+        event, announcement, _, (opening, _) = await programme_of_two(fake, bot)
+        asked = await fake.forge_click(
+            "olivia",
+            announcement,
+            remove_id(event),
+            component_type=3,
+            values=[str(opening.id)],
+            on_message=True,
+        )
+        question = await answer(fake, asked)
+        assert question.is_ephemeral and question.id != announcement.id
+        assert "**Ouverture**" in question.embeds[0]["description"]
+        click = await fake.forge_click("olivia", announcement, add_id(event), on_message=True)
+        form = await click.modal(timeout=10)
+        _, shown = await submit(fake, "olivia", form, form_values("Atelier", "10:00", guest="Chloé"))
+        assert (
+            shown.is_ephemeral
+            and shown.id != announcement.id
+            and "**Atelier**" in shown.embeds[0]["description"]
+        )
+        after = await shows_sessions(fake, announcement, 3)
+        assert after.embeds[0]["title"] == announcement.embeds[0]["title"]
+        assert after.components == announcement.components
