@@ -192,7 +192,7 @@ class ProgrammeDesk:
         else:
             await interaction.response.defer(ephemeral=True, thinking=True)
         if draft.speaker_id is not None and (before is None or before.speaker_id != draft.speaker_id):
-            await self.check_speaker(interaction, event, draft.speaker_id)
+            await self.check_speaker(event, draft.speaker_id)
         await self.save(interaction, event, session_id, draft)
         parts = await self.panel(interaction, event)
         if on_panel(interaction):
@@ -227,9 +227,7 @@ class ProgrammeDesk:
             interaction.user.id,
         )
 
-    async def check_speaker(
-        self, interaction: discord.Interaction[Any], event: TrackedEvent, user_id: int
-    ) -> None:
+    async def check_speaker(self, event: TrackedEvent, user_id: int) -> None:
         """A member speaker must be on the server now, and a person: asked of Discord (the form's own
         list of members may be older than a departure, and a forged form may name anyone)."""
         guild = self.bot.get_guild(event.guild_id)
