@@ -39,6 +39,7 @@ from tests.fake_discord.interactions import InteractionRecord
 ROOT = Path(__file__).resolve().parent.parent
 TICK = os.sysconf("SC_CLK_TCK")
 OutcomeT = TypeVar("OutcomeT")
+PATCHED = re.compile(r"^/channels/\d+/messages/(\d+)$")  # a message edited through the channel
 
 
 # ---- the baseline -------------------------------------------------------------------------------
@@ -218,6 +219,9 @@ class RequestTimes:
 
     @contextlib.asynccontextmanager
     async def watching(self) -> AsyncIterator[RequestTimes]:
+        # Now, not when the watcher first runs (after the caller's next await, maybe inside the stretch
+        # it times): the requests made before watching must not take a time inside that stretch.
+        self.stamp()
         watcher = asyncio.create_task(self.fake.wait_for(self.stamp, timeout=3600))
         try:
             yield self
@@ -226,10 +230,14 @@ class RequestTimes:
 
     def edits(self, message_id: int, since: float) -> list[float]:
         """When each PATCH of the message since `since` arrived."""
+        return [t for edited, t in self.patches(since) if edited == message_id]
+
+    def patches(self, since: float) -> list[tuple[int, float]]:
+        """Each PATCH of a channel's message since `since`: the message's id, and when it arrived."""
         self.stamp()
-        path = re.compile(rf"^/channels/\d+/messages/{message_id}$")
         requests = zip(self.fake.requests, self.seen, strict=False)
-        return [t for r, t in requests if t >= since and r.method == "PATCH" and path.match(r.path)]
+        found = ((PATCHED.match(r.path), t) for r, t in requests if t >= since and r.method == "PATCH")
+        return [(int(match[1]), t) for match, t in found if match]
 
 
 def verdict(ok: bool, text: str) -> None:
