@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import timedelta
 
 from tests.e2e.events_helpers import START, field, read_csv
@@ -255,3 +256,27 @@ async def test_stop_in_the_thread_closes_its_board(agora, fake):
         assert "0 question" in stopped.content
         assert stored(bot, "SELECT stopped_at IS NOT NULL FROM qa_boards") == [(1,)]
         await fake.wait_for(lambda: button(fake.message(board.id), "qa:ask:")["disabled"], timeout=10)
+
+
+async def test_logs_never_hold_a_questions_text(agora, fake, caplog):
+    caplog.set_level(logging.DEBUG)
+    secret = "Ma question très personnelle sur mon employeur"
+    async with agora.running():
+        await fake.wait_for_commands()
+        await start_qa(fake)
+        board = board_message(fake)
+        await ask(fake, "alice", board, secret, anonymous=True)
+        (message,) = questions(fake, thread_of(fake, board))
+        await vote(fake, "bob", message)
+        await moderate(fake, "olivia", message, "answered")
+        await forged_too_long(fake, board)
+        await stop_qa(fake)
+        await fake.wait_for(lambda: button(fake.message(message.id), "qa:vote:")["disabled"], timeout=10)
+    assert caplog.records and not [r for r in caplog.records if "personnelle" in r.getMessage()]
+
+
+async def forged_too_long(fake, board):
+    click = await fake.click("bob", board, f"qa:ask:{board_id(board)}")
+    form = await click.modal(timeout=10)
+    submit = await fake.submit_modal("bob", form, {"question": "personnelle " * 30}, force=True)
+    await submit.final_message(timeout=10)
