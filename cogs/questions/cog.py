@@ -162,7 +162,8 @@ class QuestionsCog(commands.Cog):
         on it and post in it, read it back after a restart. A thread must also be open."""
         permissions = target.permissions_for(me)
         if isinstance(target, discord.Thread):
-            if target.locked or (target.archived and not permissions.manage_threads):
+            # An archived thread opens again with the first post; a locked one only for thread managers.
+            if target.locked and not permissions.manage_threads:
                 return ["questions.problem.thread_closed"]
             # In a thread, posting is "send messages in threads" (discord.py keeps send_messages as the
             # parent's).
@@ -300,12 +301,13 @@ class QuestionsCog(commands.Cog):
             self.boards.settle(question_id)
         for board_id in forgotten.boards:
             self.boards.request_board(board_id)
-        if forgotten.messages:
-            task = asyncio.create_task(self.delete_messages(forgotten), name="qa-forget")
+        if forgotten.messages or forgotten.voted:
+            task = asyncio.create_task(self.tidy(forgotten), name="qa-forget")
             self._tidying.add(task)
             task.add_done_callback(self._tidying.discard)
 
-    async def delete_messages(self, forgotten: Forgotten) -> None:
+    async def tidy(self, forgotten: Forgotten) -> None:
+        """Their questions' messages deleted; a closed board's final list drawn again without them."""
         for board_id, question_id, message_id in forgotten.messages:
             board = await self.store.board(board_id)
             channel = self.bot.get_channel(board.questions_channel_id) if board else None
@@ -319,3 +321,8 @@ class QuestionsCog(commands.Cog):
                     question_id,
                     error.status,
                 )
+        for board_id in forgotten.boards:
+            try:
+                await self.closing.redraw_results(board_id)
+            except discord.HTTPException as error:
+                log.warning("Q&A board %s: could not redraw its final list (%s)", board_id, error.status)

@@ -77,3 +77,21 @@ class Closing:
             return None
         await self.store.set_results(board.id, message.id)
         return message.jump_url
+
+    async def redraw_results(self, board_id: int) -> None:
+        """The final list drawn again as things stand (after a member's questions were forgotten)."""
+        board = await self.store.board(board_id)
+        channel = self.bot.get_channel(board.questions_channel_id) if board else None
+        if (
+            board is None
+            or board.results_message_id is None
+            or not isinstance(channel, discord.abc.Messageable)
+        ):
+            return
+        words = self.bot.catalogue.words(board.language)
+        embed = results_embed(
+            await self.boards.event_name(board), await self.store.questions(board.id), words
+        )
+        await channel.get_partial_message(board.results_message_id).edit(  # type: ignore[attr-defined]
+            embed=embed, allowed_mentions=NO_PINGS
+        )

@@ -10,6 +10,7 @@ from tests.e2e.questions_helpers import (
     moderate,
     questions,
     start_qa,
+    stop_qa,
     stored,
     thread_of,
     vote,
@@ -78,3 +79,16 @@ async def test_forgetting_deletes_a_members_questions_and_votes_and_their_messag
         assert "Questions-réponses" in forgotten
         assert stored(bot, "SELECT started_by FROM qa_boards") == [(None,)]
         assert len(questions(fake, thread)) == 1
+
+
+async def test_forgetting_after_the_close_takes_their_questions_out_of_the_final_list(agora, fake):
+    async with agora.running():
+        await fake.wait_for_commands()
+        _, thread, _ = await a_board_with_alices_questions(fake)
+        await stop_qa(fake)
+        final = await fake.wait_for_message(thread, lambda m: m.embeds, timeout=10)
+        assert SECRET in final.embeds[0]["description"]
+        await forget(fake, "alice")
+        await fake.wait_for(lambda: SECRET not in fake.message(final.id).embeds[0]["description"], timeout=10)
+        assert NAMED not in fake.message(final.id).embeds[0]["description"]
+        assert "La question de Bob" in fake.message(final.id).embeds[0]["description"]
