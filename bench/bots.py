@@ -205,28 +205,35 @@ def most_in_window(times: list[float], seconds: float = 2.0) -> int:
 
 
 class RequestTimes:
-    """When each request the bot made reached the fake (its log has no times): `stamp`, a `fake.wait_for`
-    predicate called on every change and never satisfied, stamps the new ones while `watching`."""
+    """When each request the bot made reached the fake (its log has no times): while `watching`, every
+    change the fake notifies stamps the requests logged since. Its middleware notifies once a request
+    was handled and before the answer goes back, so a request is stamped before the bot can know it
+    was answered: an edit the bot makes 2 s after the previous one came back is stamped > 2 s after it,
+    however busy this process's loop was."""
 
     def __init__(self, fake: FakeDiscord) -> None:
         self.fake = fake
         self.loop = asyncio.get_running_loop()
         self.seen: list[float] = []
 
-    def stamp(self) -> bool:
+    def stamp(self) -> None:
         self.seen.extend([self.loop.time()] * (len(self.fake.requests) - len(self.seen)))
-        return False
 
     @contextlib.asynccontextmanager
     async def watching(self) -> AsyncIterator[RequestTimes]:
-        # Now, not when the watcher first runs (after the caller's next await, maybe inside the stretch
-        # it times): the requests made before watching must not take a time inside that stretch.
-        self.stamp()
-        watcher = asyncio.create_task(self.fake.wait_for(self.stamp, timeout=3600))
+        self.stamp()  # the requests made before watching: not inside the stretch being timed
+        notifier = self.fake.notifier
+        changed = notifier.changed
+
+        def stamped() -> None:
+            self.stamp()
+            changed()
+
+        notifier.changed = stamped  # type: ignore[method-assign]  # the fake's own, plus the stamp
         try:
             yield self
         finally:
-            watcher.cancel()
+            notifier.changed = changed  # type: ignore[method-assign]
 
     def edits(self, message_id: int, since: float) -> list[float]:
         """When each PATCH of the message since `since` arrived."""
