@@ -310,8 +310,8 @@ class QuestionsCog(commands.Cog):
         """Their questions' messages deleted; a closed board's final list drawn again without them."""
         for board_id, question_id, message_id in forgotten.messages:
             board = await self.store.board(board_id)
-            channel = self.bot.get_channel(board.questions_channel_id) if board else None
-            if not isinstance(channel, discord.abc.Messageable):
+            channel = await self.boards.channel(board.questions_channel_id) if board else None
+            if channel is None:
                 continue
             try:
                 await channel.get_partial_message(message_id).delete()  # type: ignore[attr-defined]

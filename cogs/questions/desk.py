@@ -101,8 +101,8 @@ class QuestionDesk:
             outline = await self.outline(board)
             if outline is None or outline.session(asked.session_id) is None:
                 raise UserError("questions.error.unknown_session")
-        channel = self.bot.get_channel(board.questions_channel_id)
-        if not isinstance(channel, discord.abc.Messageable):
+        channel = await self.boards.channel(board.questions_channel_id)
+        if channel is None:
             raise UserError("questions.error.post_refused")
         # Answered before posting: under Discord's limit of 5 posts per 5 s in the thread, the post may
         # wait longer than the 3 s a form's answer allows.

@@ -44,8 +44,8 @@ class Closing:
         return link
 
     async def post_results(self, board: Board) -> str | None:
-        channel = self.bot.get_channel(board.questions_channel_id)
-        if not isinstance(channel, discord.abc.Messageable):
+        channel = await self.boards.channel(board.questions_channel_id)
+        if channel is None:
             log.warning(
                 "Q&A board %s: its questions' channel %s is gone", board.id, board.questions_channel_id
             )
@@ -81,12 +81,10 @@ class Closing:
     async def redraw_results(self, board_id: int) -> None:
         """The final list drawn again as things stand (after a member's questions were forgotten)."""
         board = await self.store.board(board_id)
-        channel = self.bot.get_channel(board.questions_channel_id) if board else None
-        if (
-            board is None
-            or board.results_message_id is None
-            or not isinstance(channel, discord.abc.Messageable)
-        ):
+        if board is None or board.results_message_id is None:
+            return
+        channel = await self.boards.channel(board.questions_channel_id)
+        if channel is None:
             return
         words = self.bot.catalogue.words(board.language)
         embed = results_embed(

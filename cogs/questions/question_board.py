@@ -63,6 +63,18 @@ class QuestionBoards:
         session = outline.session(session_id) if outline else None
         return session.title if session else None
 
+    async def channel(self, channel_id: int) -> discord.abc.Messageable | None:
+        """The channel or thread, from the cache or asked of Discord: after a restart, a thread that
+        archived itself (a day without messages) is not in the cache, and still holds the Q&A."""
+        found: object = self.bot.get_channel(channel_id)
+        if found is None:
+            try:
+                found = await self.bot.fetch_channel(channel_id)
+            except discord.HTTPException as error:
+                log.warning("Q&A: channel %s cannot be reached (%s %s)", channel_id, error.status, error.code)
+                return None
+        return found if isinstance(found, discord.abc.Messageable) else None
+
     # ---- the board --------------------------------------------------------------------------------
 
     def request_board(self, board_id: int) -> None:
@@ -78,8 +90,8 @@ class QuestionBoards:
 
     async def redraw_board(self, board_id: int) -> None:
         board = await self.store.board(board_id)
-        channel = self.bot.get_channel(board.channel_id) if board else None
-        if board is None or board.message_id is None or not isinstance(channel, discord.abc.Messageable):
+        channel = await self.channel(board.channel_id) if board and board.message_id else None
+        if board is None or board.message_id is None or channel is None:
             return
         try:
             await channel.get_partial_message(board.message_id).edit(  # type: ignore[attr-defined]
@@ -120,8 +132,8 @@ class QuestionBoards:
         board = await self.store.board(question.board_id) if question else None
         if question is None or shown is None or board is None or question.message_id is None:
             return
-        channel = self.bot.get_channel(board.questions_channel_id)
-        if not isinstance(channel, discord.abc.Messageable):
+        channel = await self.channel(board.questions_channel_id)
+        if channel is None:
             return
         try:
             await channel.get_partial_message(question.message_id).edit(  # type: ignore[attr-defined]

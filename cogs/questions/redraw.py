@@ -93,9 +93,9 @@ class CatchUp:
 
     async def unposted_boards(self) -> None:
         for board in await self.store.unposted_boards():
-            channel = self.bot.get_channel(board.channel_id)
+            channel = await self.boards.channel(board.channel_id)
             posted = None
-            if isinstance(channel, discord.abc.Messageable):
+            if channel is not None:
                 posted = await find_own_post(
                     channel,
                     self.bot.user,
@@ -115,9 +115,9 @@ class CatchUp:
     async def unposted_questions(self) -> None:
         for question in await self.store.unposted_questions():
             board = await self.store.board(question.board_id)
-            channel = self.bot.get_channel(board.questions_channel_id) if board else None
+            channel = await self.boards.channel(board.questions_channel_id) if board else None
             posted = None
-            if isinstance(channel, discord.abc.Messageable):
+            if channel is not None:
                 posted = await find_own_post(
                     channel,
                     self.bot.user,
@@ -132,8 +132,8 @@ class CatchUp:
 
     async def settle_behind(self, board: Board) -> None:
         """Redraw the questions whose message does not show what is stored."""
-        channel = self.bot.get_channel(board.questions_channel_id)
-        if not isinstance(channel, discord.abc.Messageable):
+        channel = await self.boards.channel(board.questions_channel_id)
+        if channel is None:
             return
         posted = {q.message_id: q.id for q in await self.store.questions(board.id)}
         words = self.bot.catalogue.words(board.language)

@@ -169,3 +169,22 @@ async def test_a_board_stored_but_never_posted_is_dropped_at_startup(agora, fake
         await fake.wait_for(lambda: stored(bot, "SELECT count(*) FROM qa_boards") == [(0,)], timeout=10)
         started = await start_qa(fake)  # the event is free for a board again
         assert started.content.startswith("❓")
+
+
+async def test_a_thread_that_archived_itself_still_holds_the_questions_after_a_restart(agora, fake):
+    async with agora.running():
+        await fake.wait_for_commands()
+        await start_qa(fake)
+        board = board_message(fake)
+        thread = thread_of(fake, board)
+        await ask(fake, "alice", board, "Avant l’archivage")
+
+    thread.archived = True  # a day without a message: Discord archives it, and no longer lists it
+    async with agora.running():
+        await fake.wait_until_ready(count=2)
+        answered = await ask(fake, "bob", board, "Après l’archivage")
+        assert answered.content.startswith("✅")
+        assert not thread.archived and len(questions(fake, thread)) == 2
+        await stop_qa(fake)
+        final = await fake.wait_for_message(thread, lambda m: m.embeds, timeout=10)
+        assert "Après l’archivage" in final.embeds[0]["description"]
