@@ -21,7 +21,7 @@ from agora.permissions import Rank, interaction_rank
 from cogs.questions.model import Board, Counted, NewQuestion
 from cogs.questions.question_board import NO_PINGS, QuestionBoards
 from cogs.questions.rules import read_form
-from cogs.questions.store import FLOOD_LIMIT, FLOOD_WINDOW, BoardStore, Flooded
+from cogs.questions.store import FLOOD_LIMIT, FLOOD_WINDOW, BoardStore, Flooded, Stopped
 from cogs.questions.tally_store import (
     AlreadyModerated,
     BoardClosed,
@@ -74,6 +74,10 @@ class QuestionDesk:
             raise UserError("questions.error.closed")
         return board
 
+    async def open_board_or_none(self, board_id: int) -> Board | None:
+        board = await self.store.board(board_id)
+        return board if board is not None and board.is_open else None
+
     # ---- asking -----------------------------------------------------------------------------------
 
     async def open_form(self, interaction: discord.Interaction[Agora], board_id: int) -> None:
@@ -117,6 +121,8 @@ class QuestionDesk:
         )
         try:
             question = await self.store.add_question(new, self.bot.clock.now())
+        except Stopped:
+            raise UserError("questions.error.closed") from None
         except Flooded as flooded:
             raise UserError(
                 "questions.error.flood",
@@ -143,6 +149,8 @@ class QuestionDesk:
         await self.store.set_question_message(question.id, message.id)
         self.tally.added(question.id, board.id)
         self.boards.request_board(board.id)
+        if not (await self.open_board_or_none(board.id)):
+            self.boards.settle(question.id)  # stopped while it was posted: shown closed
         log.info("Q&A board %s: question %s posted", board.id, question.id)
         key = "questions.asked_anonymously" if asked.anonymous else "questions.asked"
         await send_ephemeral(interaction, self.t(interaction, key, link=message.jump_url))

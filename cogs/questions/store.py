@@ -34,6 +34,10 @@ class AlreadyOpen(Exception):
         self.board = board
 
 
+class Stopped(Exception):
+    """The board was stopped (or is gone) by the time the question was to be stored."""
+
+
 class Flooded(Exception):
     """The member asked FLOOD_LIMIT questions within FLOOD_WINDOW; `retry_at` is when one more fits."""
 
@@ -156,10 +160,16 @@ class BoardStore:
 
     async def add_question(self, new: NewQuestion, now: datetime) -> Question:
         """Stored before its message is posted (then `set_question_message`, or `delete_question`).
-        Raises Flooded when the member already asked FLOOD_LIMIT questions within FLOOD_WINDOW on the
-        server; checked and stored in one transaction, so two forms sent at once cannot both slip in."""
+        Raises Stopped when the board was stopped meanwhile, Flooded when the member already asked
+        FLOOD_LIMIT questions within FLOOD_WINDOW on the server; checked and stored in one transaction,
+        so two forms sent at once cannot both slip in."""
         at = epoch(now)
         async with self.database.transaction() as connection:
+            cursor = await connection.execute(
+                "SELECT 1 FROM qa_boards WHERE id = ? AND stopped_at IS NULL", (new.board_id,)
+            )
+            if await cursor.fetchone() is None:
+                raise Stopped
             cursor = await connection.execute(
                 "SELECT q.asked_at FROM qa_questions q JOIN qa_boards b ON b.id = q.board_id "
                 "WHERE q.author_id = ? AND b.guild_id = ? AND q.asked_at > ? ORDER BY q.asked_at DESC",

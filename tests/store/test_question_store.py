@@ -10,7 +10,7 @@ import pytest
 
 from agora.database import Database
 from cogs.questions.model import ANSWERED, HIDDEN, NewBoard, NewQuestion
-from cogs.questions.store import AlreadyOpen, BoardStore, Flooded
+from cogs.questions.store import AlreadyOpen, BoardStore, Flooded, Stopped
 from cogs.questions.tally_store import BoardClosed, QuestionHidden, QuestionNotFound, TallyStore
 
 NOW = datetime(2026, 12, 3, 8, 0, tzinfo=UTC)
@@ -107,3 +107,12 @@ async def test_a_question_not_yet_posted_cannot_be_voted_for(database):
     question = await store.add_question(NewQuestion(created.id, 10, None, 7, True, "Q ?"), NOW)
     with pytest.raises(QuestionNotFound):
         await tally.vote(question.id, 1, NOW)
+
+
+async def test_no_question_is_stored_once_the_board_is_stopped(database):
+    store, tally = BoardStore(database), TallyStore(database)
+    created = await board(store)
+    await tally.close(created.id, NOW)
+    with pytest.raises(Stopped):
+        await posted_question(store, created.id)
+    assert await store.unposted_questions() == []
