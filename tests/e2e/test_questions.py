@@ -6,6 +6,7 @@ import asyncio
 import logging
 from datetime import timedelta
 
+from tests.e2e import programme_helpers as programme
 from tests.e2e.events_helpers import START, field, read_csv
 from tests.e2e.questions_helpers import (
     ask,
@@ -280,3 +281,31 @@ async def forged_too_long(fake, board):
     form = await click.modal(timeout=10)
     submit = await fake.submit_modal("bob", form, {"question": "personnelle " * 30}, force=True)
     await submit.final_message(timeout=10)
+
+
+async def test_a_programme_built_by_the_organisers_reaches_the_form_and_its_speaker_moderates(
+    agora, fake, clock
+):
+    async with agora.running() as bot:
+        await fake.wait_for_commands()
+        event = await morning(fake, clock)
+        await programme.add_session(fake, "olivia", event, "Ouverture", "08:30", guest="Claire Martin")
+        await programme.add_session(
+            fake, "olivia", event, "La marque employeur", "09:15", "10:00", speaker="bob"
+        )
+        ((talk,),) = stored(bot, "SELECT id FROM event_sessions WHERE title = 'La marque employeur'")
+        await start_qa(fake)
+        board = board_message(fake)
+        click = await fake.click("alice", board, f"qa:ask:{board_id(board)}")
+        options = (await click.modal(timeout=10)).inputs()["session"]["options"]
+        assert [o["label"] for o in options] == [
+            "08:30 · Ouverture · Claire Martin",
+            "09:15 · La marque employeur",
+        ]
+        await ask(fake, "alice", board, "Et pour les PME ?", session=talk)
+        (message,) = questions(fake, thread_of(fake, board))
+        assert "La marque employeur" in message.content
+        await moderate(fake, "bob", message, "answered")
+        assert stored(bot, "SELECT state, moderated_by FROM qa_questions") == [
+            ("answered", fake.member("bob").id)
+        ]
