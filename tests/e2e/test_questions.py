@@ -309,3 +309,21 @@ async def test_a_programme_built_by_the_organisers_reaches_the_form_and_its_spea
         assert stored(bot, "SELECT state, moderated_by FROM qa_questions") == [
             ("answered", fake.member("bob").id)
         ]
+
+
+async def test_votes_whose_answers_discord_refused_still_show_through_one_settling_edit(agora, fake):
+    async with agora.running() as bot:
+        await fake.wait_for_commands()
+        await start_qa(fake)
+        board = board_message(fake)
+        await ask(fake, "alice", board, TOOLS)
+        (message,) = questions(fake, thread_of(fake, board))
+        fake.interaction_deadline = 0.0  # every answer comes too late: Discord refuses it (10062)
+        clicks = [
+            await fake.click(member, message, f"qa:vote:{question_id(message)}")
+            for member in ("bob", "olivia")
+        ]
+        await fake.wait_for(lambda: all(click.rejections for click in clicks), timeout=10)
+        await fake.wait_for(lambda: votes_shown(fake.message(message.id)) == 2, timeout=10)
+        assert 1 <= len(fake.find_requests("PATCH", rf"/channels/\d+/messages/{message.id}$")) <= 2
+        assert stored(bot, "SELECT count(*) FROM qa_votes") == [(2,)]
