@@ -22,6 +22,7 @@ bench: $(INSTALLED)
 	$(VENV)/bin/python bench/feeds.py
 	$(VENV)/bin/python bench/votes.py
 	$(VENV)/bin/python bench/registrations.py
+	$(VENV)/bin/python bench/questions.py
 	$(VENV)/bin/python bench/footprint.py
 
 lint: $(INSTALLED)
