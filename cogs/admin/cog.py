@@ -22,6 +22,8 @@ EMBED_COLOUR = discord.Colour(0x2B6CB0)
 FEATURE_KEYS = (
     "about.feature.feeds",
     "about.feature.feedback",
+    "about.feature.mornings",
+    "about.feature.questions",
     "about.feature.polls",
     "about.feature.announce",
     "about.feature.privacy",

@@ -69,6 +69,8 @@ async def test_about_answers_in_english_for_an_english_member(agora, fake, clock
         fields = {field["name"]: field["value"] for field in interaction.embeds[0]["fields"]}
         assert fields["Up for"] == "2 h 5 min"
         assert "Version" in fields
+        features = fields["What Agora does"]
+        assert "waitlist, check-in and programme" in features and "questions live" in features
 
 
 async def test_a_member_is_refused_config_in_their_language(agora, fake):
