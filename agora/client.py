@@ -17,6 +17,7 @@ from agora.backup import Backups
 from agora.clock import Clock
 from agora.command_sync import CommandSyncStore, sync_if_changed
 from agora.database import Database
+from agora.forms import Forms
 from agora.i18n import Catalogue, CatalogueTranslator
 from agora.meetings import Meetings
 from agora.privacy import MemberDataRegistry
@@ -55,6 +56,10 @@ class Agora(commands.Bot):
             intents=intents,
             tree_cls=AgoraTree,
             allowed_mentions=discord.AllowedMentions.none(),
+            # No message cache: Agora reads messages by id when it needs them, and every edit it makes
+            # (a vote's count, a board) comes back as MESSAGE_UPDATE, which a cached copy would have
+            # discord.py parse again, components and all.
+            max_messages=None,
             # How long discord.py waits after the last GUILD_CREATE before on_ready.
             guild_ready_timeout=guild_ready_timeout,
         )
@@ -65,7 +70,8 @@ class Agora(commands.Bot):
         self.started_at: datetime = clock.now()
         self.feature_extensions = list(extensions)  # chosen by the composition root (bot.py)
         self.version = version()
-        self.stale_components = StaleComponents(self, catalogue)
+        self.forms = Forms(catalogue)  # forms each feature answers from their submission alone
+        self.stale_components = StaleComponents(self, catalogue, self.forms)
         # Each feature registers the stores that hold member data here (agora/privacy.py).
         self.member_data = MemberDataRegistry(database)
         # The events feature offers its directory here; others add their parts to events' reports.
@@ -76,7 +82,9 @@ class Agora(commands.Bot):
     def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
         if event_name == "interaction":
             # discord.py has just routed it to its views, modals and dynamic items, and none has run
-            # yet: the one moment to know, without racing them, that nothing will answer it.
+            # yet: the forms features answer from their submission start beside them, and it is the
+            # one moment to know, without racing them, that nothing will answer it.
+            self.forms.route(args[0])
             self.stale_components.notice(args[0])
         super().dispatch(event_name, *args, **kwargs)
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +27,7 @@ from agora import errors
 if TYPE_CHECKING:
     from discord.ui.view import ViewStore
 
+    from agora.forms import Forms
     from agora.i18n import Catalogue
 
 log = logging.getLogger(__name__)
@@ -37,17 +37,12 @@ STALE_FORM = "errors.stale_form"
 
 
 class StaleComponents:
-    def __init__(self, client: discord.Client, catalogue: Catalogue) -> None:
+    def __init__(self, client: discord.Client, catalogue: Catalogue, forms: Forms) -> None:
         self.client = client
         self.catalogue = catalogue
-        self._forms: list[re.Pattern[str]] = []
+        self.forms = forms  # the forms features answer from their submission (agora/forms.py)
         self._answers: set[asyncio.Task[None]] = set()  # kept referenced until they end
         self._closed = False
-
-    def claim_form(self, pattern: re.Pattern[str]) -> None:
-        """Forms an `on_interaction` listener answers itself (stateless forms, read from the submission),
-        recognised with `pattern.match` on the custom_id, as that listener recognises them."""
-        self._forms.append(pattern)
 
     def notice(self, interaction: discord.Interaction[Any]) -> None:
         """Answers `interaction` at once if nothing will; called right after discord.py routed it."""
@@ -87,7 +82,7 @@ class StaleComponents:
             return STALE_COMPONENT
         if interaction.type is discord.InteractionType.modal_submit:
             if isinstance(custom_id, str) and (
-                custom_id in self._store()._modals or any(form.match(custom_id) for form in self._forms)
+                custom_id in self._store()._modals or self.forms.handler_for(custom_id) is not None
             ):
                 return None
             return STALE_FORM

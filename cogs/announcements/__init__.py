@@ -13,5 +13,10 @@ if TYPE_CHECKING:
 
 async def setup(bot: Agora) -> None:
     bot.add_dynamic_items(PreviewButton)
-    bot.stale_components.claim_form(FORM_ID)  # answered by AnnouncementsCog.on_interaction
-    await bot.add_cog(AnnouncementsCog(bot))
+    cog = AnnouncementsCog(bot)
+    bot.forms.answer(FORM_ID, cog.answer_form)  # read from its submission alone: see views.py
+    await bot.add_cog(cog)
+
+
+async def teardown(bot: Agora) -> None:
+    bot.forms.withdraw(FORM_ID)

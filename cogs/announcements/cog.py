@@ -12,7 +12,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from agora.clock import epoch
-from agora.components import report
 from agora.errors import UserError, send_ephemeral
 from agora.escaping import join_within
 from agora.i18n import Words
@@ -132,17 +131,12 @@ class AnnouncementsCog(commands.Cog):
         )
         await interaction.response.send_modal(ComposeModal(self.words(interaction), draft.id, draft.content))
 
-    @commands.Cog.listener()
-    async def on_interaction(self, interaction: discord.Interaction[Agora]) -> None:
-        """Announcement forms are answered here, not by a form kept in memory (see views.py)."""
+    async def answer_form(self, interaction: discord.Interaction[Agora]) -> None:
+        """The announcement form, read from its submission alone (bot.forms): see views.py."""
         match = FORM_ID.match(str((interaction.data or {}).get("custom_id", "")))
-        if interaction.type is not discord.InteractionType.modal_submit or match is None:
-            return
-        try:
+        if match is not None:
             at = int(match["at"]) if match["at"] else None
             await self.composer.receive_form(interaction, int(match["id"]), at)
-        except Exception as error:  # a listener's errors are only logged: answer the organiser
-            await report(error, interaction)
 
     async def press(self, interaction: discord.Interaction[Agora], announcement_id: int, action: str) -> None:
         draft = await self.store.get(announcement_id)

@@ -26,8 +26,15 @@ async def setup(bot: Agora) -> None:
     bot.add_dynamic_items(ProgrammeButton, RemoveButton, SessionMenu)
     bot.add_dynamic_items(SpeakerReviewButton)  # the organisers' review before a speaker hears back
     bot.add_dynamic_items(RatingSelect, PageButton, WordsButton)
-    bot.stale_components.claim_form(FORM_ID)  # answered by EventsCog.on_interaction
-    bot.stale_components.claim_form(CHECKIN_FORM_ID)  # answered by EventsCog.answer_checkin_form
-    bot.stale_components.claim_form(SESSION_FORM_ID)  # answered by EventsCog.answer_session_form
-    bot.stale_components.claim_form(WORDS_FORM_ID)  # answered by EventsCog.on_interaction
-    await bot.add_cog(EventsCog(bot))
+    cog = EventsCog(bot)
+    # Forms read from their submission alone, so that one opened before a restart still counts.
+    bot.forms.answer(FORM_ID, cog.answer_feedback_form)
+    bot.forms.answer(CHECKIN_FORM_ID, cog.checkin_desk.submit)
+    bot.forms.answer(SESSION_FORM_ID, cog.programme_desk.submit)
+    bot.forms.answer(WORDS_FORM_ID, cog.desk.sessions.save_words)  # the session step's words
+    await bot.add_cog(cog)
+
+
+async def teardown(bot: Agora) -> None:
+    for form in (FORM_ID, CHECKIN_FORM_ID, SESSION_FORM_ID, WORDS_FORM_ID):
+        bot.forms.withdraw(form)

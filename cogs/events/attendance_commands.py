@@ -17,7 +17,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from agora.clock import epoch
-from agora.components import report
 from agora.errors import UserError, send_ephemeral
 from agora.permissions import Rank, requires
 from cogs.events.attendance_render import code_text
@@ -25,7 +24,6 @@ from cogs.events.attendance_rules import new_code
 from cogs.events.attendance_store import AttendanceStore
 from cogs.events.checkin_board import CheckinBoard
 from cogs.events.checkin_desk import CheckinDesk
-from cogs.events.checkin_views import CHECKIN_FORM_ID
 from cogs.events.groups import event
 from cogs.events.model import TrackedEvent
 from cogs.events.registration_render import title
@@ -124,16 +122,3 @@ class AttendanceCommands:
             await self.voice_attendance.moved(member, before, after)
         except Exception:  # a listener's errors are only logged by discord.py: say which member
             log.exception("could not follow member %s in voice (guild %s)", member.id, member.guild.id)
-
-    @commands.Cog.listener("on_interaction")
-    async def answer_checkin_form(self, interaction: discord.Interaction[Agora]) -> None:
-        """Check-in forms are answered here, not by a form kept in memory: see checkin_views.py."""
-        custom_id = str((interaction.data or {}).get("custom_id", ""))
-        if interaction.type is not discord.InteractionType.modal_submit or not CHECKIN_FORM_ID.match(
-            custom_id
-        ):
-            return
-        try:
-            await self.checkin_desk.submit(interaction)
-        except Exception as error:  # a listener's errors are only logged: answer the member
-            await report(error, interaction)

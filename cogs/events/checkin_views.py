@@ -4,7 +4,7 @@ the code when the organisers set one.
 The button is a `DynamicItem` (`event:checkin:<id>`): the message posted when the window opened keeps
 working after a restart. The form is stateless like the feedback form (cogs/events/rules.py): stopped
 before it is sent, so discord.py keeps no copy, and its submission is read from the interaction alone
-by the cog's `on_interaction` (`read_code`): a form filled in across a restart still counts.
+through `bot.forms` (agora/forms.py; `read_code`): a form filled in across a restart still counts.
 """
 
 from __future__ import annotations

@@ -16,7 +16,6 @@ from discord.ext import commands
 
 from agora.channels import ChannelUse, find_channel, posting_problems
 from agora.clock import epoch
-from agora.components import report
 from agora.errors import UserError, send_ephemeral
 from agora.escaping import join_within
 from agora.ids import parse_id
@@ -37,8 +36,7 @@ from cogs.events.publisher import Reporter
 from cogs.events.registration_commands import RegistrationCommands
 from cogs.events.registration_rules import check_places, read_deadline
 from cogs.events.render import TOPICS, announcement_embed, list_line
-from cogs.events.rules import FORM_ID, check_event, read_submission
-from cogs.events.session_rules import WORDS_FORM_ID
+from cogs.events.rules import check_event, read_submission
 from cogs.events.store import EventStore
 from cogs.events.timeline import Timeline
 
@@ -193,23 +191,13 @@ class EventsCog(
         if tracked is not None and tracked.status == "deleted":
             await self.refresh_announcement(tracked)
 
-    @commands.Cog.listener()
-    async def on_interaction(self, interaction: discord.Interaction[Agora]) -> None:
-        """Feedback forms are answered here, not by a form kept in memory: see cogs/events/rules.py.
-        Every interaction also tells which language the member reads, for the DMs Agora sends."""
-        await self.remember_language(interaction)
-        custom_id = str((interaction.data or {}).get("custom_id", ""))
-        if interaction.type is not discord.InteractionType.modal_submit:
-            return
-        try:
-            if FORM_ID.match(custom_id):
-                await self.desk.save(interaction, *read_submission(interaction, TOPICS))
-            elif WORDS_FORM_ID.match(custom_id):  # the session step's words for the speakers
-                await self.desk.sessions.save_words(interaction)
-        except Exception as error:  # a listener's errors are only logged: answer the member
-            await report(error, interaction)
+    async def answer_feedback_form(self, interaction: discord.Interaction[Agora]) -> None:
+        """The feedback form, read from its submission alone (bot.forms): see cogs/events/rules.py."""
+        await self.desk.save(interaction, *read_submission(interaction, TOPICS))
 
+    @commands.Cog.listener("on_interaction")
     async def remember_language(self, interaction: discord.Interaction[Agora]) -> None:
+        """Every interaction tells which language the member reads, for the DMs Agora sends."""
         if quiet(interaction):  # asking about one's data, or to be forgotten: not the moment to record
             return
         try:

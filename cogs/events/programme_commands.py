@@ -16,14 +16,11 @@ from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
-from agora.components import report
 from agora.permissions import Rank, requires
 from cogs.events.groups import event
 from cogs.events.model import TrackedEvent
 from cogs.events.programme_desk import ProgrammeDesk
-from cogs.events.programme_views import SESSION_FORM_ID
 from cogs.events.render import announcement_embed
 
 if TYPE_CHECKING:
@@ -76,19 +73,6 @@ class ProgrammeCommands:
         self, interaction: discord.Interaction[Agora], current: str
     ) -> list[app_commands.Choice[str]]:
         return await self.event_autocomplete(interaction, current)
-
-    @commands.Cog.listener("on_interaction")
-    async def answer_session_form(self, interaction: discord.Interaction[Agora]) -> None:
-        """Session forms are answered here, not by a form kept in memory: see programme_views.py."""
-        custom_id = str((interaction.data or {}).get("custom_id", ""))
-        if interaction.type is not discord.InteractionType.modal_submit or not SESSION_FORM_ID.match(
-            custom_id
-        ):
-            return
-        try:
-            await self.programme_desk.submit(interaction)
-        except Exception as error:  # a listener's errors are only logged: answer the organiser
-            await report(error, interaction)
 
     # ---- the announcement -------------------------------------------------------------------------
 

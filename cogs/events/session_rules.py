@@ -34,7 +34,7 @@ RATE_TEMPLATE = (
 )
 PAGE_BUTTON_TEMPLATE = rf"feedback:page:(?P<event>{ID_TEMPLATE}):(?P<page>{PAGE_TEMPLATE})"
 WORDS_BUTTON_TEMPLATE = rf"feedback:words:(?P<event>{ID_TEMPLATE}):(?P<page>{PAGE_TEMPLATE})"
-# The form of words for the speakers: answered by EventsCog.on_interaction (claimed in __init__.py).
+# The form of words for the speakers: answered from its submission (bot.forms, in __init__.py).
 WORDS_FORM_ID = re.compile(rf"^feedback:wordsform:({ID_TEMPLATE}):({PAGE_TEMPLATE})\Z")
 _WORD_INPUT = re.compile(rf"^word:({ID_TEMPLATE})\Z")
 

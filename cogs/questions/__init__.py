@@ -15,5 +15,10 @@ if TYPE_CHECKING:
 
 async def setup(bot: Agora) -> None:
     bot.add_dynamic_items(AskButton, VoteButton, AnsweredButton, HideButton)
-    bot.stale_components.claim_form(FORM_ID)  # answered by QuestionsCog.answer_form
-    await bot.add_cog(QuestionsCog(bot))
+    cog = QuestionsCog(bot)
+    bot.forms.answer(FORM_ID, cog.desk.submit)  # read from its submission alone: see views.py
+    await bot.add_cog(cog)
+
+
+async def teardown(bot: Agora) -> None:
+    bot.forms.withdraw(FORM_ID)

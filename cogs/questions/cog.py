@@ -16,7 +16,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from agora.channels import ChannelUse, posting_problems
-from agora.components import report
 from agora.errors import UserError, send_ephemeral
 from agora.ids import parse_id
 from agora.meetings import EventOutline
@@ -30,7 +29,6 @@ from cogs.questions.question_board import NO_PINGS, QuestionBoards
 from cogs.questions.redraw import CatchUp
 from cogs.questions.render import message_link
 from cogs.questions.report import QuestionsReport
-from cogs.questions.rules import FORM_ID
 from cogs.questions.store import AlreadyOpen, BoardStore
 from cogs.questions.tally_store import TallyStore
 
@@ -276,19 +274,6 @@ class QuestionsCog(commands.Cog):
             if needle in label.casefold():
                 choices.append(app_commands.Choice(name=label[:100], value=str(board.id)))
         return choices[:AUTOCOMPLETE_LIMIT]
-
-    # ---- the question form ------------------------------------------------------------------------
-
-    @commands.Cog.listener("on_interaction")
-    async def answer_form(self, interaction: discord.Interaction[Agora]) -> None:
-        """Question forms are answered here, not by a form kept in memory: see views.py."""
-        custom_id = str((interaction.data or {}).get("custom_id", ""))
-        if interaction.type is not discord.InteractionType.modal_submit or not FORM_ID.match(custom_id):
-            return
-        try:
-            await self.desk.submit(interaction)
-        except Exception as error:  # a listener's errors are only logged: answer the member
-            await report(error, interaction)
 
     # ---- after a member is forgotten --------------------------------------------------------------
 

@@ -3,8 +3,8 @@
 Every button is a `DynamicItem`: the board or the question is in the `custom_id`, so boards and
 questions posted before a restart keep working without registering a view per message. The form
 (`qa:form:<board>`) is stopped before it is sent, so discord.py keeps no copy of it: its submission is
-read from the interaction alone by the cog's `on_interaction` (rules.read_form), and a form filled in
-across a restart still counts.
+read from the interaction alone, handed over by `bot.forms` (agora/forms.py; rules.read_form), and a
+form filled in across a restart still counts.
 """
 
 from __future__ import annotations
@@ -156,6 +156,9 @@ def question_view(shown: Counted, words: Words) -> discord.ui.View | None:
         )
     )
     view.add_item(HideButton(shown.question_id, words("questions.button.hide"), disabled=shown.closed))
+    # Stopped before it is sent: discord.py then keeps no copy of it per message (its buttons are
+    # dynamic items, found by their custom_id), which every ▲ click would otherwise store again.
+    view.stop()
     return view
 
 
