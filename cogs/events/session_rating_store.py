@@ -120,7 +120,7 @@ class SessionRatingStore:
 
     async def export_member(self, user_id: int) -> Exported:
         rows = await self.database.fetch_all(
-            "SELECT s.event_id, e.name, s.title, r.rating, r.missed, r.comment, r.updated_at "
+            "SELECT s.event_id, e.name, r.session_id, s.title, r.rating, r.missed, r.comment, r.updated_at "
             "FROM session_ratings r JOIN event_sessions s ON s.id = r.session_id "
             "JOIN events e ON e.id = s.event_id WHERE r.user_id = ? "
             "ORDER BY e.starts_at, s.starts_at, s.id",
@@ -131,6 +131,7 @@ class SessionRatingStore:
                 {
                     "event_id": snowflake(row["event_id"]),
                     "event": row["name"],
+                    "session_id": snowflake(row["session_id"]),
                     "session": row["title"],
                     "rating": row["rating"],
                     "missed": bool(row["missed"]),

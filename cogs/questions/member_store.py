@@ -48,7 +48,7 @@ class QuestionsMemberData:
 
     async def export_member(self, user_id: int) -> Exported:
         asked = await self.database.fetch_all(
-            "SELECT q.id, q.text, q.anonymous, q.state, q.asked_at, q.session_id, b.event_id, "
+            "SELECT q.id, q.board_id, q.text, q.anonymous, q.state, q.asked_at, q.session_id, b.event_id, "
             "(SELECT count(*) FROM qa_votes v WHERE v.question_id = q.id) AS votes "
             "FROM qa_questions q JOIN qa_boards b ON b.id = q.board_id WHERE q.author_id = ? ORDER BY q.id",
             (user_id,),
@@ -69,9 +69,10 @@ class QuestionsMemberData:
         return {
             "questions": [
                 {
-                    "question": snowflake(row["id"]),
-                    "event": snowflake(row["event_id"]),
-                    "session": snowflake(row["session_id"]),
+                    "question_id": snowflake(row["id"]),
+                    "board_id": snowflake(row["board_id"]),
+                    "event_id": snowflake(row["event_id"]),
+                    "session_id": snowflake(row["session_id"]),
                     "text": row["text"],
                     "anonymous": bool(row["anonymous"]),
                     "state": row["state"],
@@ -82,7 +83,7 @@ class QuestionsMemberData:
             ],
             "votes": [
                 {
-                    "question": snowflake(row["question_id"]),
+                    "question_id": snowflake(row["question_id"]),
                     # A hidden question's text is no longer shown to anyone but its author.
                     "text": None if row["state"] == HIDDEN else row["text"],
                     "voted_at": iso_time(row["voted_at"]),
@@ -91,8 +92,8 @@ class QuestionsMemberData:
             ],
             "boards_started": [
                 {
-                    "board": snowflake(row["id"]),
-                    "event": snowflake(row["event_id"]),
+                    "board_id": snowflake(row["id"]),
+                    "event_id": snowflake(row["event_id"]),
                     "started_at": iso_time(row["started_at"]),
                     "stopped_at": iso_time(row["stopped_at"]),
                 }
@@ -100,7 +101,7 @@ class QuestionsMemberData:
             ],
             "questions_moderated": [
                 {
-                    "question": snowflake(row["id"]),
+                    "question_id": snowflake(row["id"]),
                     "state": row["state"],
                     "moderated_at": iso_time(row["moderated_at"]),
                 }

@@ -252,12 +252,14 @@ async def test_a_speaker_s_talks_are_exported_and_forgetting_takes_their_name_of
         event, announcement = await create_with_places(fake)
         await add_session(fake, "olivia", event, "La marque employeur", "9:00", speaker=chloe)
         await shows_sessions(fake, announcement, 1)
+        (talk,) = await stored_sessions(bot, event)
         document, _ = await export(fake, chloe)
         assert document["programme"] == {
             "speaking_at": [
                 {
                     "event_id": str(event.id),
                     "event": TITLE,
+                    "session_id": str(talk.id),
                     "title": "La marque employeur",
                     "starts_at": "2026-12-03T08:00:00Z",
                 }

@@ -51,7 +51,7 @@ async def test_a_members_export_holds_their_questions_and_votes_and_no_one_elses
         assert [v["text"] for v in bobs["questions"]["votes"]] == [SECRET]
         assert [q["text"] for q in bobs["questions"]["questions"]] == ["La question de Bob"]
         olivias, _ = await export(fake, "olivia")
-        assert olivias["questions"]["boards_started"][0]["board"] is not None
+        assert olivias["questions"]["boards_started"][0]["board_id"] is not None
         assert [m["state"] for m in olivias["questions"]["questions_moderated"]] == ["answered"]
 
 

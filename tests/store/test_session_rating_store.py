@@ -135,6 +135,7 @@ async def test_a_member_s_ratings_are_exported_and_forgotten(database, store):
             {
                 "event_id": "1",
                 "event": "Matinale 1",
+                "session_id": str(first),
                 "session": "Ouverture",
                 "rating": 5,
                 "missed": False,
@@ -144,6 +145,7 @@ async def test_a_member_s_ratings_are_exported_and_forgotten(database, store):
             {
                 "event_id": "1",
                 "event": "Matinale 1",
+                "session_id": str(second),
                 "session": "Atelier",
                 "rating": None,
                 "missed": False,
