@@ -6,139 +6,42 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from agora.i18n import Catalogue
 from agora.privacy import Exported
-from tests.e2e.events_helpers import END, answer, create_event, is_call, step
-from tests.e2e.feeds_helpers import article
-from tests.e2e.polls_helpers import create_poll, poll_id, poll_message, vote
+from tests.e2e.events_helpers import step
+from tests.e2e.polls_helpers import create_poll, poll_message, vote
 from tests.e2e.privacy_helpers import (
     PLACES_TITLE,
     ask_to_forget,
-    attend_in_voice,
     button_ids,
-    check_in_after_a_wrong_code,
     export,
     forget,
     press,
-    register_then_see_it_move,
     row_counts,
     rows_naming,
 )
+from tests.e2e.privacy_scenario import (
+    ADAM_QUESTION,
+    ADAM_TALK,
+    ADAM_USEFUL,
+    ADAM_WORD,
+    ALICE_QUESTION,
+    ISO_UTC,
+    OLIVIA_NAMED,
+    OLIVIA_SECRET,
+    OLIVIA_TALK,
+    OLIVIA_USEFUL,
+    OLIVIA_WORD,
+    SETTINGS,
+    fill_every_feature,
+    misshapen,
+    section_sizes,
+    without,
+)
+from tests.e2e.programme_helpers import session_fields
+from tests.e2e.questions_helpers import stored, votes_shown
 from tests.e2e.registration_helpers import offer_dm
-from tests.fake_discord.models import FakeScheduledEvent
-from tests.feed_server import rss
-
-COMPLETED = 3
-FIELDS = ("title", "body", "image", "footer")
-OLIVIA_USEFUL = "Le panel RH, très concret"
-ADAM_USEFUL = "Les chiffres de l’étude"
-ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
-
-
-# ---- putting data in every feature, as members do -------------------------------------------------
-
-
-async def complete(fake, clock, event):
-    clock.set(END)
-    await fake.update_scheduled_event(event, status=2)
-    await fake.update_scheduled_event(event, status=COMPLETED)
-    return await fake.wait_for_message("général", lambda m: is_call(m, event.id), timeout=10)
-
-
-async def compose(fake, member, title, *, publish: bool):
-    command = await fake.run_command(member, "announce compose")
-    modal = await command.modal(timeout=10)
-    inputs = dict(zip(FIELDS, modal.inputs(), strict=True))
-    values = {inputs["title"]: title, inputs["body"]: f"{title} : rendez-vous jeudi à Genève."}
-    preview = await fake.submit_modal(member, modal, values)
-    await preview.response(timeout=10)
-    if publish:
-        labels = {c["label"]: c["custom_id"] for row in preview.message.components for c in row["components"]}
-        click = await fake.click(member, preview.message, labels["Publier"])
-        await click.final_message(timeout=10, predicate=lambda m: "publiée" in m.content)
-
-
-async def add_feed(fake, member, url):
-    added = await fake.run_command(member, "feed add", {"url": url})
-    (answer_message,) = await added.followups(count=1, timeout=20)
-    assert answer_message.content.startswith("✅")
-
-
-@dataclass(frozen=True)
-class Events:
-    """Discord's events of the scenario: the morning with feedback and check-in, the one with places,
-    the one held in a voice channel."""
-
-    feedback: FakeScheduledEvent
-    places: FakeScheduledEvent
-    voice: FakeScheduledEvent
-
-
-async def fill_every_feature(fake, bot, clock, feed_server) -> Events:
-    """olivia (organiser) and adam (admin) each vote, create polls, take a place at an event that then
-    moves (alice waits behind them), check in after a wrong code, spend ten minutes at a voice event,
-    answer feedback, opt out of DMs, add a feed and write announcements; olivia closes adam's poll and
-    leaves a draft."""
-    await fake.wait_for_commands()
-    await create_poll(fake, "olivia", question="Quel réseau pour la communauté ?")
-    olivia_poll = poll_message(fake)
-    await create_poll(fake, "adam", question="Quel jour pour la matinée ?", options="Mardi; Jeudi")
-    adam_poll = poll_message(fake)
-    await vote(fake, "olivia", olivia_poll, 0)
-    await vote(fake, "adam", olivia_poll, 1)
-    await vote(fake, "olivia", adam_poll, 1)
-    await vote(fake, "adam", adam_poll, 0)
-    closing = await fake.run_command("olivia", "poll close", {"poll": str(poll_id(adam_poll))})
-    await closing.final_message(timeout=20)
-
-    await create_event(fake)
-    (event,) = fake.scheduled_events()
-    places = await register_then_see_it_move(fake, ("olivia", "adam", "alice"))
-    await check_in_after_a_wrong_code(fake, bot, clock, event, ("olivia", "adam"))
-    voice = await attend_in_voice(fake, bot, clock, ("olivia", "adam"))
-    for member in ("olivia", "adam"):
-        await fake.set_event_interest(event, member)
-    call = await complete(fake, clock, event)
-    for member in ("olivia", "adam"):
-        await fake.wait_for_dm(member, lambda m: is_call(m, event.id), timeout=10)
-    await answer(fake, "olivia", call, event.id, 4, 9, useful=OLIVIA_USEFUL, improve="Plus de pauses")
-    await answer(fake, "adam", call, event.id, 5, 10, useful=ADAM_USEFUL)
-    for member in ("olivia", "adam"):
-        optout = await fake.run_command(member, "feedback optout")
-        await optout.response(timeout=10)
-
-    feed_server.set_feed("/olivia", rss([article(1)]))
-    feed_server.set_feed("/adam", rss([article(2)]))
-    await add_feed(fake, "olivia", feed_server.url("/olivia"))
-    await add_feed(fake, "adam", feed_server.url("/adam"))
-
-    await compose(fake, "olivia", "Matinée de mars", publish=True)
-    await compose(fake, "olivia", "Brouillon d’olivia", publish=False)
-    await compose(fake, "adam", "Matinée d’avril", publish=True)
-    return Events(event, places, voice)
-
-
-def section_sizes(document) -> dict[str, dict[str, int]]:
-    """How many entries each part of each section holds (a value set counts one)."""
-    sizes = {}
-    for name, section in document.items():
-        if isinstance(section, dict):
-            sizes[name] = {
-                key: len(value) if isinstance(value, list) else int(value not in (None, "", {}))
-                for key, value in section.items()
-            }
-    return sizes
-
-
-def without(rows: dict[str, list[tuple]], user_id: int) -> dict[str, list[tuple]]:
-    """The same rows with the member's id unlinked (NULL) wherever it stood."""
-    return {
-        table: [tuple(None if value == user_id else value for value in row) for row in found]
-        for table, found in rows.items()
-    }
-
 
 # ---- the tests -------------------------------------------------------------------------------------
 
@@ -147,9 +50,9 @@ async def test_export_then_forget_covers_every_feature_and_leaves_other_members_
     agora, fake, clock, feed_server
 ):
     olivia, adam = fake.member("olivia").id, fake.member("adam").id
-    async with agora.running() as bot:
+    async with agora.running(**SETTINGS) as bot:
         scenario = await fill_every_feature(fake, bot, clock, feed_server)
-        event = scenario.feedback
+        event, programme, qa = scenario.feedback, scenario.programme, scenario.qa
         path = agora.base_settings.database_path
         for member in (olivia, adam):
             assert set(rows_naming(path, member)) == set(bot.member_data.member_columns()), (
@@ -165,9 +68,14 @@ async def test_export_then_forget_covers_every_feature_and_leaves_other_members_
             "Inscriptions aux événements : 7",
             "Flux ajoutés : 1",
             "Annonces écrites : 2",
+            "Programme des événements (vos interventions) : 1",
+            "Avis sur les sessions : 1",
+            "Retours aux intervenant·es décidés : 1",
+            "Questions-réponses : 6",
         ):
             assert line in message.content
         assert document["member_id"] == str(olivia) and ISO_UTC.match(document["exported_at"])
+        assert misshapen(document) == []
         polls = document["polls"]
         assert [(v["question"], v["option"]) for v in polls["votes"]] == [
             ("Quel réseau pour la communauté ?", "LinkedIn"),
@@ -213,16 +121,62 @@ async def test_export_then_forget_covers_every_feature_and_leaves_other_members_
             ("Brouillon d’olivia", "draft"),
         ]
         assert "rendez-vous jeudi à Genève" in written[0]["text"]
+        (talk,) = document["programme"]["speaking_at"]
+        assert (talk["event_id"], talk["session_id"], talk["title"], talk["starts_at"]) == (
+            str(event.id),
+            str(programme.olivia_talk),
+            OLIVIA_TALK,
+            "2026-12-03T07:30:00Z",
+        )
+        (rating,) = document["sessions"]["session_ratings"]
+        assert (rating["session_id"], rating["session"], rating["rating"], rating["missed"]) == (
+            str(programme.adam_talk),
+            ADAM_TALK,
+            4,
+            False,
+        )
+        assert rating["word_for_the_speaker"] == OLIVIA_WORD and rating["event_id"] == str(event.id)
+        (decided,) = document["speaker_reviews"]["decided"]
+        assert (decided["session_id"], decided["decision"]) == (str(programme.adam_talk), "send")
+        questions = document["questions"]
+        assert [(q["text"], q["anonymous"], q["votes"], q["session_id"]) for q in questions["questions"]] == [
+            (OLIVIA_SECRET, True, 1, str(programme.adam_talk)),  # bob's vote
+            (OLIVIA_NAMED, False, 0, str(programme.olivia_talk)),
+        ]
+        assert {q["board_id"] for q in questions["questions"]} == {str(qa.olivia_board)}
+        assert [v["text"] for v in questions["votes"]] == [ADAM_QUESTION, ALICE_QUESTION]
+        assert [b["board_id"] for b in questions["boards_started"]] == [str(qa.olivia_board)]
+        moderated = questions["questions_moderated"]
+        assert [(m["question_id"], m["state"]) for m in moderated] == [(str(qa.adams_question), "answered")]
         text = message.attachments[0].text
         assert str(adam) not in text and ADAM_USEFUL not in text and "Matinée d’avril" not in text
+        assert ADAM_WORD not in text
         assert "Matinée e-20" in text and "\\u00e9" not in text  # accents written as they are
 
+        def board():
+            return fake.message(qa.board_message).embeds[0]
+
+        def talks():
+            return session_fields(fake.message(programme.announcement_id))
+
+        await fake.wait_for(
+            lambda: board()["footer"]["text"].startswith("4 question(s) · 4 vote(s)"), timeout=10
+        )
+        assert OLIVIA_SECRET in str(board()) and f"<@{olivia}>" in talks()[0]["value"]
         adam_before, counts_before = rows_naming(path, adam), row_counts(path)
         answer_text = await forget(fake, "olivia")
         assert "Sondages : 4" in answer_text and "Événements et avis : 4" in answer_text
         assert "Inscriptions aux événements : 7" in answer_text
         assert "Flux ajoutés : 1" in answer_text and "Annonces écrites : 2" in answer_text
+        for line in (
+            "Programme des événements (vos interventions) : 1",  # unlinked
+            "Avis sur les sessions : 1",
+            "Retours aux intervenant·es décidés : 1",  # unlinked
+            "Questions-réponses : 6",  # 2 questions and 2 votes deleted, a board and a moderation unlinked
+        ):
+            assert line in answer_text
         assert "Conservé : votre refus des messages privés" in answer_text
+        assert "restent au programme de leur événement" in answer_text
 
         assert rows_naming(path, olivia).keys() == {"feedback_optouts"}  # the opt-out, kept on purpose
         # adam's rows all remain; in those olivia also named (his poll she closed), her name is unlinked
@@ -232,6 +186,47 @@ async def test_export_then_forget_covers_every_feature_and_leaves_other_members_
         assert counts_after["feeds"] == 2 and counts_after["announcements"] == 2  # only the draft went
         assert counts_after["poll_votes"] == 2 and counts_after["feedback_responses"] == 1
         assert counts_after["event_attendance"] == 2 and counts_after["event_voice_presence"] == 1
+        # Her talk and the review she decided stay, unlinked; her rating goes; so do her questions with
+        # every vote on them (bob's too) and her votes; her board and her moderation stay, unlinked.
+        assert stored(bot, "SELECT title, speaker_id FROM event_sessions ORDER BY starts_at") == [
+            (OLIVIA_TALK, None),
+            (ADAM_TALK, adam),
+        ]
+        ratings = stored(bot, "SELECT session_id, user_id FROM session_ratings")
+        assert ratings == [(programme.olivia_talk, adam)]
+        reviews = stored(bot, "SELECT session_id, decision, decided_by FROM speaker_reviews ORDER BY 1")
+        assert reviews == [(programme.olivia_talk, "withhold", adam), (programme.adam_talk, "send", None)]
+        assert stored(bot, "SELECT id, started_by FROM qa_boards ORDER BY id") == [
+            (qa.olivia_board, None),
+            (qa.adam_board, adam),
+        ]
+        assert stored(bot, "SELECT message_id, moderated_by FROM qa_questions ORDER BY id") == [
+            (qa.adams, None),
+            (qa.alices, adam),
+        ]
+        assert stored(bot, "SELECT user_id FROM qa_votes") == [(adam,)]
+        # In Discord: her questions' messages deleted, the counts and the board redrawn without them,
+        # the announcement without her name as the speaker of her talk.
+        await fake.wait_for(
+            lambda: fake.message(qa.secret).deleted and fake.message(qa.named).deleted,
+            timeout=10,
+            what="her questions' messages deleted",
+        )
+        await fake.wait_for(
+            lambda: [votes_shown(fake.message(m)) for m in (qa.adams, qa.alices)] == [0, 1],
+            timeout=10,
+            what="the counts without her votes",
+        )
+        await fake.wait_for(
+            lambda: board()["footer"]["text"].startswith("2 question(s) · 1 vote(s)"),
+            timeout=10,
+            what="the board without her questions",
+        )
+        assert OLIVIA_SECRET not in str(board()) and OLIVIA_NAMED not in str(board())
+        await fake.wait_for(
+            lambda: f"<@{olivia}>" not in str(talks()), timeout=10, what="the announcement without her"
+        )
+        assert "intervenant·e non indiqué·e" in talks()[0]["value"] and f"<@{adam}>" in talks()[1]["value"]
 
         # The place she held goes to alice, first on the waitlist: offered by DM, held for her.
         await step(bot)
@@ -355,6 +350,10 @@ NOT_MEMBERS = {
     "results_message_id",
     "report_message_id",
     "voice_channel_id",  # where a voice or stage event is held
+    "thread_id",  # a live Q&A's thread, where its questions are posted
+    "board_id",  # qa_boards.id
+    "session_id",  # event_sessions.id (a session of an event's programme)
+    "question_id",  # qa_questions.id
     "author_language",  # not an id: the author's language, forgotten with author_id in its row
 }
 
@@ -389,7 +388,17 @@ async def test_every_column_naming_a_member_is_declared_by_a_registered_store(ag
         if column not in tables.get(table, ())
     )
     assert unknown == []
-    assert {h.section for h in holders} == {"announcements", "events", "feeds", "polls", "registrations"}
+    assert {h.section for h in holders} == {
+        "announcements",
+        "events",
+        "feeds",
+        "polls",
+        "programme",
+        "questions",
+        "registrations",
+        "sessions",
+        "speaker_reviews",
+    }
     catalogue = Catalogue.load("fr")
     for language in ("fr", "en"):
         keys = [f"privacy.section.{h.section}" for h in holders] + [h.keeps for h in holders if h.keeps]
