@@ -157,8 +157,22 @@ class SessionFeedbackDesk:
         )
 
     async def _redraw(self, interaction: discord.Interaction[Agora], event: TrackedEvent, page: int) -> None:
+        """The step in place of the one clicked; a click forged on a message everyone sees (the call, an
+        announcement) gets the step apart, that message left as it is."""
         sessions = await self.programme.sessions(event.id)
         if not sessions:
             raise UserError("session_feedback.error.no_programme")
         view = await self._page(interaction, event, sessions, page)
-        await interaction.response.edit_message(view=view, allowed_mentions=NO_PINGS)
+        if on_own_step(interaction):
+            await interaction.response.edit_message(view=view, allowed_mentions=NO_PINGS)
+        elif not interaction.response.is_done():
+            await interaction.response.send_message(view=view, ephemeral=True, allowed_mentions=NO_PINGS)
+        else:
+            await interaction.followup.send(view=view, ephemeral=True, allowed_mentions=NO_PINGS)
+
+
+def on_own_step(interaction: discord.Interaction[Any]) -> bool:
+    """Whether the click or form came from the member's own step: ephemeral, and a Components V2 message
+    (another of their private answers, with content or embeds, cannot become one)."""
+    message = interaction.message
+    return message is not None and message.flags.ephemeral and message.flags.components_v2

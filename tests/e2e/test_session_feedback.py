@@ -165,6 +165,33 @@ async def test_forged_ratings_are_refused_and_nothing_is_stored(agora, fake, clo
         assert chosen(fake.message(message.id), event.id, 0, first.id) is None
 
 
+async def test_a_step_click_forged_on_a_public_message_leaves_that_message_as_it_is(agora, fake, clock):
+    """The step's *Next* and menus, forged on the feedback call and on the announcement (messages everyone
+    sees): the member gets the step apart, privately, and those messages keep their text and buttons."""
+    async with agora.running() as bot:
+        event, call = await event_with_open_feedback(fake, clock, bot)
+        first, _ = await add_programme(bot, event.id, 2)
+        await give_feedback(fake, "alice", call, event.id)
+        tracked = await bot.get_cog("EventsCog").store.get(event.id)
+        announcement = fake.message(tracked.announcement_message_id)
+        for public in (call, announcement):
+            before = fake.message(public.id)
+            shown = (before.content, before.embeds, before.components, before.flags, before.edits)
+            page = await fake.forge_click("alice", public, page_id(event.id, 0), on_message=True)
+            rating = await fake.forge_click(
+                "alice", public, rate_id(event.id, 0, first.id), component_type=3, values=["4"], on_message=True
+            )
+            for click in (page, rating):
+                answer = await click.response(timeout=10)
+                assert answer.name == "CHANNEL_MESSAGE_WITH_SOURCE" and click.message.id != public.id
+                assert is_step(click.message) and selects(click.message)
+            after = fake.message(public.id)
+            assert (after.content, after.embeds, after.components, after.flags, after.edits) == shown
+        # The rating itself was the member's to give: saved, and shown in the step sent apart.
+        assert [(r.session_id, r.rating) for r in await stored(bot, event.id)] == [(first.id, 4)]
+        assert chosen(rating.message, event.id, 0, first.id) == "4"
+
+
 async def test_once_the_window_closes_a_rating_is_refused(agora, fake, clock):
     async with agora.running() as bot:
         event, call = await event_with_open_feedback(fake, clock, bot)
