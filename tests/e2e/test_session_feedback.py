@@ -178,8 +178,9 @@ async def test_a_step_click_forged_on_a_public_message_leaves_that_message_as_it
             before = fake.message(public.id)
             shown = (before.content, before.embeds, before.components, before.flags, before.edits)
             page = await fake.forge_click("alice", public, page_id(event.id, 0), on_message=True)
+            rate_forged = rate_id(event.id, 0, first.id)
             rating = await fake.forge_click(
-                "alice", public, rate_id(event.id, 0, first.id), component_type=3, values=["4"], on_message=True
+                "alice", public, rate_forged, component_type=3, values=["4"], on_message=True
             )
             for click in (page, rating):
                 answer = await click.response(timeout=10)
