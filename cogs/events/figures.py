@@ -10,14 +10,14 @@ for charts.
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
+
+from agora.spreadsheets import Cell, csv_bytes
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +27,6 @@ MINUS, DASH, NBSP = "\u2212", "\u2014", "\u00a0"
 # Keys the cog's `labels` must translate: the CSV header words and the three categories.
 CSV_COLUMNS = ("event", "submitted_at", "rating", "recommend", "category", "useful", "improve", "topics")
 CATEGORIES = ("promoter", "passive", "detractor")
-# A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,12 +206,10 @@ def export_csv(
     prefixed with ' — including the ones starting with "-", like a comment written as a list."""
     columns = CSV_COLUMNS if anonymous else (*CSV_COLUMNS, "user_id")
     rank = _rank(topic_order)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow([spreadsheet_cell(labels[column]) for column in columns])
+    rows: list[list[Cell]] = []
     for response in sorted(responses, key=lambda response: response.submitted_at):
         topics = sorted(set(response.topics), key=lambda topic: (rank.get(topic, len(rank)), topic))
-        row: list[str | int] = [
+        row: list[Cell] = [
             event_name,
             datetime.fromtimestamp(response.submitted_at, UTC).isoformat(),
             _rating(response),
@@ -225,8 +221,8 @@ def export_csv(
         ]
         if not anonymous:
             row.append(response.user_id)
-        writer.writerow([spreadsheet_cell(value) for value in row])
-    return out.getvalue().encode("utf-8-sig")
+        rows.append(row)
+    return csv_bytes([labels[column] for column in columns], rows, delimiter)
 
 
 def rounded(value: float, places: int) -> float:
@@ -285,11 +281,6 @@ def _comments(responses: Sequence[Response], anonymous: bool) -> tuple[Comment, 
     kept = [response for response in responses if response.useful.strip() or response.improve.strip()]
     kept.sort(key=lambda response: response.submitted_at, reverse=True)  # stable: ties keep their order
     return tuple(Comment(r.useful.strip(), r.improve.strip(), None if anonymous else r.user_id) for r in kept)
-
-
-def spreadsheet_cell(value: str | int) -> str | int:
-    """`value` as a CSV cell no spreadsheet runs as a formula (prefixed with ' when it would be)."""
-    return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_START) else value
 
 
 def _round(value: float, places: int) -> Decimal:

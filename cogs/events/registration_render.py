@@ -8,8 +8,6 @@ escaping; times are Discord timestamps, shown in each reader's own time zone.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,6 +16,7 @@ import discord
 
 from agora.escaping import fit_escaped, join_within, link_text
 from agora.i18n import Words
+from agora.spreadsheets import Cell, csv_bytes
 from cogs.events.attendance_store import Attendance
 from cogs.events.model import TrackedEvent
 from cogs.events.registration_store import Counts, Place
@@ -29,8 +28,6 @@ CSV_STATUS = ("registered", "offered", "waiting")
 _CSV_COLUMNS = ("name", "user_id", "status", "position", "clicked_at", "checked_in_at", "checked_in_how")
 # How a member's presence was recorded: the *Je suis là* button, or time in a voice event's channel.
 ATTENDED_MARK = {"checkin": "✅", "voice": "🔊"}
-# A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,10 +212,6 @@ def attendees_embed(
     return embed
 
 
-def _cell(value: str | int) -> str | int:
-    return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_START) else value
-
-
 def _iso(at: int) -> str:
     return datetime.fromtimestamp(at, UTC).isoformat()
 
@@ -229,18 +222,16 @@ def attendees_csv(
     """One row per member: name, user id, status, position (in the registered order, or on the
     waitlist), when they signed up (clicked Register, waitlist included), when and how they checked in
     (empty: not yet); then those who checked in without signing up. UTF-8 with a BOM and the
-    language's delimiter, for Excel."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=words("feedback.csv.delimiter"), lineterminator="\r\n")
-    writer.writerow([words(f"events.attendees.csv.{column}") for column in _CSV_COLUMNS])
+    language's delimiter, for Excel; names safe from spreadsheet formulas."""
     presence = {a.user_id: a for a in attended}
 
-    def checked_in(user_id: int) -> list[str]:
+    def checked_in(user_id: int) -> list[Cell]:
         found = presence.get(user_id)
         if found is None:
             return ["", ""]
-        return [_iso(found.at), str(_cell(words(f"events.attendees.how.{found.how}")))]
+        return [_iso(found.at), words(f"events.attendees.how.{found.how}")]
 
+    rows: list[list[Cell]] = []
     registered = 0
     for place in places:
         position: int | str = ""
@@ -249,11 +240,11 @@ def attendees_csv(
             position = registered
         elif place.status == "waiting":
             position = place.position or ""
-        writer.writerow(
+        rows.append(
             [
-                _cell(names.get(place.user_id, "")),
+                names.get(place.user_id, ""),
                 str(place.user_id),  # as text: spreadsheets round numbers past 15 digits
-                _cell(words(f"events.attendees.status.{place.status}")),
+                words(f"events.attendees.status.{place.status}"),
                 position,
                 _iso(place.clicked_at),
                 *checked_in(place.user_id),
@@ -262,14 +253,15 @@ def attendees_csv(
     signed_up = {place.user_id for place in places}
     for attendance in attended:
         if attendance.user_id not in signed_up:
-            writer.writerow(
+            rows.append(
                 [
-                    _cell(names.get(attendance.user_id, "")),
+                    names.get(attendance.user_id, ""),
                     str(attendance.user_id),
-                    _cell(words("events.attendees.status.none")),
+                    words("events.attendees.status.none"),
                     "",
                     "",
                     *checked_in(attendance.user_id),
                 ]
             )
-    return out.getvalue().encode("utf-8-sig")
+    header = [words(f"events.attendees.csv.{column}") for column in _CSV_COLUMNS]
+    return csv_bytes(header, rows, words("feedback.csv.delimiter"))

@@ -5,15 +5,13 @@ Pure, like figures.py: exact averages from integer counts, rounded only where sh
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from agora.meetings import Session
-from cogs.events.figures import spreadsheet_cell
+from agora.spreadsheets import Cell, csv_bytes
 
 RATINGS = range(1, 6)
 # Keys the caller's `labels` must translate for sessions_csv: the header words, and "missed".
@@ -82,14 +80,12 @@ def sessions_csv(
     by_session: dict[int, list[SessionRating]] = {}
     for rating in ratings:
         by_session.setdefault(rating.session_id, []).append(rating)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow([spreadsheet_cell(labels[column]) for column in columns])
+    rows: list[list[Cell]] = []
     for session in sessions:
         answers = sorted(by_session.get(session.id, ()), key=lambda r: (r.updated_at, r.user_id))
         for answer in answers:
             shown = labels["missed"] if answer.missed else answer.rating if answer.rating is not None else ""
-            row: list[str | int] = [
+            row: list[Cell] = [
                 event_name,
                 session.title,
                 speakers.get(session.id, ""),
@@ -100,5 +96,5 @@ def sessions_csv(
             ]
             if not anonymous:
                 row.append(answer.user_id)
-            writer.writerow([spreadsheet_cell(value) for value in row])
-    return out.getvalue().encode("utf-8-sig")
+            rows.append(row)
+    return csv_bytes([labels[column] for column in columns], rows, delimiter)

@@ -6,8 +6,6 @@ draws the French and the English poll.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -15,6 +13,7 @@ import discord
 
 from agora.escaping import fit_escaped, fit_together, join_within, link_text, literal
 from agora.i18n import Words
+from agora.spreadsheets import Cell, csv_bytes
 from cogs.polls.store import Poll, Tally
 
 BAR_WIDTH = 12
@@ -144,23 +143,16 @@ def list_embed(polls: Sequence[Poll], words: Words) -> discord.Embed:
 
 
 def export_csv(poll: Poll, tally: Tally, votes: list[tuple[int, int, int]]) -> bytes:
-    """A spreadsheet-friendly CSV (UTF-8 with BOM): counts, and each vote when the poll is not anonymous."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    """A spreadsheet-friendly CSV (UTF-8 with BOM): counts, then, after a blank line, each vote when the
+    poll is not anonymous."""
     total = sum(tally.counts)
-    writer.writerow(["option", "label", "votes", "percent"])
-    for position, label in enumerate(poll.options):
-        count = tally.counts[position]
-        writer.writerow([position + 1, _cell(label), count, f"{percent(count, total):.1f}"])
+    rows: list[Sequence[Cell]] = [
+        [position + 1, label, tally.counts[position], f"{percent(tally.counts[position], total):.1f}"]
+        for position, label in enumerate(poll.options)
+    ]
     if not poll.anonymous:
-        writer.writerow([])
-        writer.writerow(["option", "label", "user_id", "voted_at_utc"])
+        rows += [[], ["option", "label", "user_id", "voted_at_utc"]]
         for position, user_id, voted_at in votes:
             moment = datetime.fromtimestamp(voted_at, UTC).strftime("%Y-%m-%d %H:%M:%S")
-            writer.writerow([position + 1, _cell(poll.options[position]), str(user_id), moment])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _cell(text: str) -> str:
-    # A label starting with = + - @ would run as a formula in a spreadsheet.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+            rows.append([position + 1, poll.options[position], str(user_id), moment])
+    return csv_bytes(["option", "label", "votes", "percent"], rows)

@@ -7,36 +7,27 @@ author's id only for questions asked under their name (already public in the thr
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 from agora.escaping import join_within
 from agora.meetings import Meetings, ReportPart, Words
+from agora.spreadsheets import Cell, csv_bytes
 from cogs.questions.model import Question, ranked
 from cogs.questions.render import FIELD, counts_text, ranked_lines
 from cogs.questions.store import BoardStore
 
 CSV_COLUMNS = ("text", "session", "votes", "state", "asked_at", "author_id")
-# Starts a spreadsheet would run as a formula, as in the events' export.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FIELD_NAME = 256
-
-
-def _cell(value: str | int) -> str | int:
-    return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_START) else value
 
 
 def questions_csv(questions: Sequence[Question], sessions: Mapping[int, str], words: Words) -> bytes:
     """UTF-8 with a BOM (so Excel reads the accents), CRLF rows, most votes first (ties: oldest); the
     author's id only for named questions; every text cell safe from spreadsheet formulas."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=words("questions.csv.delimiter"), lineterminator="\r\n")
-    writer.writerow([_cell(words(f"questions.csv.{column}")) for column in CSV_COLUMNS])
+    rows: list[list[Cell]] = []
     for question in ranked(list(questions)):
         session = sessions.get(question.session_id, "") if question.session_id is not None else ""
-        row: list[str | int] = [
+        row: list[Cell] = [
             question.text,
             session,
             question.votes,
@@ -44,8 +35,9 @@ def questions_csv(questions: Sequence[Question], sessions: Mapping[int, str], wo
             datetime.fromtimestamp(question.asked_at, UTC).isoformat().replace("+00:00", "Z"),
             "" if question.anonymous else str(question.author_id),
         ]
-        writer.writerow([_cell(value) for value in row])
-    return out.getvalue().encode("utf-8-sig")
+        rows.append(row)
+    header = [words(f"questions.csv.{column}") for column in CSV_COLUMNS]
+    return csv_bytes(header, rows, words("questions.csv.delimiter"))
 
 
 def report_fields(questions: Sequence[Question], words: Words) -> tuple[tuple[str, str], ...]:

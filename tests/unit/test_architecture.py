@@ -120,7 +120,15 @@ def test_the_core_package_imports_nothing():
 
 @pytest.mark.parametrize(
     "module",
-    ["agora.clock", "agora.resources", "agora.scheduling", "agora.charts", "agora.meetings", "agora.privacy"],
+    [
+        "agora.clock",
+        "agora.resources",
+        "agora.scheduling",
+        "agora.charts",
+        "agora.meetings",
+        "agora.privacy",
+        "agora.spreadsheets",
+    ],
 )
 def test_a_light_core_module_does_not_load_discord(module):
     probe = f"import sys, {module}; print(sorted(m for m in sys.modules if m.split('.')[0] == 'discord'))"
