@@ -312,11 +312,29 @@ class Clickers:
 
 
 async def drive(
-    phase: Phase, click: Callable[[Any], Awaitable[float | None]], pid: int, workers: int
-) -> None:
+    phase: Phase,
+    click: Callable[[Any], Awaitable[float | None]],
+    pid: int,
+    workers: int,
+    *,
+    profiled: BotProcess | None = None,
+) -> str | None:
     """Runs `click` on each of the phase's clicks and fills in its figures. A burst keeps `workers`
     clicks in flight, each worker sending its next as soon as one is answered; a paced run sends click
-    n at start + n / pace, answered or not the ones before."""
+    n at start + n / pace, answered or not the ones before. With `profiled`, that bot's event loop is
+    profiled during the phase, and the profile's text returned."""
+    if profiled is not None:
+        profiled.conn.send("profile")
+    await _drive(phase, click, pid, workers)
+    if profiled is None:
+        return None
+    profiled.conn.send("report")
+    return await asyncio.to_thread(profiled.conn.recv)
+
+
+async def _drive(
+    phase: Phase, click: Callable[[Any], Awaitable[float | None]], pid: int, workers: int
+) -> None:
     gc.collect()  # between phases only: see run_benchmark
     reset_peak_rss(pid)
     loop = asyncio.get_running_loop()

@@ -208,14 +208,10 @@ async def measure(kind: str, phases: list[Phase], folder: Path, *, args: argpars
             outcome.asking = loop.time() - start
             voters = Voters(fake, questions, members)
             for phase in phases:
-                profiling = args.profile and kind == "agora" and phase.pace is None
+                profiled = bot if args.profile and kind == "agora" and phase.pace is None else None
                 since = loop.time()
-                if profiling:
-                    bot.conn.send("profile")
-                await bots.drive(phase, voters.vote, bot.pid, args.concurrency)
-                if profiling:
-                    bot.conn.send("report")
-                    outcome.profile = await asyncio.to_thread(bot.conn.recv)
+                profile = await bots.drive(phase, voters.vote, bot.pid, args.concurrency, profiled=profiled)
+                outcome.profile = profile or outcome.profile
                 if kind == "agora":  # the coalesced edits showing the last state, within their 2 s
                     outcome.settled.append(await settled(fake, board, voters))
                 patched = requests.patches(since)

@@ -14,7 +14,6 @@ The baseline is a bare `commands.Bot` whose `DynamicItem` button only answers an
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import random
 import re
@@ -140,14 +139,12 @@ async def measure(kind: str, args: argparse.Namespace, phases: list[Phase], fold
             voters = Members(fake, message, members)
             async with voters.requests.watching():
                 for phase in phases:
-                    profiling = args.profile and kind == "agora" and phase.pace is None
+                    profiled = bot if args.profile and kind == "agora" and phase.pace is None else None
                     since = voters.loop.time()
-                    if profiling:
-                        bot.conn.send("profile")
-                    await bots.drive(phase, voters.vote, bot.pid, args.concurrency)
-                    if profiling:
-                        bot.conn.send("report")
-                        outcome.profile = await asyncio.to_thread(bot.conn.recv)
+                    profile = await bots.drive(
+                        phase, voters.vote, bot.pid, args.concurrency, profiled=profiled
+                    )
+                    outcome.profile = profile or outcome.profile
                     if kind == "agora":  # the coalesced edit showing the last state, within its 2 s
                         shows = lambda: counts(fake.message(message.id)) == voters.expected()  # noqa: E731
                         await fake.wait_for(shows, timeout=10, what="the poll message to show every vote")
