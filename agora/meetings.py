@@ -59,6 +59,31 @@ class EventOutline:
     def session(self, session_id: int) -> Session | None:
         return next((s for s in self.sessions if s.id == session_id), None)
 
+    def session_end(self, session: Session) -> int:
+        """Where one of its sessions ends: its own end, else the next session's start, else the event's
+        end."""
+        return session_end(self.sessions, self.sessions.index(session), self.ends_at)
+
+    def session_at(self, at: int) -> Session | None:
+        """The session under way at `at` (epoch seconds): from its start to its end (`session_end`)."""
+        return next(
+            (
+                session
+                for index, session in enumerate(self.sessions)
+                if session.starts_at <= at < session_end(self.sessions, index, self.ends_at)
+            ),
+            None,
+        )
+
+
+def session_end(sessions: Sequence[Session], index: int, event_end: int) -> int:
+    """Where the `index`-th of `sessions` (a programme, by start) ends: its own end, else the next
+    session's start, else `event_end`."""
+    own = sessions[index].ends_at
+    if own is not None:
+        return own
+    return sessions[index + 1].starts_at if index + 1 < len(sessions) else event_end
+
 
 @runtime_checkable
 class EventDirectory(Protocol):

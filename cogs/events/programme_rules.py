@@ -23,7 +23,7 @@ from agora.clock import epoch
 from agora.errors import UserError
 from agora.escaping import fit_escaped
 from agora.ids import MAX_ID
-from agora.meetings import Session
+from agora.meetings import Session, session_end
 from agora.when import on_wall_clock
 
 MAX_SESSIONS = 10
@@ -171,13 +171,9 @@ def check_open(bounds: EventBounds | None) -> EventBounds:
     return bounds
 
 
-def shown_end(sessions: Sequence[Session], index: int, event_end: int) -> int:
-    """Where the `index`-th session (of `sessions`, by start) ends: its own end, else the next
-    session's start, else the event's end."""
-    own = sessions[index].ends_at
-    if own is not None:
-        return own
-    return sessions[index + 1].starts_at if index + 1 < len(sessions) else event_end
+# Where the `index`-th session (of `sessions`, by start) ends: its own end, else the next session's
+# start, else the event's end; the rule every feature reads a programme by (agora/meetings.py).
+shown_end = session_end
 
 
 def _clash(draft: SessionDraft, others: Sequence[Session]) -> Session | None:
