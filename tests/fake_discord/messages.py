@@ -16,6 +16,7 @@ from .models import (
     walk_components,
 )
 from .permissions import Perm
+from .validation import FormErrors, validate_message
 from .world import World
 
 _USER_MENTION = re.compile(r"<@!?(\d+)>")
@@ -120,7 +121,8 @@ class MessageFactory:
         if "allowed_mentions" in payload:
             msg.allowed_mentions = payload["allowed_mentions"]
         if payload.get("flags") is not None:
-            keep = msg.flags & ~(FLAG_SUPPRESS_EMBEDS | FLAG_COMPONENTS_V2)
+            # Components V2 cannot be removed once set (edit_errors refuses what it would leave invalid).
+            keep = msg.flags & ~FLAG_SUPPRESS_EMBEDS
             msg.flags = keep | (int(payload["flags"]) & (FLAG_SUPPRESS_EMBEDS | FLAG_COMPONENTS_V2))
         if "attachments" in payload or files:
             msg.attachments = self._attachments(msg.channel_id, payload, files, msg.attachments)
@@ -170,6 +172,21 @@ class MessageFactory:
         msg.mention_everyone = (
             ("@everyone" in text or "@here" in text) and "everyone" in parse and can_everyone
         )
+
+
+def edit_errors(msg: FakeMessage, payload: Json, *, prefix: tuple[str | int, ...] = ()) -> FormErrors:
+    """An edit is checked as Discord checks it: on the message it would leave, the fields it does not
+    send kept as they are. So an edit that sets Components V2 on a message that has content or embeds
+    (without clearing them), or that gives a Components V2 message content or embeds, is refused; and
+    components sent without the flag are read as Components V2 on a message that has it."""
+    merged: Json = {
+        "content": msg.content,
+        "embeds": msg.embeds,
+        "components": msg.components,
+        **payload,
+        "flags": (msg.flags & FLAG_COMPONENTS_V2) | int(payload.get("flags") or 0),
+    }
+    return validate_message(merged, prefix=prefix)
 
 
 def content_visible(msg: FakeMessage, bot_id: int, *, has_intent: bool) -> bool:

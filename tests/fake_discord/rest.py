@@ -17,7 +17,7 @@ from .http_common import (
     no_content,
     not_found,
 )
-from .messages import UploadedFile, content_visible, hide_content
+from .messages import UploadedFile, content_visible, edit_errors, hide_content
 from .models import (
     CATEGORY,
     DM,
@@ -263,7 +263,7 @@ class RestApi(ApiBase):
             raise ApiError(403, 50005, "Cannot edit a message authored by another user")
         await self.fake.stalled_edits.hold(msg.id)
         body: Json = body_of(request) or {}
-        errs = validate_message(body)
+        errs = edit_errors(msg, body)
         if errs:
             raise form_error(errs)
         self.fake.factory.edit(msg, body, files_of(request))

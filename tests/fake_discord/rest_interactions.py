@@ -18,8 +18,8 @@ from .interactions import (
     CallbackRecord,
     InteractionRecord,
 )
-from .messages import UploadedFile
-from .models import FLAG_EPHEMERAL, FLAG_LOADING, FakeMessage, Json, assign_component_ids
+from .messages import UploadedFile, edit_errors
+from .models import FLAG_COMPONENTS_V2, FLAG_EPHEMERAL, FLAG_LOADING, FakeMessage, Json, assign_component_ids
 from .validation import (
     FormErrors,
     is_empty_message,
@@ -129,7 +129,9 @@ class InteractionApi:
             raise form_error(errs)
         data: Json = body.get("data") or {}
         errs = FormErrors()
-        if kind in (CHANNEL_MESSAGE, UPDATE_MESSAGE):
+        if kind == UPDATE_MESSAGE:
+            errs = edit_errors(self.world.messages[record.source_message_id or 0], data, prefix=("data",))
+        elif kind == CHANNEL_MESSAGE:
             errs = validate_message(data, prefix=("data",))
             if kind == CHANNEL_MESSAGE and not errs and is_empty_message(data, bool(files)):
                 raise ApiError(400, 50006, "Cannot send an empty message")
@@ -220,8 +222,8 @@ class InteractionApi:
         original = record.message
         if original is not None and original.is_loading and not record.followup_ids:
             # Discord: the first follow-up after a deferred response edits the "thinking" message,
-            # keeping the ephemeral state chosen when deferring.
-            body = {k: v for k, v in body.items() if k != "flags"}
+            # keeping the ephemeral state chosen when deferring (and taking Components V2 if asked).
+            body = {**body, "flags": int(body.get("flags") or 0) & FLAG_COMPONENTS_V2}
             self.fake.factory.edit(original, body, files)
             original.flags &= ~FLAG_LOADING
             original.edits = 0
@@ -245,7 +247,7 @@ class InteractionApi:
         record = self._record_for_hook(request)
         msg = self._hook_message(request, record)
         body: Json = body_of(request) or {}
-        errs = validate_message(body)
+        errs = edit_errors(msg, body)
         if errs:
             record.rejections.append(("edit", 400, form_error(errs).body()))
             raise form_error(errs)
