@@ -124,7 +124,8 @@ as Discord does; a restarted bot IDENTIFYs again (``identify_count`` grows).
 Discord behaviours reproduced: 401 on a bad token (4004 close on the gateway, 4014 for privileged
 intents not enabled), 403 50001/50013 from the permission computation, 403 50007 closed DMs,
 400 50035 for Discord's limits (content, embeds, components, modals and their radio/checkbox
-groups, commands, autocomplete, scheduled events), 50006 empty message, 40060 double
+groups, commands, autocomplete, scheduled events; an edit checked on the message it would leave, so
+Components V2 is never set beside content or embeds and never removed), 50006 empty message, 40060 double
 acknowledgement, 10062 unknown or expired (3 s, real time, from when the interaction was sent)
 interaction, 429 with X-RateLimit-* headers over the per-channel post limit (when enabled),
 10015 unknown webhook token, first follow-up after a defer edits the "thinking" message,
