@@ -345,11 +345,13 @@ class EventsCog(
     async def export(self, interaction: discord.Interaction[Agora], event: str) -> None:
         """A CSV of an event's feedback (member ids only when feedback is not anonymous)."""
         target = await self.event_in_guild(interaction, event)
+        await interaction.response.defer(ephemeral=True, thinking=True)  # every feature's part is built
         files = await self.reporter.export(target, self.bot.catalogue.resolve(interaction.locale))
-        await interaction.response.send_message(
+        await interaction.followup.send(
             self.t(interaction, "feedback.exported", name=discord.utils.escape_markdown(target.name)),
             files=files,
             ephemeral=True,
+            allowed_mentions=discord.AllowedMentions.none(),
         )
 
     @event.command(name="compare")

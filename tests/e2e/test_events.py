@@ -133,7 +133,7 @@ async def test_an_event_from_creation_to_its_report(agora, fake, clock):
 
         # The export: one row per answer, oldest first, injection-safe, no member ids.
         export = await fake.run_command("olivia", "event export", {"event": str(event.id)})
-        await export.response(timeout=10)
+        await export.final_message(timeout=10)
         (csv_file,) = export.files
         rows = read_csv(csv_file.data, ";")
         assert rows[0][:4] == ["événement", "envoyé le", "note", "recommandation"]

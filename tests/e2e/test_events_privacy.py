@@ -74,7 +74,7 @@ async def test_forget_deletes_the_members_answers_and_votes_at_once(agora, fake,
         (poll,) = await polls.in_guild(fake.guild.id, open_only=True)
         assert (await polls.tally(poll)).voters == 0
         export = await fake.run_command("olivia", "event export", {"event": str(event.id)})
-        await export.response(timeout=10)
+        await export.final_message(timeout=10)
         assert "Trop long" not in export.files[0].text
 
 
@@ -90,7 +90,7 @@ async def test_reports_name_members_only_when_feedback_is_not_anonymous(agora, f
         assert f"<@{alice}>" in field(message.embeds[0], "Le plus utile")
         assert message.allowed_mentions == {"parse": []}
         export = await fake.run_command("olivia", "event export", {"event": str(event.id)})
-        await export.response(timeout=10)
+        await export.final_message(timeout=10)
         rows = read_csv(export.files[0].data, ";")
         assert rows[0][-1] == "id du membre" and rows[1][-1] == str(alice)
 

@@ -108,7 +108,7 @@ async def test_a_morning_of_questions_from_the_board_to_the_report(agora, fake, 
         shown = "\n".join(f["value"] for e in answer.embeds for f in e.get("fields", []))
         assert TOOLS in shown and "✅" in shown and "🙈" in shown
         export = await fake.run_command("olivia", "event export", {"event": str(event.id)})
-        await export.response(timeout=10)
+        await export.final_message(timeout=10)
         (data,) = [f.data for f in export.files if f.filename == f"questions-{event.id}.csv"]
         header, *rows = read_csv(data, ";")
         assert header[0] == "question" and len(rows) == 3

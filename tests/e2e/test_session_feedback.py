@@ -5,6 +5,7 @@ a restart; the sessions' CSV; another feature's part of the report and export.""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from agora.meetings import ReportPart
@@ -251,7 +252,7 @@ async def test_the_export_adds_the_sessions_csv(agora, fake, clock):
         await rate(fake, "bob", bob_step, event.id, 0, second.id, "3")
 
         export = await fake.run_command("olivia", "event export", {"event": str(event.id)})
-        await export.response(timeout=10)
+        await export.final_message(timeout=10)
         feedback_csv, sessions_csv = export.files
         assert (feedback_csv.filename, sessions_csv.filename) == (
             f"feedback-{event.id}.csv",
@@ -285,7 +286,7 @@ async def test_the_sessions_csv_names_no_member_when_feedback_is_anonymous(agora
         _, message = await give_feedback(fake, "alice", call, event.id)
         await rate(fake, "alice", message, event.id, 0, session.id, "4")
         export = await fake.run_command("olivia", "event export", {"event": str(event.id)})
-        await export.response(timeout=10)
+        await export.final_message(timeout=10)
         header, row = read_csv(export.files[1].data, ";")
         assert len(header) == len(row) == 7 and row[4] == "4"
         assert str(fake.member("alice").id) not in export.files[1].text
@@ -323,9 +324,43 @@ async def test_another_features_part_is_in_the_report_and_the_export(agora, fake
         (message,) = await report.followups(timeout=20)
         assert "▲ 7" in session_field(message.embeds, "Questions du public")
         export = await fake.run_command("olivia", "event export", {"event": str(event.id)})
-        await export.response(timeout=10)
+        await export.final_message(timeout=10)
         assert [f.filename for f in export.files][2:] == [f"questions-{event.id}.csv"]
         assert export.files[2].data == b"question;votes\r\n" and questions.asked == [event.id, event.id]
+
+
+class SlowPart:
+    """A part of the report that takes its time (a big Q&A, a busy database): it waits to be let go."""
+
+    name = "slow (test)"
+
+    def __init__(self) -> None:
+        self.asked = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def report_part(self, event_id: int, words) -> ReportPart:
+        self.asked.set()
+        await self.release.wait()
+        return ReportPart(fields=(), files=((f"slow-{event_id}.csv", b"x\r\n"),))
+
+
+async def test_the_export_answers_at_once_and_sends_the_files_when_every_part_is_built(agora, fake, clock):
+    async with agora.running() as bot:
+        slow = SlowPart()
+        bot.meetings.register(slow)
+        event, _ = await event_with_open_feedback(fake, clock, bot)
+        export = await fake.run_command("olivia", "event export", {"event": str(event.id)})
+        # Answered ("thinking", privately) while a part is still being built: Discord's 3 s are kept.
+        assert (await export.response(timeout=10)).name == "DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE"
+        assert export.is_ephemeral and not slow.release.is_set()
+        await asyncio.wait_for(slow.asked.wait(), timeout=10)
+        slow.release.set()
+        message = await export.final_message(timeout=10)
+        assert message.is_ephemeral and not message.pings_anyone
+        assert [f.filename for f in message.attachments] == [
+            f"feedback-{event.id}.csv",
+            f"slow-{event.id}.csv",
+        ]
 
 
 async def test_a_crowded_report_stays_within_discords_limits(agora, fake, clock):

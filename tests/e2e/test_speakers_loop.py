@@ -219,7 +219,7 @@ async def test_a_morning_from_the_programme_to_the_questions_in_the_report(agora
             f"**4.** `▲ 1` {SLIDES} 🙈",
         ]
         export = await fake.run_command("olivia", "event export", {"event": str(event.id)})
-        await export.response(timeout=10)
+        await export.final_message(timeout=10)
         (questions_csv,) = [f for f in export.files if f.filename == f"questions-{event.id}.csv"]
         header, *rows = read_csv(questions_csv.data, ";")
         assert header[:4] == ["question", "intervention", "votes", "état"]
