@@ -23,6 +23,7 @@ from cogs.events.programme_rules import MAX_SESSIONS, shown_end
 
 FIELD_NAME = 256
 SPEAKER_MAX = 200  # a guest's name (80 characters) once escaped, with room
+NO_SPEAKER = "events.programme.no_speaker"
 PANEL_TITLE = 256
 PANEL_LINE_TITLE = 120
 PANEL_DESCRIPTION = 4000
@@ -35,12 +36,15 @@ def times(sessions: Sequence[Session], index: int, event_end: int) -> str:
     return f"<t:{sessions[index].starts_at}:t>–<t:{shown_end(sessions, index, event_end)}:t>"
 
 
-def speaker(session: Session, words: Words) -> str:
+def speaker_text(session: Session, words: Words) -> str:
+    """Who speaks, wherever a session is shown (announcement, panel, session step, report, review): a
+    member as a mention (their name, never a ping: no message allows mentions), a guest's name literally,
+    or the one words for a speaker not given (a forgotten member's session keeps no name)."""
     if session.speaker_id is not None:
         return f"<@{session.speaker_id}>"
     if session.speaker_name:
         return fit_escaped(session.speaker_name, SPEAKER_MAX)
-    return words("events.programme.no_speaker")
+    return words(NO_SPEAKER)
 
 
 def session_fields(sessions: Sequence[Session], event_end: int, words: Words) -> list[tuple[str, str]]:
@@ -48,7 +52,7 @@ def session_fields(sessions: Sequence[Session], event_end: int, words: Words) ->
     return [
         (
             fit_escaped(session.title, FIELD_NAME),
-            f"{times(sessions, index, event_end)} · {speaker(session, words)}",
+            f"{times(sessions, index, event_end)} · {speaker_text(session, words)}",
         )
         for index, session in enumerate(sessions)
     ]
@@ -57,7 +61,8 @@ def session_fields(sessions: Sequence[Session], event_end: int, words: Words) ->
 def _line(sessions: Sequence[Session], index: int, event_end: int, words: Words) -> str:
     session = sessions[index]
     title = fit_escaped(session.title, PANEL_LINE_TITLE)
-    return f"`{index + 1}.` {times(sessions, index, event_end)} · **{title}** · {speaker(session, words)}"
+    speaker = speaker_text(session, words)
+    return f"`{index + 1}.` {times(sessions, index, event_end)} · **{title}** · {speaker}"
 
 
 def panel_embed(event: TrackedEvent, sessions: Sequence[Session], words: Words) -> discord.Embed:
@@ -89,7 +94,7 @@ def removal_embed(
             "events.programme.remove_ask",
             title=fit_escaped(session.title, PANEL_LINE_TITLE),
             times=times(sessions, index, event.assumed_end),
-            speaker=speaker(session, words),
+            speaker=speaker_text(session, words),
         ),
         colour=discord.Colour.red(),
     )
@@ -106,7 +111,7 @@ def option_description(session: Session, words: Words) -> str | None:
         return session.speaker_name[:OPTION_DESCRIPTION]
     if session.speaker_id is not None:
         return None
-    return words("events.programme.no_speaker")[:OPTION_DESCRIPTION]
+    return words(NO_SPEAKER)[:OPTION_DESCRIPTION]
 
 
 def typed_time(seconds: int, event_start: int, zone: ZoneInfo) -> str:

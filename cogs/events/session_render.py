@@ -16,22 +16,14 @@ from agora.escaping import fit_escaped, literal
 from agora.i18n import Words
 from agora.meetings import Session
 from cogs.events.figures import format_rating
+from cogs.events.programme_render import speaker_text
 from cogs.events.session_figures import SessionFigures, SessionRating
 
 TITLE_MAX = 150  # a session's title once escaped, in the step and the report
-SPEAKER_MAX = 80  # a guest's name once escaped
 COMMENT_MAX = 300  # one comment's share of a report field, once escaped
 COMMENT_MIN = 40  # a comment given less room is left for the export ("and N more")
 FIELD_VALUE = 1024
 STAR = "★"
-
-
-def speaker_text(session: Session, words: Words) -> str:
-    if session.speaker_id is not None:
-        return f"<@{session.speaker_id}>"
-    if session.speaker_name:
-        return fit_escaped(session.speaker_name, SPEAKER_MAX, escape=literal)
-    return words("session_feedback.no_speaker")
 
 
 def title_text(session: Session) -> str:

@@ -21,13 +21,14 @@ from agora.escaping import fit_escaped, join_within, link_text
 from agora.i18n import Words
 from agora.meetings import Session
 from cogs.events.figures import format_rating
+from cogs.events.programme_render import NO_SPEAKER, speaker_text
 from cogs.events.session_figures import SessionFigures
 from cogs.events.speaker_review_store import SEND, SpeakerReview
 
 DESCRIPTION_MAX = 4096
 CONTENT_MAX = 2000
 TITLE_SHOWN = 200  # a session's title, once escaped, in a title or a line
-NAME_SHOWN = 100  # a guest's or an event's name, once escaped
+NAME_SHOWN = 100  # an event's name, once escaped
 COMMENT_MAX = 400  # one comment's share of the summary, once escaped
 STARS = "★"
 
@@ -142,17 +143,17 @@ def dm_text(summary: Summary, words: Words) -> str:
 
 
 def speaker_label(session: Session, words: Words) -> str:
-    """Who the speaker is, for organisers: a member's mention (the message pings no one) or a guest."""
-    if session.speaker_id is not None:
-        return f"<@{session.speaker_id}>"
-    if session.speaker_name:
-        return words("speakers.review.guest", name=fit_escaped(session.speaker_name, NAME_SHOWN))
-    return words("speakers.review.unknown_speaker")
+    """Who the speaker is, for organisers: as everywhere else, a guest marked as such (their summary is a
+    file to forward)."""
+    shown = speaker_text(session, words)
+    if session.speaker_id is None and session.speaker_name:
+        return words("speakers.review.guest", name=shown)
+    return shown
 
 
 def guest_name(session: Session, words: Words) -> str:
-    """A guest's name as typed (for a file), or what stands for a speaker Agora no longer knows."""
-    return session.speaker_name or words("speakers.review.unknown_speaker")
+    """A guest's name as typed (for a file), or the words for a speaker not given."""
+    return session.speaker_name or words(NO_SPEAKER)
 
 
 def decided_by(review: SpeakerReview, words: Words) -> str:
