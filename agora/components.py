@@ -8,7 +8,7 @@ gets the apology with an error id, exactly as for slash commands (see errors.py)
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 import discord
@@ -41,6 +41,20 @@ def submitted_values(components: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         if isinstance(component, Mapping):
             visit(component)
     return values
+
+
+def custom_ids(components: Iterable[discord.Component]) -> Iterator[str]:
+    """The custom ids of a message's components (`message.components`), wherever they sit: in action
+    rows, containers and sections (a section's accessory too), as a message read back from Discord has
+    them. What finds one's own post again after a crash looks for its buttons with this."""
+    for component in components:
+        custom_id = getattr(component, "custom_id", None)
+        if isinstance(custom_id, str):
+            yield custom_id
+        yield from custom_ids(getattr(component, "children", ()))
+        accessory = getattr(component, "accessory", None)
+        if accessory is not None:
+            yield from custom_ids((accessory,))
 
 
 async def report(error: Exception, interaction: discord.Interaction[Any]) -> None:

@@ -29,6 +29,7 @@ import discord
 
 from agora.channels import PostableChannel, find_own_post
 from agora.clock import epoch
+from agora.components import custom_ids
 from agora.errors import send_ephemeral
 from agora.escaping import literal
 from agora.i18n import Words
@@ -151,7 +152,9 @@ class SpeakerReviews:
             return False
         button = custom_id(SEND, session.id)
         try:
-            message = await find_own_post(channel, self.bot.user, lambda m: _has_button(m, button))
+            message = await find_own_post(
+                channel, self.bot.user, lambda m: button in custom_ids(m.components)
+            )
             if message is None:
                 parts = await self.parts(review, session, event)
                 message = await channel.send(**parts, allowed_mentions=NO_PINGS)
@@ -329,11 +332,3 @@ class SpeakerReviews:
 
 def _file(session_id: int, data: bytes) -> discord.File:
     return discord.File(io.BytesIO(data), filename=file_name(session_id))
-
-
-def _has_button(message: discord.Message, wanted: str) -> bool:
-    return any(
-        getattr(child, "custom_id", None) == wanted
-        for row in message.components
-        for child in getattr(row, "children", ())
-    )

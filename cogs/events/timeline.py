@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from agora.channels import PostableChannel, find_channel, find_own_post
+from agora.components import custom_ids
 from agora.i18n import Words
 from cogs.events.answer_store import AnswerStore
 from cogs.events.audience_store import AudienceStore
@@ -145,7 +146,7 @@ class Timeline:
                 raise LookupError("the channel is gone")
             # Always looked for first: an earlier attempt may have landed before a crash or a timeout.
             found = await find_own_post(
-                channel, self.bot.user, lambda m: _has_button(m, f"feedback:open:{event.id}")
+                channel, self.bot.user, lambda m: f"feedback:open:{event.id}" in custom_ids(m.components)
             )
             message = found or await channel.send(
                 embed=call_embed(event, words, closed=False),
@@ -263,11 +264,3 @@ class Timeline:
             await self.store.set_report_done(event.id, None, now)
             return
         await self.store.set_report_done(event.id, found.id, now)
-
-
-def _has_button(message: discord.Message, custom_id: str) -> bool:
-    return any(
-        getattr(child, "custom_id", None) == custom_id
-        for row in message.components
-        for child in getattr(row, "children", ())
-    )
