@@ -11,8 +11,8 @@ from cogs.events.cog import EventsCog
 from cogs.events.programme_views import SESSION_FORM_ID, ProgrammeButton, RemoveButton, SessionMenu
 from cogs.events.registration_views import OfferButton, RegisterButton, UnregisterButton
 from cogs.events.rules import FORM_ID
-from cogs.events.session_feedback_views import PageButton, RatingSelect, WordsButton
 from cogs.events.session_rules import WORDS_FORM_ID
+from cogs.events.session_views import PageButton, RatingSelect, WordsButton
 from cogs.events.speaker_review_views import SpeakerReviewButton
 from cogs.events.views import FeedbackButton
 

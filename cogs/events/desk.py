@@ -14,7 +14,7 @@ from cogs.events.answer_store import AnswerStore
 from cogs.events.model import Answers, TrackedEvent
 from cogs.events.programme_store import ProgrammeStore
 from cogs.events.render import TOPICS
-from cogs.events.session_feedback_desk import SessionFeedbackDesk
+from cogs.events.session_desk import SessionFeedbackDesk
 from cogs.events.session_rating_store import SessionRatingStore
 from cogs.events.store import EventStore
 from cogs.events.views import FeedbackForm, FormWords

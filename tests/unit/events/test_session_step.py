@@ -7,7 +7,6 @@ import pytest
 
 from agora.i18n import Catalogue
 from agora.meetings import Session
-from cogs.events.session_feedback_views import WordsForm, step_view
 from cogs.events.session_figures import SESSION_CSV_COLUMNS, SessionRating, sessions_csv
 from cogs.events.session_rules import (
     PAGE_SIZE,
@@ -17,6 +16,7 @@ from cogs.events.session_rules import (
     parse_words,
     read_choice,
 )
+from cogs.events.session_views import WordsForm, step_view
 from tests.e2e.events_helpers import read_csv
 
 FR = Catalogue.load("fr").words("fr")

@@ -1,6 +1,7 @@
 """The session step, from the feedback form's answer to the stored ratings: offered when the event has a
 programme, each menu answered by editing the step message (showing what is saved), pages turned, the
-words for the speakers saved from their form. Until the feedback window closes, and only for the
+words for the speakers saved from their form. Only the member's own step is edited: a click forged on a
+message everyone sees gets the step sent apart. Until the feedback window closes, and only for the
 event's own sessions (the store checks both, in the write's transaction)."""
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from agora.errors import UserError, send_ephemeral
 from agora.meetings import Session
 from cogs.events.model import TrackedEvent
 from cogs.events.programme_store import ProgrammeStore
-from cogs.events.session_feedback_views import WordsForm, step_view
 from cogs.events.session_rating_store import RatingRefused, SessionRatingStore
 from cogs.events.session_rules import PAGE_SIZE, InvalidSessionAnswer, clamp_page, read_choice, read_words
+from cogs.events.session_views import WordsForm, step_view
 from cogs.events.store import EventStore
 
 if TYPE_CHECKING:

@@ -41,7 +41,7 @@ from cogs.events.session_rules import (
 )
 
 if TYPE_CHECKING:
-    from cogs.events.session_feedback_desk import SessionFeedbackDesk
+    from cogs.events.session_desk import SessionFeedbackDesk
 
 
 def _desk(interaction: discord.Interaction[Any]) -> SessionFeedbackDesk:
