@@ -127,7 +127,7 @@ class ProgrammeStore:
 
     async def export_member(self, user_id: int) -> Exported:
         rows = await self.database.fetch_all(
-            "SELECT s.id, s.event_id, e.name, s.title, s.starts_at FROM event_sessions s "
+            "SELECT s.id, s.event_id, e.name, s.title, s.starts_at, s.ends_at FROM event_sessions s "
             "JOIN events e ON e.id = s.event_id WHERE s.speaker_id = ? ORDER BY s.starts_at, s.id",
             (user_id,),
         )
@@ -139,6 +139,8 @@ class ProgrammeStore:
                 "session_id": snowflake(row["id"]),
                 "title": row["title"],
                 "starts_at": iso_time(row["starts_at"]),
+                # None when not given: the session runs until the next one (the last, until the event's end).
+                "ends_at": iso_time(row["ends_at"]),
             }
 
         return {"speaking_at": [session(row) for row in rows]}

@@ -122,11 +122,12 @@ async def test_export_then_forget_covers_every_feature_and_leaves_other_members_
         ]
         assert "rendez-vous jeudi à Genève" in written[0]["text"]
         (talk,) = document["programme"]["speaking_at"]
-        assert (talk["event_id"], talk["session_id"], talk["title"], talk["starts_at"]) == (
+        assert (talk["event_id"], talk["session_id"], talk["title"], talk["starts_at"], talk["ends_at"]) == (
             str(event.id),
             str(programme.olivia_talk),
             OLIVIA_TALK,
             "2026-12-03T07:30:00Z",
+            None,  # given no end: until the next talk
         )
         (rating,) = document["sessions"]["session_ratings"]
         assert (rating["session_id"], rating["session"], rating["rating"], rating["missed"]) == (

@@ -250,7 +250,7 @@ async def test_a_speaker_s_talks_are_exported_and_forgetting_takes_their_name_of
     (chloe,) = await add_members(fake, "chloe")
     async with agora.running() as bot:
         event, announcement = await create_with_places(fake)
-        await add_session(fake, "olivia", event, "La marque employeur", "9:00", speaker=chloe)
+        await add_session(fake, "olivia", event, "La marque employeur", "9:00", "9:45", speaker=chloe)
         await shows_sessions(fake, announcement, 1)
         (talk,) = await stored_sessions(bot, event)
         document, _ = await export(fake, chloe)
@@ -262,6 +262,7 @@ async def test_a_speaker_s_talks_are_exported_and_forgetting_takes_their_name_of
                     "session_id": str(talk.id),
                     "title": "La marque employeur",
                     "starts_at": "2026-12-03T08:00:00Z",
+                    "ends_at": "2026-12-03T08:45:00Z",
                 }
             ]
         }
@@ -282,6 +283,6 @@ async def test_a_speaker_s_talks_are_exported_and_forgetting_takes_their_name_of
             what="the announcement without the forgotten speaker",
         )
         assert pairs(redrawn) == [
-            ("La marque employeur", f"<t:{at(9)}:t>–<t:{at(11, 30)}:t> · intervenant·e non indiqué·e")
+            ("La marque employeur", f"<t:{at(9)}:t>–<t:{at(9, 45)}:t> · intervenant·e non indiqué·e")
         ]
         assert (await export(fake, chloe))[0]["programme"] == {"speaking_at": []}
