@@ -20,7 +20,7 @@ from agora.errors import UserError, send_ephemeral
 from agora.ids import parse_id
 from agora.meetings import EventOutline
 from agora.permissions import Rank, requires
-from agora.scheduling import cancel_and_wait
+from agora.scheduling import Recurring, cancel_and_wait, start_when_ready
 from cogs.questions.desk import QuestionDesk
 from cogs.questions.member_store import Forgotten, QuestionsMemberData
 from cogs.questions.model import Board, NewBoard
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 AUTOCOMPLETE_LIMIT = 25
+RETRY_TICK = 60.0  # seconds between passes retrying what Discord failed (redraw.py)
 THREAD_NAME = 100
 THREAD_ARCHIVE_MINUTES = 1440
 Target = discord.TextChannel | discord.Thread
@@ -58,6 +59,7 @@ class QuestionsCog(commands.Cog):
         self.desk = QuestionDesk(bot, self.store, self.tally, self.boards)
         self.report = QuestionsReport(self.store, bot.meetings)
         self.catch_up = CatchUp(bot, self.store, self.tally, self.boards, self.closing)
+        self.retries: Recurring[int] = Recurring("Q&A retries", self.catch_up.retry, tick=RETRY_TICK)
         self._task: asyncio.Task[None] | None = None
         self._tidying: set[asyncio.Task[None]] = set()
 
@@ -65,7 +67,9 @@ class QuestionsCog(commands.Cog):
         self.members.on_forgotten = self.tidy_after_forget
         self.bot.member_data.register(self.members)
         self.bot.meetings.register(self.report)
-        self._task = asyncio.create_task(self.catch_up_when_ready(), name="qa-catch-up")
+        # Once connected: first what a crash left behind, then the passes retrying what Discord failed.
+        catch_up = lambda: self.catch_up.run(self.bot.clock.now())  # noqa: E731
+        self._task = start_when_ready(self.bot, self.retries, first=catch_up)
 
     async def cog_unload(self) -> None:
         self.bot.member_data.unregister(self.members)
@@ -75,10 +79,6 @@ class QuestionsCog(commands.Cog):
         for task in list(self._tidying):
             await cancel_and_wait(task)
         await self.boards.flush()
-
-    async def catch_up_when_ready(self) -> None:
-        await self.bot.wait_until_ready()
-        await self.catch_up.run(self.bot.clock.now())
 
     def t(self, interaction: discord.Interaction[Any], key: str, **values: Any) -> str:
         return self.bot.catalogue.for_interaction(interaction, key, **values)
@@ -112,6 +112,9 @@ class QuestionsCog(commands.Cog):
                 channel=target.mention,
                 problem=self.t(interaction, problems[0]),
             )
+        # Answered at once: storing the board may wait behind a batch of votes, and the board and its
+        # thread are two requests under Discord's limits.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         new = NewBoard(
             guild_id=guild.id,
             event_id=outline.id if outline else None,
@@ -123,8 +126,6 @@ class QuestionsCog(commands.Cog):
             board = await self.store.create_board(new, self.bot.clock.now())
         except AlreadyOpen as already:
             raise UserError("questions.error.already_open", link=self.board_link(already.board)) from None
-        # Answered before posting: the board and its thread are two requests under Discord's limits.
-        await interaction.response.defer(ephemeral=True, thinking=True)
         message, thread = await self.post_board(board, target, outline)
         log.info("Q&A board %s started in %s by %s", board.id, target.id, interaction.user.id)
         await send_ephemeral(

@@ -3,12 +3,15 @@ moderators' *Answered* and *Hide*.
 
 ▲ is answered by editing the question's message through the click's own answer (callback type 7) with
 the count committed for that click: a burst of votes costs no channel edit. The board follows through
-its coalesced editor (question_board.py).
+its coalesced editor (question_board.py). A click counts, and its answer edits the message it came
+from, only when that message is the question's own (tally_store.py): a forged `qa:vote:<id>` on the
+board or an announcement is refused and leaves that message as it was.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -16,15 +19,18 @@ import discord
 
 from agora.clock import epoch
 from agora.errors import UserError, send_ephemeral
-from agora.meetings import EventOutline, Session
+from agora.meetings import EventOutline
 from agora.permissions import Rank, interaction_rank
-from cogs.questions.model import Board, Counted, NewQuestion
+from cogs.questions.model import ANSWERED, HIDDEN, Board, Counted, NewQuestion, Question
 from cogs.questions.question_board import NO_PINGS, QuestionBoards
 from cogs.questions.rules import read_form
 from cogs.questions.store import FLOOD_LIMIT, FLOOD_WINDOW, BoardStore, Flooded, Stopped
 from cogs.questions.tally_store import (
+    REFUSALS,
     AlreadyModerated,
     BoardClosed,
+    Clicked,
+    NotItsMessage,
     QuestionHidden,
     QuestionNotFound,
     TallyStore,
@@ -38,16 +44,27 @@ log = logging.getLogger(__name__)
 
 TIME_FORMAT = "%H:%M"
 
+# What a member is told when the vote path refuses their click; a moderation, by the state the
+# question already has.
+REFUSED: dict[type[Exception], str] = {
+    QuestionNotFound: "questions.error.unknown_question",
+    NotItsMessage: "errors.stale_component",  # a forged click on another message than the question's
+    QuestionHidden: "questions.error.hidden",
+    BoardClosed: "questions.error.closed",
+}
+ALREADY = {ANSWERED: "questions.error.already_answered", HIDDEN: "questions.error.already_hidden"}
 
-def session_under_way(outline: EventOutline, at: int) -> Session | None:
-    """The session running at `at`: from its start to its end, or to the next one's start (the last
-    one: to the event's end)."""
-    for position, session in enumerate(outline.sessions):
-        following = outline.sessions[position + 1].starts_at if position + 1 < len(outline.sessions) else None
-        end = session.ends_at or following or outline.ends_at
-        if session.starts_at <= at < end:
-            return session
-    return None
+
+def refusal(error: Exception) -> UserError:
+    if isinstance(error, AlreadyModerated):
+        return UserError(ALREADY[error.state])
+    return UserError(REFUSED[type(error)])
+
+
+def clicked(interaction: discord.Interaction[Agora]) -> Clicked:
+    """The message and server a click came from (a message's buttons always come with their message)."""
+    message_id = interaction.message.id if interaction.message is not None else 0
+    return Clicked(message_id, interaction.guild_id or 0)
 
 
 class QuestionDesk:
@@ -86,7 +103,7 @@ class QuestionDesk:
         sessions: list[tuple[str, str, bool]] = []
         if outline is not None and outline.sessions:
             zone = self.bot.settings.timezone
-            current = session_under_way(outline, epoch(self.bot.clock.now()))
+            current = outline.session_at(epoch(self.bot.clock.now()))
             for session in outline.sessions:
                 start = datetime.fromtimestamp(session.starts_at, zone).strftime(TIME_FORMAT)
                 speaker = session.speaker_name or ""
@@ -101,6 +118,10 @@ class QuestionDesk:
         board = await self.open_board(asked.board_id)
         if interaction.guild_id != board.guild_id:
             raise UserError("questions.error.unknown_board")
+        # Answered at once: the thread may have to be asked of Discord (not in the cache after a
+        # restart), and under Discord's limit of 5 posts per 5 s in the thread the post may wait longer
+        # than the 3 s a form's answer allows.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         if asked.session_id is not None:
             outline = await self.outline(board)
             if outline is None or outline.session(asked.session_id) is None:
@@ -108,9 +129,6 @@ class QuestionDesk:
         channel = await self.boards.channel(board.questions_channel_id)
         if channel is None:
             raise UserError("questions.error.post_refused")
-        # Answered before posting: under Discord's limit of 5 posts per 5 s in the thread, the post may
-        # wait longer than the 3 s a form's answer allows.
-        await interaction.response.defer(ephemeral=True, thinking=True)
         new = NewQuestion(
             board_id=board.id,
             guild_id=board.guild_id,
@@ -130,10 +148,34 @@ class QuestionDesk:
                 minutes=FLOOD_WINDOW // 60,
                 when=f"<t:{flooded.retry_at}:R>",
             ) from None
+        # Members see the message before Discord's answer to the post reaches the bot: a click on it
+        # meanwhile waits for the post, and counts once it came back, before its message id is stored
+        # (that write may wait behind a batch of votes).
+        self.tally.posting(question.id)
+        try:
+            message = await self.post(channel, board, question)
+            self.tally.posted(question.id, board.id, message.id)
+        finally:
+            self.tally.not_posted(question.id)
+        if not await self.store.set_question_message(question.id, message.id):
+            # Deleted while it was posted (its author forgotten): its message is not left behind.
+            self.tally.removed(question.id)
+            await self.delete_orphan(message, question.id)
+            raise UserError("questions.error.unknown_question")
+        self.boards.request_board(board.id)
+        if not (await self.open_board_or_none(board.id)):
+            self.boards.settle(question.id)  # stopped while it was posted: shown closed
+        log.info("Q&A board %s: question %s posted", board.id, question.id)
+        key = "questions.asked_anonymously" if asked.anonymous else "questions.asked"
+        await send_ephemeral(interaction, self.t(interaction, key, link=message.jump_url))
+
+    async def post(
+        self, channel: discord.abc.Messageable, board: Board, question: Question
+    ) -> discord.Message:
         shown = Counted(question.id, board.id, 0, question.state, False, board.language, 0)
         try:
             parts = await self.boards.question_parts(board, question, shown)
-            message = await channel.send(**parts, allowed_mentions=NO_PINGS)  # type: ignore[arg-type]
+            return await channel.send(**parts, allowed_mentions=NO_PINGS)  # type: ignore[arg-type]
         except discord.HTTPException as error:
             # Nothing half-made: a question no one can see is not kept.
             await self.store.delete_question(question.id)
@@ -146,27 +188,35 @@ class QuestionDesk:
                 error.code,
             )
             raise UserError("questions.error.post_refused") from None
-        await self.store.set_question_message(question.id, message.id)
-        self.tally.added(question.id, board.id)
-        self.boards.request_board(board.id)
-        if not (await self.open_board_or_none(board.id)):
-            self.boards.settle(question.id)  # stopped while it was posted: shown closed
-        log.info("Q&A board %s: question %s posted", board.id, question.id)
-        key = "questions.asked_anonymously" if asked.anonymous else "questions.asked"
-        await send_ephemeral(interaction, self.t(interaction, key, link=message.jump_url))
+
+    @staticmethod
+    async def delete_orphan(message: discord.Message, question_id: int) -> None:
+        try:
+            await message.delete()
+        except discord.HTTPException as error:
+            log.warning(
+                "Q&A question %s: could not delete its message %s, posted as it was deleted (%s %s)",
+                question_id,
+                message.id,
+                error.status,
+                error.code,
+            )
 
     # ---- voting -----------------------------------------------------------------------------------
 
+    async def decided(self, decision: Awaitable[Counted]) -> Counted:
+        """The vote path's outcome, or the member told why their click was refused."""
+        try:
+            return await decision
+        except REFUSALS as refused:
+            raise refusal(refused) from None
+
     async def vote(self, interaction: discord.Interaction[Agora], question_id: int) -> None:
         """The ▲ click: the vote is added, or withdrawn when the member held it."""
-        try:
-            counted = await self.tally.vote(question_id, interaction.user.id, self.bot.clock.now())
-        except QuestionHidden:
-            raise UserError("questions.error.hidden") from None
-        except BoardClosed:
-            raise UserError("questions.error.closed") from None
-        except QuestionNotFound:
-            raise UserError("questions.error.unknown_question") from None
+        now = self.bot.clock.now()
+        counted = await self.decided(
+            self.tally.vote(question_id, interaction.user.id, now, clicked(interaction))
+        )
         await self.show(interaction, counted, view_only=True)
 
     async def show(
@@ -210,16 +260,10 @@ class QuestionDesk:
             raise UserError("questions.error.unknown_question")
         if not await self.may_moderate(interaction, board, question.session_id):
             raise UserError("questions.error.not_moderator")
-        try:
-            counted = await self.tally.moderate(question_id, interaction.user.id, state, self.bot.clock.now())
-        except QuestionHidden:
-            raise UserError("questions.error.already_hidden") from None
-        except BoardClosed:
-            raise UserError("questions.error.closed") from None
-        except QuestionNotFound:
-            raise UserError("questions.error.unknown_question") from None
-        except AlreadyModerated:
-            raise UserError("questions.error.already_answered") from None
+        now = self.bot.clock.now()
+        counted = await self.decided(
+            self.tally.moderate(question_id, interaction.user.id, state, now, clicked(interaction))
+        )
         log.info("Q&A question %s marked %s by %s", question_id, state, interaction.user.id)
         await self.show(interaction, counted, view_only=False)
 

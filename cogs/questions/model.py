@@ -81,7 +81,6 @@ class Counted:
     closed: bool
     language: str
     version: int
-    holds: bool = False  # after a click: the member's ▲ is counted
 
 
 def ranked(questions: list[Question]) -> list[Question]:

@@ -9,11 +9,15 @@ Discord in another order than their changes were committed; Discord answers a ca
 applied it, so `landed` compares the versions (tally_store.py) in the order the answers came back: one
 older than a version already shown, or one that failed, asks for a settle edit, coalesced like the
 board's, that draws the question as it stands. A burst answered in order costs no edit at all.
+
+An edit Discord fails for a passing reason (a 5xx, or a rate limit discord.py gave up on) is noted,
+and asked again by the cog's periodic pass (`retry_failed`); a message deleted or forbidden is not.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import discord
@@ -34,6 +38,26 @@ log = logging.getLogger(__name__)
 NO_PINGS = discord.AllowedMentions.none()
 
 
+class ShownVersions:
+    """Which version of each question Discord has shown, from the answers in the order they came back;
+    `settle` is asked for a question whose message may show less than the newest answer did."""
+
+    def __init__(self, settle: Callable[[int], None]) -> None:
+        self.settle = settle
+        self._landed: dict[int, int] = {}  # question → the newest version Discord has shown
+
+    def landed(self, question_id: int, version: int, *, ok: bool) -> None:
+        """An answer (or an edit) showing `version` of the question came back from Discord, or failed."""
+        newest = self._landed.get(question_id, 0)
+        if ok:
+            self._landed[question_id] = max(newest, version)
+        if not ok or version < newest:
+            self.settle(question_id)
+
+    def forget(self, question_id: int) -> None:
+        self._landed.pop(question_id, None)
+
+
 class QuestionBoards:
     def __init__(self, bot: Agora, store: BoardStore, tally: TallyStore) -> None:
         self.bot = bot
@@ -41,7 +65,10 @@ class QuestionBoards:
         self.tally = tally
         self.boards = CoalescingEditor(self.redraw_board, what="Q&A board")
         self.settles = CoalescingEditor(self.settle_now, what="Q&A question")
-        self._landed: dict[int, int] = {}  # question → the newest version Discord has shown
+        self.shown = ShownVersions(self.settle)
+        # Edits Discord failed for a passing reason, asked again by `retry_failed`.
+        self.failed_boards: set[int] = set()
+        self.failed_questions: set[int] = set()
 
     def words(self, language: str) -> Words:
         return self.bot.catalogue.words(language)
@@ -101,6 +128,16 @@ class QuestionBoards:
             log.warning(
                 "Q&A board %s: its message cannot be edited (%s %s)", board_id, refused.status, refused.code
             )
+        except discord.HTTPException as failed:
+            self.failed_boards.add(board_id)
+            log.warning(
+                "Q&A board %s: Discord failed its edit, to be tried again (%s %s)",
+                board_id,
+                failed.status,
+                failed.code,
+            )
+        else:
+            self.failed_boards.discard(board_id)
 
     # ---- each question's message ------------------------------------------------------------------
 
@@ -115,12 +152,7 @@ class QuestionBoards:
         return {"content": content, "view": question_view(shown, words)}
 
     def landed(self, question_id: int, version: int, *, ok: bool) -> None:
-        """An answer (or an edit) showing `version` of the question came back from Discord, or failed."""
-        newest = self._landed.get(question_id, 0)
-        if ok:
-            self._landed[question_id] = max(newest, version)
-        if not ok or version < newest:
-            self.settle(question_id)
+        self.shown.landed(question_id, version, ok=ok)
 
     def settle(self, question_id: int) -> None:
         self.settles.request(question_id)
@@ -147,10 +179,31 @@ class QuestionBoards:
                 refused.code,
             )
             return
+        except discord.HTTPException as failed:
+            self.failed_questions.add(question_id)
+            log.warning(
+                "Q&A question %s: Discord failed its edit, to be tried again (%s %s)",
+                question_id,
+                failed.status,
+                failed.code,
+            )
+            return
+        self.failed_questions.discard(question_id)
         self.landed(question_id, shown.version, ok=True)
 
+    def retry_failed(self) -> int:
+        """Ask again for the edits Discord failed; how many."""
+        boards, self.failed_boards = self.failed_boards, set()
+        questions, self.failed_questions = self.failed_questions, set()
+        for board_id in boards:
+            self.request_board(board_id)
+        for question_id in questions:
+            self.settle(question_id)
+        return len(boards) + len(questions)
+
     def forget_question(self, question_id: int) -> None:
-        self._landed.pop(question_id, None)
+        self.shown.forget(question_id)
+        self.failed_questions.discard(question_id)
 
     async def flush(self) -> None:
         await self.settles.flush()

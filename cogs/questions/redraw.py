@@ -1,11 +1,17 @@
-"""At startup, catching the Q&A's messages up with what is stored.
+"""Catching the Q&A's messages up with what is stored: at startup, and on a periodic pass.
 
 A crash may leave: a board or a question stored but not (known to be) posted, when it came between
 the post and the recording of its message (the post is found again among the bot's own messages and
-kept, or the row is dropped); a stopped board without its final list; a board whose last votes were
-inside the 2-second edit window (every open board is redrawn, one edit each); a question whose last
-click was committed but never answered (each question's message is compared with what is stored,
-read back from the thread in pages of 100, and only those behind are redrawn).
+kept, or the row is dropped; only rows from before the bot started: one stored since may be being
+posted right now); a stopped board without its final list; a board whose last votes were inside the
+2-second edit window (every open board is redrawn, one edit each); a question whose last click was
+committed but never answered (each question's message is compared with what is stored, read back
+from the thread in pages of 100, and only those behind are redrawn), the questions of a board
+stopped within the last day included (the crash may have come before their buttons were disabled).
+
+Discord may also fail a post or an edit for a passing reason (a 5xx) while the bot runs: the periodic
+pass (`retry`) posts the final list of a board stopped within the last day without one, and asks
+again for the edits that failed (question_board.py).
 """
 
 from __future__ import annotations
@@ -72,7 +78,7 @@ class CatchUp:
             except Exception:
                 log.exception("Q&A: could not finish what a crash interrupted (%s)", step.__name__)
         try:
-            boards = await self.store.boards_to_catch_up()
+            boards = await self.store.boards_to_catch_up(epoch(now) - RECENTLY_STOPPED)
         except Exception:
             log.exception("Q&A: could not read which boards to redraw")
             return
@@ -88,11 +94,27 @@ class CatchUp:
             await self.settle_behind(board)
         elif board.results_message_id is None:
             await self.closing.finish(board.id)
-        elif (board.stopped_at or 0) > epoch(now) - RECENTLY_STOPPED:
+        elif (board.stopped_at or 0) >= epoch(now) - RECENTLY_STOPPED:
+            self.boards.request_board(board.id)
             await self.settle_behind(board)
 
+    async def retry(self) -> int:
+        """The periodic pass: final lists Discord failed to take, edits it failed. How many asked again."""
+        since = epoch(self.bot.clock.now()) - RECENTLY_STOPPED
+        boards = await self.store.stopped_without_list(since)
+        for board in boards:
+            try:
+                await self.closing.post_results(board)
+            except Exception:
+                log.exception("Q&A board %s: could not post its final list", board.id)
+        return len(boards) + self.boards.retry_failed()
+
+    def started(self) -> int:
+        """Rows stored before this (the bot's start) were left by a crash; later ones may be in flight."""
+        return epoch(self.bot.started_at)
+
     async def unposted_boards(self) -> None:
-        for board in await self.store.unposted_boards():
+        for board in await self.store.unposted_boards(self.started()):
             channel = await self.boards.channel(board.channel_id)
             posted = None
             if channel is not None:
@@ -113,7 +135,7 @@ class CatchUp:
             log.info("Q&A board %s: never posted whole before a crash, dropped", board.id)
 
     async def unposted_questions(self) -> None:
-        for question in await self.store.unposted_questions():
+        for question in await self.store.unposted_questions(self.started()):
             board = await self.store.board(question.board_id)
             channel = await self.boards.channel(board.questions_channel_id) if board else None
             posted = None

@@ -134,18 +134,31 @@ class BoardStore:
         )
         return [_board(row) for row in rows]
 
-    async def unposted_boards(self) -> list[Board]:
-        """Boards stored but never posted: a crash came between the two."""
+    async def unposted_boards(self, before: int) -> list[Board]:
+        """Boards started before `before` (the bot's start) and never posted: a crash came between the
+        two. A board started since may be being posted right now."""
         rows = await self.database.fetch_all(
-            f"SELECT {_BOARD} FROM qa_boards WHERE message_id IS NULL ORDER BY id"  # noqa: S608 — column names only
+            f"SELECT {_BOARD} FROM qa_boards WHERE message_id IS NULL AND started_at < ? ORDER BY id",  # noqa: S608 — column names only
+            (before,),
         )
         return [_board(row) for row in rows]
 
-    async def boards_to_catch_up(self) -> list[Board]:
-        """Posted boards still open, or stopped without their final list: what a restart redraws."""
+    async def boards_to_catch_up(self, stopped_since: int) -> list[Board]:
+        """Posted boards still open, stopped without their final list, or stopped since `stopped_since`
+        (their questions' buttons may not show it yet): what a restart redraws."""
         rows = await self.database.fetch_all(
             f"SELECT {_BOARD} FROM qa_boards WHERE message_id IS NOT NULL "  # noqa: S608 — column names only
-            "AND (stopped_at IS NULL OR results_message_id IS NULL) ORDER BY id"
+            "AND (stopped_at IS NULL OR results_message_id IS NULL OR stopped_at >= ?) ORDER BY id",
+            (stopped_since,),
+        )
+        return [_board(row) for row in rows]
+
+    async def stopped_without_list(self, stopped_since: int) -> list[Board]:
+        """Posted boards stopped since `stopped_since` whose final list is not posted yet."""
+        rows = await self.database.fetch_all(
+            f"SELECT {_BOARD} FROM qa_boards WHERE message_id IS NOT NULL AND stopped_at >= ? "  # noqa: S608 — column names only
+            "AND results_message_id IS NULL ORDER BY id",
+            (stopped_since,),
         )
         return [_board(row) for row in rows]
 
@@ -197,11 +210,13 @@ class BoardStore:
             state="open",
         )
 
-    async def set_question_message(self, question_id: int, message_id: int) -> None:
+    async def set_question_message(self, question_id: int, message_id: int) -> bool:
+        """False when the question is gone meanwhile (its author forgotten): its message is an orphan."""
         async with self.database.transaction() as connection:
-            await connection.execute(
+            cursor = await connection.execute(
                 "UPDATE qa_questions SET message_id = ? WHERE id = ?", (message_id, question_id)
             )
+        return cursor.rowcount == 1
 
     async def delete_question(self, question_id: int) -> None:
         async with self.database.transaction() as connection:
@@ -232,9 +247,12 @@ class BoardStore:
         )
         return [_question(row) for row in rows]
 
-    async def unposted_questions(self) -> list[Question]:
-        """Questions stored but never posted: a crash came between the two."""
+    async def unposted_questions(self, before: int) -> list[Question]:
+        """Questions asked before `before` (the bot's start) and never posted: a crash came between the
+        two. A question asked since may be being posted right now."""
         rows = await self.database.fetch_all(
-            f"SELECT {_QUESTION} FROM qa_questions q WHERE q.message_id IS NULL ORDER BY q.id"  # noqa: S608 — column names only
+            f"SELECT {_QUESTION} FROM qa_questions q WHERE q.message_id IS NULL AND q.asked_at < ? "  # noqa: S608 — column names only
+            "ORDER BY q.id",
+            (before,),
         )
         return [_question(row) for row in rows]

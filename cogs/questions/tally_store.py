@@ -12,12 +12,20 @@ before it. Each committed change gets a version from one counter, in commit orde
 message shows the change through the click's own answer, and the display (question_board.py) uses
 the versions to notice an answer that reached Discord after a newer one.
 
-Entry points: `vote(question_id, user_id, now)` is the ▲ click (what bench/questions.py drives);
+A click counts only on the question's own message, in the board's server: each question's message id
+is kept with its tally, so a forged `qa:vote:<id>` on another message (the board, an announcement) is
+refused without a read. A question is votable as soon as its post comes back from Discord (`posted`),
+before its message id is stored; a click that arrives while the post is still on its way (members see
+the message before the bot reads Discord's answer) waits for it (`posting`).
+
+Entry points: `vote(question_id, user_id, now, ...)` is the ▲ click (what bench/questions.py drives);
 `moderate(...)`, `close(...)`, `shown(question_id)` (the question as it stands, for a redraw).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -30,9 +38,17 @@ from agora.clock import epoch
 from agora.database import Database
 from cogs.questions.model import ANSWERED, HIDDEN, OPEN, Counted
 
+# How long a click waits for its question's post to come back: well within the 3 s Discord gives the
+# click's answer.
+POST_WAIT = 2.0
+
 
 class QuestionNotFound(Exception):
     pass
+
+
+class NotItsMessage(Exception):
+    """The click came from another message than the question's own, or from another server."""
 
 
 class QuestionHidden(Exception):
@@ -49,10 +65,15 @@ class AlreadyModerated(Exception):
         self.state = state
 
 
+# Each request's own refusal: given to that request alone, the rest of its batch goes on.
+REFUSALS = (QuestionNotFound, NotItsMessage, QuestionHidden, BoardClosed, AlreadyModerated)
+
+
 @dataclass(slots=True)
 class BoardTally:
     closed: bool
     language: str
+    guild_id: int = 0
 
 
 @dataclass(slots=True)
@@ -61,22 +82,17 @@ class QuestionTally:
     state: str
     voters: set[int] = field(default_factory=set)
     version: int = 0  # of the last committed change
+    message_id: int = 0  # where it is shown, and the only message its buttons count on
 
 
-def decide_vote(board: BoardTally, question: QuestionTally, user_id: int) -> tuple[QuestionTally, bool]:
-    """The question after the member's ▲ (added, or withdrawn when they held it), and whether they now
-    hold it. Refused on a closed board or a hidden question."""
+def decide_vote(board: BoardTally, question: QuestionTally, user_id: int) -> QuestionTally:
+    """The question after the member's ▲: added, or withdrawn when they held it. Refused on a closed
+    board or a hidden question."""
     if board.closed:
         raise BoardClosed
     if question.state == HIDDEN:
         raise QuestionHidden
-    voters = set(question.voters)
-    holds = user_id not in voters
-    if holds:
-        voters.add(user_id)
-    else:
-        voters.discard(user_id)
-    return replace(question, voters=voters), holds
+    return replace(question, voters=question.voters ^ {user_id})
 
 
 def decide_moderation(board: BoardTally, question: QuestionTally, state: str) -> QuestionTally:
@@ -85,11 +101,17 @@ def decide_moderation(board: BoardTally, question: QuestionTally, state: str) ->
         raise ValueError(state)
     if board.closed:
         raise BoardClosed
-    if question.state == HIDDEN:
-        raise QuestionHidden
-    if question.state == state:
-        raise AlreadyModerated(state)
+    if question.state in (state, HIDDEN):
+        raise AlreadyModerated(question.state)
     return replace(question, state=state)
+
+
+@dataclass(frozen=True, slots=True)
+class Clicked:
+    """Where a click came from: the message its button is on, in which server."""
+
+    message_id: int
+    guild_id: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +119,7 @@ class Vote:
     question_id: int
     user_id: int
     at: int
+    on: Clicked
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +128,7 @@ class Moderate:
     user_id: int
     state: str
     at: int
+    on: Clicked
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,17 +148,25 @@ class TallyStore:
         self.questions: dict[int, QuestionTally] = {}
         self._versions = itertools.count(1)
         self._batcher: Batcher[Request, Outcome] = Batcher(self._write, name="qa-votes")
+        self._posting: dict[int, asyncio.Future[None]] = {}  # question → its post coming back
 
-    async def vote(self, question_id: int, user_id: int, now: datetime) -> Counted:
-        """The ▲ click: adds the member's vote, or withdraws it. Raises QuestionNotFound, QuestionHidden,
-        BoardClosed."""
-        outcome = await self._batcher.submit(Vote(question_id, user_id, epoch(now)))
+    async def vote(self, question_id: int, user_id: int, now: datetime, on: Clicked) -> Counted:
+        """The ▲ click: adds the member's vote, or withdraws it. Raises QuestionNotFound, NotItsMessage,
+        QuestionHidden, BoardClosed."""
+        posting = self._posting.get(question_id)
+        if posting is not None:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(POST_WAIT):
+                    await asyncio.shield(posting)
+        outcome = await self._batcher.submit(Vote(question_id, user_id, epoch(now), on))
         assert isinstance(outcome, Counted)  # noqa: S101 — a Vote's outcome
         return outcome
 
-    async def moderate(self, question_id: int, user_id: int, state: str, now: datetime) -> Counted:
-        """Raises QuestionNotFound, QuestionHidden, BoardClosed, AlreadyModerated."""
-        outcome = await self._batcher.submit(Moderate(question_id, user_id, state, epoch(now)))
+    async def moderate(
+        self, question_id: int, user_id: int, state: str, now: datetime, on: Clicked
+    ) -> Counted:
+        """Raises QuestionNotFound, NotItsMessage, BoardClosed, AlreadyModerated."""
+        outcome = await self._batcher.submit(Moderate(question_id, user_id, state, epoch(now), on))
         assert isinstance(outcome, Counted)  # noqa: S101 — a Moderate's outcome
         return outcome
 
@@ -150,12 +182,25 @@ class TallyStore:
             return None
         return self._counted(question_id, board, question, question.version)
 
-    def added(self, question_id: int, board_id: int) -> None:
-        """A question was just stored: known at once, with no votes."""
-        if board_id in self.boards:
-            self.questions[question_id] = QuestionTally(board_id, OPEN, set(), next(self._versions))
+    def posting(self, question_id: int) -> None:
+        """The question's message is being posted: a click on it waits for `posted` (or `not_posted`)."""
+        self._posting[question_id] = asyncio.get_running_loop().create_future()
+
+    def posted(self, question_id: int, board_id: int, message_id: int) -> None:
+        """Its message is posted: votable at once, with no votes, before its message id is stored."""
+        self.questions.setdefault(
+            question_id, QuestionTally(board_id, OPEN, set(), next(self._versions), message_id)
+        )
+        self.not_posted(question_id)
+
+    def not_posted(self, question_id: int) -> None:
+        """Its post is over (refused, or done): clicks waiting for it go on."""
+        future = self._posting.pop(question_id, None)
+        if future is not None and not future.done():
+            future.set_result(None)
 
     def removed(self, question_id: int) -> None:
+        """Its row is gone (deleted while its message was being posted): not votable any more."""
         self.questions.pop(question_id, None)
 
     def forget(self) -> None:
@@ -164,9 +209,7 @@ class TallyStore:
         self.questions.clear()
 
     @staticmethod
-    def _counted(
-        question_id: int, board: BoardTally, question: QuestionTally, version: int, holds: bool = False
-    ) -> Counted:
+    def _counted(question_id: int, board: BoardTally, question: QuestionTally, version: int) -> Counted:
         return Counted(
             question_id=question_id,
             board_id=question.board_id,
@@ -175,25 +218,27 @@ class TallyStore:
             closed=board.closed,
             language=board.language,
             version=version,
-            holds=holds,
         )
 
     async def _board(self, board_id: int) -> BoardTally:
         board = self.boards.get(board_id)
         if board is None:
             row = await self.database.fetch_one(
-                "SELECT stopped_at IS NOT NULL AS closed, language FROM qa_boards WHERE id = ?", (board_id,)
+                "SELECT stopped_at IS NOT NULL AS closed, language, guild_id FROM qa_boards WHERE id = ?",
+                (board_id,),
             )
             if row is None:
                 raise QuestionNotFound
-            board = self.boards[board_id] = BoardTally(bool(row["closed"]), row["language"])
+            board = BoardTally(bool(row["closed"]), row["language"], row["guild_id"])
+            self.boards[board_id] = board
         return board
 
     async def _load(self, question_id: int) -> tuple[BoardTally, QuestionTally]:
         question = self.questions.get(question_id)
         if question is None:
             row = await self.database.fetch_one(
-                "SELECT board_id, state FROM qa_questions WHERE id = ? AND message_id IS NOT NULL",
+                "SELECT board_id, state, message_id FROM qa_questions "
+                "WHERE id = ? AND message_id IS NOT NULL",
                 (question_id,),
             )
             if row is None:
@@ -203,7 +248,11 @@ class TallyStore:
             )
             # Read now, so as it stands: newer than anything shown of it before.
             question = QuestionTally(
-                row["board_id"], row["state"], {v["user_id"] for v in voters}, next(self._versions)
+                row["board_id"],
+                row["state"],
+                {v["user_id"] for v in voters},
+                next(self._versions),
+                row["message_id"],
             )
             board = await self._board(question.board_id)
             self.questions[question_id] = question
@@ -222,7 +271,7 @@ class TallyStore:
             for request in requests:
                 try:
                     outcomes.append(await self._decide(request, boards, questions, voted, moderated, stopped))
-                except (QuestionNotFound, QuestionHidden, BoardClosed, AlreadyModerated) as refusal:
+                except REFUSALS as refusal:
                     outcomes.append(refusal)
             await self._save(connection, questions, voted, moderated, stopped)
         self.boards.update(boards)
@@ -250,18 +299,19 @@ class TallyStore:
                     questions[question_id] = replace(questions.get(question_id, question), version=version)
             return True
         saved_board, saved = await self._load(request.question_id)
+        if request.on.message_id != saved.message_id or request.on.guild_id != saved_board.guild_id:
+            raise NotItsMessage
         board = boards.get(saved.board_id, saved_board)
         question = questions.get(request.question_id, saved)
-        holds = False
         if isinstance(request, Vote):
-            after, holds = decide_vote(board, question, request.user_id)
+            after = decide_vote(board, question, request.user_id)
             voted[(request.question_id, request.user_id)] = request.at
         else:
             after = decide_moderation(board, question, request.state)
             moderated.append((request.state, request.user_id, request.at, request.question_id))
         version = next(self._versions)
         questions[request.question_id] = replace(after, version=version)
-        return self._counted(request.question_id, board, after, version, holds)
+        return self._counted(request.question_id, board, after, version)
 
     async def _board_or_none(self, board_id: int) -> BoardTally | None:
         try:

@@ -114,6 +114,9 @@ Messages and requests
         fake.internal_errors (fake bugs, answered with 418 so discord.py never retries)
     fake.stalled_edits.stall(message) / .release()   edits of a message hang and are never applied,
         as when the bot dies mid-edit (stalls.py)
+    fake.outages.fail(method, path_regex, times=1)   the next matching requests are answered 503
+    fake.outages.hold(method, path_regex, applied=False) -> Hold (.waiting, .release())   matching
+        requests wait (``applied``: applied first, only the answer waits) until released (outages.py)
 
 Notes: ``privileged_intents`` lists what is "enabled in the developer portal" ({"members",
 "presences", "message_content"}); without "members", GET /guilds/{id}/members answers 403 and an

@@ -22,6 +22,7 @@ from .http_common import RecordedRequest, make_middleware
 from .interactions import InteractionRecord
 from .messages import MessageFactory, content_visible, hide_content
 from .models import FakeChannel, FakeMember, FakeMessage, FakeRole, Json
+from .outages import Outages
 from .rate_limits import ChannelPostLimit
 from .rest import RestApi
 from .rest_commands import CommandsApi
@@ -76,6 +77,7 @@ class FakeDiscord(UserActions, GuildAdmin, ScheduledEventActions, VoiceActions):
         )
         self.requests: list[RecordedRequest] = []
         self.stalled_edits = StalledEdits()  # edits lost with a crashing bot (stalls.py)
+        self.outages = Outages(self.notifier)  # requests answered 503 or held (outages.py)
         self.internal_errors: list[str] = []
         self.commands: dict[int | None, list[Json]] = {}
         self.sync_counts: dict[int | None, int] = {}
@@ -94,7 +96,8 @@ class FakeDiscord(UserActions, GuildAdmin, ScheduledEventActions, VoiceActions):
                     log_request=self.requests.append,
                     notifier=self.notifier,
                     internal_errors=self.internal_errors,
-                )
+                ),
+                self.outages.middleware,
             ],
             client_max_size=64 * 1024 * 1024,
         )
@@ -121,6 +124,7 @@ class FakeDiscord(UserActions, GuildAdmin, ScheduledEventActions, VoiceActions):
     async def stop(self) -> None:
         if self._runner is None:
             return
+        self.outages.release_all()
         await self.gateway.disconnect(code=1001, invalidate=True)
         await self._runner.cleanup()
         self._runner = None

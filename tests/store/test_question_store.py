@@ -11,7 +11,14 @@ import pytest
 from agora.database import Database
 from cogs.questions.model import ANSWERED, HIDDEN, NewBoard, NewQuestion
 from cogs.questions.store import AlreadyOpen, BoardStore, Flooded, Stopped
-from cogs.questions.tally_store import BoardClosed, QuestionHidden, QuestionNotFound, TallyStore
+from cogs.questions.tally_store import (
+    BoardClosed,
+    Clicked,
+    NotItsMessage,
+    QuestionHidden,
+    QuestionNotFound,
+    TallyStore,
+)
 
 NOW = datetime(2026, 12, 3, 8, 0, tzinfo=UTC)
 
@@ -31,8 +38,13 @@ async def board(store: BoardStore, channel: int = 20):
 
 async def posted_question(store: BoardStore, board_id: int, author: int = 7, at: datetime = NOW) -> int:
     question = await store.add_question(NewQuestion(board_id, 10, None, author, False, "Q ?"), at)
-    await store.set_question_message(question.id, 2000 + question.id)
+    assert await store.set_question_message(question.id, 2000 + question.id)
     return question.id
+
+
+def on(question: int) -> Clicked:
+    """A click on the question's own message, in its server."""
+    return Clicked(2000 + question, 10)
 
 
 async def test_one_open_board_per_channel_and_its_thread(database):
@@ -64,7 +76,7 @@ async def test_a_burst_of_votes_is_tallied_exactly(database):
     question = await posted_question(store, created.id)
     # 200 members click once, 50 of them click twice (withdrawn): 150 votes.
     clicks = [*range(200), *range(50)]
-    outcomes = await asyncio.gather(*(tally.vote(question, user, NOW) for user in clicks))
+    outcomes = await asyncio.gather(*(tally.vote(question, user, NOW, on(question)) for user in clicks))
     assert max(o.votes for o in outcomes) <= 200 and outcomes[-1].votes == 150
     assert [o.version for o in outcomes] == sorted(o.version for o in outcomes)
     assert (await store.question(question)).votes == 150
@@ -77,13 +89,13 @@ async def test_votes_moderation_and_the_close_are_decided_in_the_order_they_came
     created = await board(store)
     first, second = await posted_question(store, created.id), await posted_question(store, created.id)
     results = await asyncio.gather(
-        tally.vote(first, 1, NOW),
-        tally.moderate(first, 99, HIDDEN, NOW),
-        tally.vote(first, 2, NOW),
-        tally.moderate(second, 99, ANSWERED, NOW),
-        tally.vote(second, 3, NOW),
+        tally.vote(first, 1, NOW, on(first)),
+        tally.moderate(first, 99, HIDDEN, NOW, on(first)),
+        tally.vote(first, 2, NOW, on(first)),
+        tally.moderate(second, 99, ANSWERED, NOW, on(second)),
+        tally.vote(second, 3, NOW, on(second)),
         tally.close(created.id, NOW),
-        tally.vote(second, 4, NOW),
+        tally.vote(second, 4, NOW, on(second)),
         return_exceptions=True,
     )
     assert [type(r).__name__ for r in results] == [
@@ -106,7 +118,7 @@ async def test_a_question_not_yet_posted_cannot_be_voted_for(database):
     created = await board(store)
     question = await store.add_question(NewQuestion(created.id, 10, None, 7, True, "Q ?"), NOW)
     with pytest.raises(QuestionNotFound):
-        await tally.vote(question.id, 1, NOW)
+        await tally.vote(question.id, 1, NOW, Clicked(0, 10))
 
 
 async def test_no_question_is_stored_once_the_board_is_stopped(database):
@@ -115,4 +127,57 @@ async def test_no_question_is_stored_once_the_board_is_stopped(database):
     await tally.close(created.id, NOW)
     with pytest.raises(Stopped):
         await posted_question(store, created.id)
-    assert await store.unposted_questions() == []
+    assert await store.unposted_questions(int((NOW + timedelta(days=1)).timestamp())) == []
+
+
+async def test_a_click_from_another_message_or_server_is_refused_and_not_counted(database):
+    store, tally = BoardStore(database), TallyStore(database)
+    created = await board(store)
+    question = await posted_question(store, created.id)
+    elsewhere = [Clicked(1000 + created.id, 10), Clicked(2000 + question, 11)]  # the board; another server
+    for where in elsewhere:
+        with pytest.raises(NotItsMessage):
+            await tally.vote(question, 1, NOW, where)
+        with pytest.raises(NotItsMessage):
+            await tally.moderate(question, 99, HIDDEN, NOW, where)
+    tally.forget()  # read again from SQLite: the same refusals
+    with pytest.raises(NotItsMessage):
+        await tally.vote(question, 1, NOW, elsewhere[0])
+    assert (await tally.vote(question, 1, NOW, on(question))).votes == 1
+    assert [(q.state, q.votes) for q in await store.questions(created.id)] == [("open", 1)]
+
+
+async def test_only_questions_asked_before_a_time_count_as_left_unposted(database):
+    store = BoardStore(database)
+    created = await board(store)
+    earlier = await store.add_question(NewQuestion(created.id, 10, None, 7, False, "Avant"), NOW)
+    await store.add_question(
+        NewQuestion(created.id, 10, None, 8, False, "Pendant"), NOW + timedelta(seconds=5)
+    )
+    started = int((NOW + timedelta(seconds=5)).timestamp())  # the bot's start
+    assert [q.id for q in await store.unposted_questions(started)] == [earlier.id]
+
+
+async def test_recording_the_message_of_a_question_deleted_meanwhile_says_so(database):
+    store = BoardStore(database)
+    created = await board(store)
+    question = await store.add_question(NewQuestion(created.id, 10, None, 7, False, "Q ?"), NOW)
+    await store.delete_question(question.id)
+    assert await store.set_question_message(question.id, 2000) is False
+
+
+async def test_boards_stopped_within_the_day_are_caught_up_and_those_without_their_list_retried(database):
+    store, tally = BoardStore(database), TallyStore(database)
+    still_open, listed, unlisted = await board(store, 20), await board(store, 21), await board(store, 22)
+    for stopped in (listed, unlisted):
+        await tally.close(stopped.id, NOW)
+    await store.set_results(listed.id, 9000)
+    day_before, second_after = int(NOW.timestamp()) - 86400, int(NOW.timestamp()) + 1
+
+    async def ids(boards):
+        return [b.id for b in await boards]
+
+    assert await ids(store.boards_to_catch_up(day_before)) == [still_open.id, listed.id, unlisted.id]
+    assert await ids(store.boards_to_catch_up(second_after)) == [still_open.id, unlisted.id]
+    assert await ids(store.stopped_without_list(day_before)) == [unlisted.id]
+    assert await ids(store.stopped_without_list(second_after)) == []
