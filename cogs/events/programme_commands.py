@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from cogs.events.publisher import Reporter
     from cogs.events.registration_store import RegistrationStore
     from cogs.events.store import EventStore
+    from cogs.events.timeline import Timeline
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ class ProgrammeCommands:
         programme: ProgrammeStore
         registrations: RegistrationStore  # opened by RegistrationCommands
         reporter: Reporter
+        timeline: Timeline  # its speakers' reviews name speakers too
         event_in_guild: Callable[[discord.Interaction[Agora], str], Awaitable[TrackedEvent]]
         event_autocomplete: Callable[
             [discord.Interaction[Agora], str], Awaitable[list[app_commands.Choice[str]]]
@@ -52,11 +54,13 @@ class ProgrammeCommands:
         self._redraws: set[asyncio.Task[None]] = set()
 
     async def close_programme(self) -> None:
-        """Announcements still being redrawn after a member was forgotten are cancelled and waited for."""
+        """Announcements and speakers' reviews still being redrawn after a member was forgotten are
+        cancelled and waited for."""
         redraws = list(self._redraws)
         for task in redraws:
             task.cancel()
         await asyncio.gather(*redraws, return_exceptions=True)
+        await self.timeline.speaker_reviews.close()
 
     # ---- /event programme -------------------------------------------------------------------------
 
@@ -81,8 +85,10 @@ class ProgrammeCommands:
         if target is not None:
             await self.refresh_announcement(target)
 
-    def speakers_unlinked(self, event_ids: list[int]) -> None:
-        """A member was forgotten: the announcements that named them as a speaker are redrawn."""
+    def speakers_unlinked(self, event_ids: list[int], session_ids: list[int]) -> None:
+        """A member was forgotten: the announcements and the speakers' reviews that named them as a
+        speaker are redrawn."""
+        self.timeline.speaker_reviews.redraw_soon(session_ids)
         for event_id in event_ids:
             task = asyncio.create_task(self.redraw_unlinked(event_id), name=f"agora-programme-{event_id}")
             self._redraws.add(task)

@@ -31,8 +31,9 @@ _COLUMNS = "id, event_id, title, speaker_id, speaker_name, starts_at, ends_at"
 
 # Raises (a UserError) when the change may not be made; given the event (None: gone) and its sessions.
 Check = Callable[[EventBounds | None, Sequence[Session]], None]
-# Told which events' programmes lost a speaker's name when a member was forgotten.
-Unlinked = Callable[[list[int]], None]
+# Told, once a member's forgetting is committed, which events' programmes lost their name as a speaker,
+# and which sessions (the announcements and the speakers' reviews are redrawn without it).
+Unlinked = Callable[[list[int], list[int]], None]
 
 
 def _session(row: Sequence[object]) -> Session:
@@ -43,7 +44,8 @@ class ProgrammeStore:
     def __init__(self, database: Database) -> None:
         self.database = database
         self.on_unlinked: Unlinked | None = None
-        self._unlinked: dict[int, list[int]] = {}  # member → events, from forget to its commit
+        # member → (events, sessions) they spoke at, from forget_member to its commit
+        self._unlinked: dict[int, tuple[list[int], list[int]]] = {}
 
     async def sessions(self, event_id: int) -> list[Session]:
         """The event's sessions by start time (ties: the one added first)."""
@@ -147,21 +149,23 @@ class ProgrammeStore:
 
     async def forget_member(self, connection: aiosqlite.Connection, user_id: int) -> int:
         cursor = await connection.execute(
-            "SELECT DISTINCT event_id FROM event_sessions WHERE speaker_id = ?", (user_id,)
+            "SELECT event_id, id FROM event_sessions WHERE speaker_id = ? ORDER BY event_id, starts_at, id",
+            (user_id,),
         )
-        events = [int(row[0]) for row in await cursor.fetchall()]
+        rows = [(int(event_id), int(session_id)) for event_id, session_id in await cursor.fetchall()]
         cursor = await connection.execute(
             "UPDATE event_sessions SET speaker_id = NULL WHERE speaker_id = ?", (user_id,)
         )
-        if events:
-            self._unlinked[user_id] = events
+        if rows:
+            events = list(dict.fromkeys(event_id for event_id, _ in rows))
+            self._unlinked[user_id] = (events, [session_id for _, session_id in rows])
         return cursor.rowcount
 
     def member_forgotten(self, user_id: int) -> None:
-        # Committed: the announcements that named the member are redrawn without them.
-        events = self._unlinked.pop(user_id, [])
+        # Committed: what named the member as a speaker is redrawn without them.
+        events, sessions = self._unlinked.pop(user_id, ([], []))
         if events and self.on_unlinked is not None:
-            self.on_unlinked(events)
+            self.on_unlinked(events, sessions)
 
 
 def _values(draft: SessionDraft) -> tuple[str, int | None, str | None, int, int | None]:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -82,6 +82,8 @@ class SpeakerReviews:
         self.programme = ProgrammeStore(bot.database)
         self.ratings = SessionRatingStore(bot.database)
         self._locks: dict[int, asyncio.Lock] = {}  # per session: its decision and delivery
+        self._redraws: set[asyncio.Task[None]] = set()  # reviews redrawn without a forgotten member
+        self.store.on_unlinked = self.redraw_soon  # the member who decided
 
     def words(self, language: str | None) -> Words:
         return self.bot.catalogue.words(language)
@@ -328,6 +330,35 @@ class SpeakerReviews:
             )
             return False
         return True
+
+    # ---- a member forgotten --------------------------------------------------------------------------
+
+    def redraw_soon(self, session_ids: Iterable[int]) -> None:
+        """Once a member's forgetting is committed: the reviews that named them (as the speaker, or as
+        the organiser who decided) are redrawn without them, in the background (best effort)."""
+        for session_id in session_ids:
+            task = asyncio.create_task(self._redraw_forgotten(session_id), name=f"agora-review-{session_id}")
+            self._redraws.add(task)
+            task.add_done_callback(self._redraws.discard)
+
+    async def _redraw_forgotten(self, session_id: int) -> None:
+        try:
+            # Under the session's lock: an organiser's click meanwhile is shown, never drawn over.
+            async with self._lock(session_id):
+                review = await self.store.get(session_id)
+                subject = await self._subject(review) if review is not None else None
+                if review is None or review.message_id is None or subject is None:
+                    return
+                await self.redraw(review, *subject)
+        except Exception:  # a task's error would otherwise only reach asyncio's default handler
+            log.exception("session %s: could not redraw its review without a forgotten member", session_id)
+
+    async def close(self) -> None:
+        """Redraws still under way are cancelled and waited for."""
+        redraws = list(self._redraws)
+        for task in redraws:
+            task.cancel()
+        await asyncio.gather(*redraws, return_exceptions=True)
 
 
 def _file(session_id: int, data: bytes) -> discord.File:

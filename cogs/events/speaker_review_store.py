@@ -12,12 +12,12 @@ claimed in a write transaction before it is done, so a restart neither repeats n
   `delivered_at` is finished at the next pass (the speaker's DMs are searched first, see the desk).
 
 `decided_by` names a member: this store is their data (agora/privacy.py). Forgetting them unlinks the
-decision from their name; the review stays with the server.
+decision from their name; the review stays with the server, its message redrawn without the name.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -70,6 +70,10 @@ def _review(row: Sequence[object]) -> SpeakerReview:
 class SpeakerReviewStore:
     def __init__(self, database: Database) -> None:
         self.database = database
+        # Told, once a member's forgetting is committed, which posted reviews showed them as the one
+        # who decided (their messages are redrawn without the name).
+        self.on_unlinked: Callable[[list[int]], None] | None = None
+        self._unlinked: dict[int, list[int]] = {}  # member → sessions, from forget to its commit
 
     async def get(self, session_id: int) -> SpeakerReview | None:
         row = await self.database.fetch_one(
@@ -188,9 +192,19 @@ class SpeakerReviewStore:
         """The decisions stay with the server (a speaker may have been sent their summary), without the
         member's name."""
         cursor = await connection.execute(
+            "SELECT session_id FROM speaker_reviews WHERE decided_by = ? AND message_id IS NOT NULL "
+            "ORDER BY session_id",
+            (user_id,),
+        )
+        shown = [int(row[0]) for row in await cursor.fetchall()]
+        cursor = await connection.execute(
             "UPDATE speaker_reviews SET decided_by = NULL WHERE decided_by = ?", (user_id,)
         )
+        if shown:
+            self._unlinked[user_id] = shown
         return cursor.rowcount
 
     def member_forgotten(self, user_id: int) -> None:
-        """Nothing cached."""
+        sessions = self._unlinked.pop(user_id, [])
+        if sessions and self.on_unlinked is not None:
+            self.on_unlinked(sessions)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from tests.e2e import speaker_review_helpers as review
 from tests.e2e.events_helpers import (
     END,
     answer,
@@ -148,3 +149,32 @@ async def test_dms_are_written_in_the_language_the_member_uses_and_forget_drops_
         assert await answers.language_of(fake.member("bob").id) == "en"
         await forget(fake, "bob", "feedback forget")
         assert await answers.language_of(fake.member("bob").id) is None
+
+
+async def test_forgetting_redraws_the_speakers_reviews_that_named_the_member(agora, fake, clock):
+    """bob speaks and olivia decided his review: each, forgotten, leaves the review message in the
+    organisers' channel, redrawn without their name; alice's review, which names neither, is not touched."""
+    async with agora.running(organiser_channel=review.ORGANISERS) as bot:
+        event = await review.programme_event(fake, clock)
+        bob, alice, olivia = (fake.member(m).id for m in ("bob", "alice", "olivia"))
+        bobs = await review.add_session(bot, event.id, "La marque employeur", speaker=bob)
+        alices = await review.add_session(bot, event.id, "L’intelligence collective", speaker=alice, hour=1)
+        await review.rate(bot, bobs, [4, 5, 3])
+        await review.close_feedback(bot, clock)
+        await fake.wait_for(lambda: len(review.reviews(fake)) == 2, timeout=10, what="the two reviews")
+        bobs_review, alices_review = review.review(fake, bobs), review.review(fake, alices)
+        await review.answered(await review.click(fake, "olivia", bobs_review, "withhold", bobs))
+        shown = await review.showing(fake, bobs_review, f"décidé par <@{olivia}>")
+        assert f"par <@{bob}>" in shown.content
+        alices_before = fake.message(alices_review.id).edits
+
+        await forget(fake, "bob")
+        redrawn = await review.showing(fake, bobs_review, "par intervenant·e non indiqué·e")
+        assert f"<@{bob}>" not in redrawn.content and f"décidé par <@{olivia}>" in redrawn.content
+        assert all(b.get("disabled") for b in review.buttons(redrawn))  # still decided, buttons off
+
+        await forget(fake, "olivia")
+        redrawn = await review.showing(fake, bobs_review, "décidé par un·e organisateur·rice")
+        assert f"<@{olivia}>" not in redrawn.content and not redrawn.pings_anyone
+        assert fake.message(alices_review.id).edits == alices_before
+        assert f"par <@{alice}>" in fake.message(alices_review.id).content
