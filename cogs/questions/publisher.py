@@ -2,11 +2,13 @@
 the questions are, then the board and every question shown closed (buttons disabled).
 
 The list is posted once: its message is recorded, and after a crash between posting and recording it
-is found again among the bot's own posts rather than posted twice.
+is found again among the bot's own posts rather than posted twice. One list is posted at a time, so
+`/qa stop` and the periodic pass retrying a list Discord failed (redraw.py) never both post one.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING
 
@@ -29,6 +31,7 @@ class Closing:
         self.bot = bot
         self.store = store
         self.boards = boards
+        self._posting = asyncio.Lock()
 
     async def finish(self, board_id: int) -> str | None:
         """For a stopped board: the final list (posted unless it already is), then the board and its
@@ -44,6 +47,12 @@ class Closing:
         return link
 
     async def post_results(self, board: Board) -> str | None:
+        """The final list's link, posted unless it already is; None when Discord failed it."""
+        async with self._posting:
+            fresh = await self.store.board(board.id)  # the list may have been posted meanwhile
+            return await self._post_results(fresh) if fresh is not None else None
+
+    async def _post_results(self, board: Board) -> str | None:
         channel = await self.boards.channel(board.questions_channel_id)
         if channel is None:
             log.warning(

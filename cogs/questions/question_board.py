@@ -10,8 +10,8 @@ applied it, so `landed` compares the versions (tally_store.py) in the order the 
 older than a version already shown, or one that failed, asks for a settle edit, coalesced like the
 board's, that draws the question as it stands. A burst answered in order costs no edit at all.
 
-An edit Discord fails for a passing reason (a 5xx, or a rate limit discord.py gave up on) is noted,
-and asked again by the cog's periodic pass (`retry_failed`); a message deleted or forbidden is not.
+An edit Discord fails for a passing reason (a 5xx) is noted, and asked again by the cog's periodic
+pass (`retry_failed`); a message deleted or forbidden is not.
 """
 
 from __future__ import annotations
@@ -128,7 +128,7 @@ class QuestionBoards:
             log.warning(
                 "Q&A board %s: its message cannot be edited (%s %s)", board_id, refused.status, refused.code
             )
-        except discord.HTTPException as failed:
+        except discord.DiscordServerError as failed:
             self.failed_boards.add(board_id)
             log.warning(
                 "Q&A board %s: Discord failed its edit, to be tried again (%s %s)",
@@ -179,7 +179,7 @@ class QuestionBoards:
                 refused.code,
             )
             return
-        except discord.HTTPException as failed:
+        except discord.DiscordServerError as failed:
             self.failed_questions.add(question_id)
             log.warning(
                 "Q&A question %s: Discord failed its edit, to be tried again (%s %s)",
