@@ -46,19 +46,19 @@ TIME_FORMAT = "%H:%M"
 
 # What a member is told when the vote path refuses their click; a moderation, by the state the
 # question already has.
-REFUSED: dict[type[Exception], str] = {
+REFUSAL_KEYS: dict[type[Exception], str] = {
     QuestionNotFound: "questions.error.unknown_question",
     NotItsMessage: "errors.stale_component",  # a forged click on another message than the question's
     QuestionHidden: "questions.error.hidden",
     BoardClosed: "questions.error.closed",
 }
-ALREADY = {ANSWERED: "questions.error.already_answered", HIDDEN: "questions.error.already_hidden"}
+ALREADY_KEYS = {ANSWERED: "questions.error.already_answered", HIDDEN: "questions.error.already_hidden"}
 
 
 def refusal(error: Exception) -> UserError:
     if isinstance(error, AlreadyModerated):
-        return UserError(ALREADY[error.state])
-    return UserError(REFUSED[type(error)])
+        return UserError(ALREADY_KEYS[error.state])
+    return UserError(REFUSAL_KEYS[type(error)])
 
 
 def clicked(interaction: discord.Interaction[Agora]) -> Clicked:
