@@ -47,9 +47,11 @@ class Agora(commands.Bot):
         guild_ready_timeout: float = 2.0,
         backups: Backups | None = None,
     ) -> None:
-        # Only the default, unprivileged intents: Agora reads no one's message content.
+        # Unprivileged intents only, and not even the messages': Agora reads no one's messages, and
+        # with them every edit it makes (a vote's count, a board) would come back to be parsed again.
         intents = discord.Intents.default()
         intents.message_content = False
+        intents.messages = intents.reactions = intents.typing = False
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,

@@ -35,7 +35,7 @@ from cogs.questions.tally_store import (
     QuestionNotFound,
     TallyStore,
 )
-from cogs.questions.views import QuestionForm, question_view
+from cogs.questions.views import QuestionForm, VoteViews, question_view
 
 if TYPE_CHECKING:
     from agora.client import Agora
@@ -73,6 +73,7 @@ class QuestionDesk:
         self.store = store
         self.tally = tally
         self.boards = boards
+        self.vote_views = VoteViews()
 
     def t(self, interaction: discord.Interaction[Any], key: str, **values: Any) -> str:
         return self.bot.catalogue.for_interaction(interaction, key, **values)
@@ -227,7 +228,7 @@ class QuestionDesk:
         ok = False
         try:
             if view_only:
-                await interaction.response.edit_message(view=question_view(counted, words))
+                await interaction.response.edit_message(view=self.vote_views.view(counted, words))
             else:
                 parts = await self.question_parts(counted)
                 await interaction.response.edit_message(**parts, allowed_mentions=NO_PINGS)

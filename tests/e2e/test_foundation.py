@@ -265,3 +265,14 @@ async def test_every_command_fits_discords_size_limit(agora, fake):
     sizes = {command["name"]: command_text_length(command) for command in commands}
     assert sizes["poll"] > 2000  # the count sees the localisations
     assert all(size <= 8000 for size in sizes.values()), sizes
+
+
+async def test_agora_asks_discord_for_no_message_events(agora, fake):
+    # Agora reads no one's messages: without their intents, the edits it makes itself (a vote's
+    # count, a board) do not come back as MESSAGE_UPDATE events to be parsed for nothing.
+    async with agora.running():
+        (session,) = [s for s in fake.gateway.sessions.values() if s.ready]
+    guilds, voice, events = 1 << 0, 1 << 7, 1 << 16
+    guild_messages, dm_messages, message_content, members = 1 << 9, 1 << 12, 1 << 15, 1 << 1
+    assert session.intents & (guilds | voice | events) == guilds | voice | events
+    assert session.intents & (guild_messages | dm_messages | message_content | members) == 0
