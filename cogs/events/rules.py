@@ -177,9 +177,7 @@ def parse_answers(values: Mapping[str, Any], topic_ids: Collection[str]) -> Answ
     )
 
 
-def read_submission(
-    interaction: discord.Interaction[Any], topic_ids: Collection[str]
-) -> tuple[int, Answers]:
+def read_submission(interaction: discord.Interaction[Any], topic_ids: Collection[str]) -> tuple[int, Answers]:
     """The event and the answers of a submitted feedback form, or `InvalidAnswer` (logged, without text)."""
     data: Mapping[str, Any] = interaction.data or {}
     match = FORM_ID.match(str(data.get("custom_id", "")))
