@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cogs.events.calendar_views import CalendarButton
-from cogs.events.checkin_views import CHECKIN_FORM_ID, CheckinButton
+from cogs.events.attendance.checkin_views import CHECKIN_FORM_ID, CheckinButton
+from cogs.events.calendar.views import CalendarButton
 from cogs.events.cog import EventsCog
-from cogs.events.programme_views import SESSION_FORM_ID, ProgrammeButton, RemoveButton, SessionMenu
-from cogs.events.registration_views import OfferButton, RegisterButton, UnregisterButton
+from cogs.events.programme.views import SESSION_FORM_ID, ProgrammeButton, RemoveButton, SessionMenu
+from cogs.events.registration.views import OfferButton, RegisterButton, UnregisterButton
 from cogs.events.rules import FORM_ID
-from cogs.events.session_rules import WORDS_FORM_ID
-from cogs.events.session_views import PageButton, RatingSelect, WordsButton
-from cogs.events.speaker_review_views import SpeakerReviewButton
+from cogs.events.sessions.rules import WORDS_FORM_ID
+from cogs.events.sessions.views import PageButton, RatingSelect, WordsButton
+from cogs.events.speakers.views import SpeakerReviewButton
 from cogs.events.views import FeedbackButton
 
 if TYPE_CHECKING:

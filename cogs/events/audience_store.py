@@ -4,7 +4,7 @@ feedback call's DMs go too; the reminders sent by DM to registered members; and 
 in counts for the report and the season.
 
 It reads tables other stores write and declare as member data (registrations, attendance and member
-notices: registration_store.py; opt-outs: answer_store.py); it keeps nothing of its own but each
+notices: registration/store.py; opt-outs: answer_store.py); it keeps nothing of its own but each
 reminder DM's claim, an `event_member_notices` row exported and forgotten with the rest.
 """
 

@@ -1,7 +1,7 @@
 """`/event create|list|report|export|compare` (`/evenement …`), the tracking of the server's scheduled
 events, and the feedback form. The cog is made of mixins holding the rest of its commands:
-`/event places|attendees|mine` (registration_commands.py), `/event checkin-code` with the check-in and voice
-listeners (attendance_commands.py) and `/feedback …` (feedback_commands.py)."""
+`/event places|attendees|mine` (registration/commands.py), `/event checkin-code` with the check-in and voice
+listeners (attendance/commands.py) and `/feedback …` (feedback_commands.py)."""
 
 from __future__ import annotations
 
@@ -24,17 +24,17 @@ from agora.privacy import quiet
 from agora.scheduling import Recurring, cancel_and_wait, start_when_ready
 from cogs.events import groups
 from cogs.events.answer_store import AnswerStore
-from cogs.events.attendance_commands import AttendanceCommands
-from cogs.events.calendar_commands import CalendarCommands
+from cogs.events.attendance.commands import AttendanceCommands
+from cogs.events.calendar.commands import CalendarCommands
 from cogs.events.desk import FeedbackDesk
 from cogs.events.directory import EventsDirectory
 from cogs.events.feedback_commands import FeedbackCommands
 from cogs.events.model import EventSnapshot, TrackedEvent
-from cogs.events.programme_commands import ProgrammeCommands
-from cogs.events.programme_store import ProgrammeStore
+from cogs.events.programme.commands import ProgrammeCommands
+from cogs.events.programme.store import ProgrammeStore
 from cogs.events.publisher import Reporter
-from cogs.events.registration_commands import RegistrationCommands
-from cogs.events.registration_rules import check_places, read_deadline
+from cogs.events.registration.commands import RegistrationCommands
+from cogs.events.registration.rules import check_places, read_deadline
 from cogs.events.render import TOPICS, announcement_embed, list_line
 from cogs.events.rules import check_event, read_submission
 from cogs.events.store import EventStore

@@ -12,10 +12,10 @@ from agora.ids import MAX_ID
 from agora.permissions import still_member
 from cogs.events.answer_store import AnswerStore
 from cogs.events.model import Answers, TrackedEvent
-from cogs.events.programme_store import ProgrammeStore
+from cogs.events.programme.store import ProgrammeStore
 from cogs.events.render import TOPICS
-from cogs.events.session_desk import SessionFeedbackDesk
-from cogs.events.session_rating_store import SessionRatingStore
+from cogs.events.sessions.desk import SessionFeedbackDesk
+from cogs.events.sessions.store import SessionRatingStore
 from cogs.events.store import EventStore
 from cogs.events.views import FeedbackForm, FormWords
 

@@ -8,7 +8,7 @@ from datetime import datetime, tzinfo
 from agora.clock import epoch
 from agora.meetings import EventOutline
 from cogs.events.model import TrackedEvent
-from cogs.events.programme_store import ProgrammeStore
+from cogs.events.programme.store import ProgrammeStore
 from cogs.events.store import EventStore
 
 # An event "happening" for a Q&A: under way, or starting within this many seconds.

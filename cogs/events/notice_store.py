@@ -1,6 +1,6 @@
 """Direct messages about an event to the members who registered or wait for it, and nowhere else their
 SQL: each is claimed (`event_member_notices`) before it is sent, so a restart never sends one twice.
-The places themselves are in registration_store.py, which also exports and forgets these rows.
+The places themselves are in registration/store.py, which also exports and forgets these rows.
 """
 
 from __future__ import annotations

@@ -33,12 +33,12 @@ from cogs.events.figures import (
     season,
 )
 from cogs.events.model import TrackedEvent
-from cogs.events.programme_store import ProgrammeStore
+from cogs.events.programme.store import ProgrammeStore
 from cogs.events.render import TOPICS, chart_labels, report_embed, season_turnout
 from cogs.events.report_render import compose_report
-from cogs.events.session_figures import SESSION_CSV_COLUMNS, session_figures, sessions_csv
-from cogs.events.session_rating_store import SessionRatingStore
-from cogs.events.session_render import session_blocks
+from cogs.events.sessions.figures import SESSION_CSV_COLUMNS, session_figures, sessions_csv
+from cogs.events.sessions.render import session_blocks
+from cogs.events.sessions.store import SessionRatingStore
 from cogs.events.store import EventStore
 
 if TYPE_CHECKING:

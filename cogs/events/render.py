@@ -22,7 +22,7 @@ from cogs.events.figures import (
     format_rating,
 )
 from cogs.events.model import TrackedEvent
-from cogs.events.programme_render import session_fields
+from cogs.events.programme.render import session_fields
 
 # Topics members can ask for next time (the form's checkbox group holds at most 10).
 TOPICS = (

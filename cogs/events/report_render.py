@@ -17,7 +17,7 @@ import discord
 
 from agora.escaping import fit_escaped, join_within
 from agora.i18n import Words
-from cogs.events.session_render import FIELD_VALUE, SessionBlock
+from cogs.events.sessions.render import FIELD_VALUE, SessionBlock
 
 log = logging.getLogger(__name__)
 

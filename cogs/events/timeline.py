@@ -1,7 +1,7 @@
 """What happens around an event on the clock: reminders (in its channel, and by DM to registered
-members: registered_reminders.py), the feedback call and its DMs, the halfway reminder, closing the
-window and posting the report; and the waitlist's holds and offers (waitlist.py), the check-in message
-and time in voice channels (checkin_board.py, voice_attendance.py).
+members: registration/reminders.py), the feedback call and its DMs, the halfway reminder, closing the
+window and posting the report; and the waitlist's holds and offers (registration/waitlist.py), the
+check-in message and time in voice channels (attendance/checkin_board.py, attendance/voice.py).
 
 The call's DMs, and its halfway reminder, go to the members interested, registered, checked in or
 attended in the voice channel: once each, never to one who opted out.
@@ -24,16 +24,16 @@ from agora.components import custom_ids
 from agora.i18n import Words
 from cogs.events.answer_store import AnswerStore
 from cogs.events.audience_store import AudienceStore
-from cogs.events.calendar_notices import MoveNotices
+from cogs.events.calendar.notices import MoveNotices
 from cogs.events.direct_messages import tell
 from cogs.events.model import TrackedEvent
 from cogs.events.publisher import Reporter
-from cogs.events.registered_reminders import RegisteredReminders
+from cogs.events.registration.reminders import RegisteredReminders
+from cogs.events.registration.waitlist import Waitlist
 from cogs.events.render import call_embed, invitation_text, reminder_text
-from cogs.events.speaker_review_desk import SpeakerReviews
+from cogs.events.speakers.desk import SpeakerReviews
 from cogs.events.store import EventStore
 from cogs.events.views import call_view
-from cogs.events.waitlist import Waitlist
 
 if TYPE_CHECKING:
     from agora.client import Agora

@@ -114,7 +114,7 @@ class QuestionDesk:
         await interaction.response.send_modal(QuestionForm(board.id, words, sessions))
 
     async def submit(self, interaction: discord.Interaction[Agora]) -> None:
-        """A question form sent (from the cog's on_interaction): checked, stored, posted, or nothing."""
+        """A question form sent (handed over by bot.forms): checked, stored, posted, or nothing."""
         asked = read_form(interaction.data or {})
         board = await self.open_board(asked.board_id)
         if interaction.guild_id != board.guild_id:

@@ -10,7 +10,7 @@ import asyncio
 import re
 from datetime import timedelta
 
-from cogs.events.checkin_views import CODE
+from cogs.events.attendance.checkin_views import CODE
 from tests.e2e.events_helpers import END, START, custom_ids, events_cog, step
 
 OPENS = timedelta(minutes=30)

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
-from cogs.events.session_rules import word_input_id
+from cogs.events.sessions.rules import word_input_id
 from tests.e2e import questions_helpers as qa
 from tests.e2e import speaker_review_helpers as review
 from tests.e2e.events_helpers import END, answer, create_event, is_call, step

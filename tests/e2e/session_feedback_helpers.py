@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from cogs.events.programme_rules import SessionDraft
-from cogs.events.programme_store import ProgrammeStore
-from cogs.events.session_rating_store import SessionRatingStore
-from cogs.events.session_rules import page_id, rate_id, words_id
+from cogs.events.programme.rules import SessionDraft
+from cogs.events.programme.store import ProgrammeStore
+from cogs.events.sessions.rules import page_id, rate_id, words_id
+from cogs.events.sessions.store import SessionRatingStore
 from tests.e2e.events_helpers import END, START, answer, create_event, is_call, step
 from tests.fake_discord.models import FLAG_COMPONENTS_V2, walk_components
 

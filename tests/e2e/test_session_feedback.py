@@ -9,7 +9,7 @@ import asyncio
 from datetime import timedelta
 
 from agora.meetings import ReportPart
-from cogs.events.session_rules import page_id, rate_id, word_input_id, words_form_id, words_id
+from cogs.events.sessions.rules import page_id, rate_id, word_input_id, words_form_id, words_id
 from tests.e2e.events_helpers import create_event, field, read_csv, step
 from tests.e2e.session_feedback_helpers import (
     add_programme,

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from cogs.events.session_rules import PAGE_SIZE, rate_id, word_input_id
+from cogs.events.sessions.rules import PAGE_SIZE, rate_id, word_input_id
 from tests.e2e import programme_helpers as programme
 from tests.e2e.events_helpers import END, START, TITLE, is_call, read_csv, step
 from tests.e2e.questions_helpers import (

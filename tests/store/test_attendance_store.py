@@ -11,7 +11,7 @@ import pytest
 
 from agora.clock import epoch
 from agora.database import Database
-from cogs.events.attendance_store import Attendance, AttendanceStore, CheckIn, CheckinMessage
+from cogs.events.attendance.store import Attendance, AttendanceStore, CheckIn, CheckinMessage
 from cogs.events.model import EventSnapshot
 from cogs.events.store import EventStore
 
@@ -302,7 +302,7 @@ async def test_a_member_who_attended_in_voice_is_told_so_at_check_in(store, voic
 
 
 async def test_forgetting_a_member_deletes_their_attendance_rows(database, store, voice_event):
-    from cogs.events.registration_store import RegistrationStore
+    from cogs.events.registration.store import RegistrationStore
 
     await store.set_code(EVENT, "0427", NOW)
     await store.check_in(EVENT, ME, typed="1111", now=START)

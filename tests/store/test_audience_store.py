@@ -11,10 +11,10 @@ import pytest
 from agora.clock import epoch
 from agora.database import Database
 from cogs.events.answer_store import AnswerStore
-from cogs.events.attendance_store import AttendanceStore
+from cogs.events.attendance.store import AttendanceStore
 from cogs.events.audience_store import AudienceStore, ReminderDue
 from cogs.events.model import EventSnapshot
-from cogs.events.registration_store import RegistrationStore
+from cogs.events.registration.store import RegistrationStore
 from cogs.events.store import EventStore
 
 MOMENT = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)

@@ -8,10 +8,10 @@ import pytest
 
 from agora.clock import epoch
 from agora.database import Database
-from cogs.events.calendar_store import CalendarStore, Move
+from cogs.events.calendar.store import CalendarStore, Move
 from cogs.events.model import EventSnapshot
 from cogs.events.notice_store import NoticeStore
-from cogs.events.registration_store import RegistrationStore
+from cogs.events.registration.store import RegistrationStore
 from cogs.events.store import EventStore
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)

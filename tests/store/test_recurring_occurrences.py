@@ -12,12 +12,12 @@ import pytest
 
 from agora.clock import epoch
 from agora.database import Database
-from cogs.events.attendance_store import Attendance, AttendanceStore, CheckIn
+from cogs.events.attendance.store import Attendance, AttendanceStore, CheckIn
 from cogs.events.audience_store import AudienceStore
 from cogs.events.model import EventSnapshot
 from cogs.events.notice_store import NoticeStore
 from cogs.events.occurrence_store import occurrence_id
-from cogs.events.registration_store import RegistrationRefused, RegistrationStore
+from cogs.events.registration.store import RegistrationRefused, RegistrationStore
 from cogs.events.store import EventStore
 
 NOW = epoch(datetime(2026, 11, 28, 9, 0, tzinfo=UTC))

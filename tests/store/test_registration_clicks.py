@@ -16,7 +16,7 @@ import pytest
 from agora.clock import epoch
 from agora.database import Database
 from cogs.events.model import EventSnapshot
-from cogs.events.registration_store import Counts, Place, RegistrationRefused, RegistrationStore
+from cogs.events.registration.store import Counts, Place, RegistrationRefused, RegistrationStore
 from cogs.events.store import EventStore
 from tests.clocks import FakeClock
 

@@ -14,7 +14,7 @@ from agora.clock import epoch
 from agora.database import Database, load_migrations
 from cogs.events.model import EventSnapshot
 from cogs.events.notice_store import NoticeStore
-from cogs.events.registration_store import Counts, Offer, Place, RegistrationRefused, RegistrationStore
+from cogs.events.registration.store import Counts, Offer, Place, RegistrationRefused, RegistrationStore
 from cogs.events.store import EventStore
 from tests.clocks import FakeClock
 

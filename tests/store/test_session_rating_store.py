@@ -12,7 +12,7 @@ from agora.clock import epoch
 from agora.database import Database
 from cogs.events.answer_store import AnswerStore
 from cogs.events.model import Answers, EventSnapshot
-from cogs.events.session_rating_store import RatingRefused, SessionRatingStore
+from cogs.events.sessions.store import RatingRefused, SessionRatingStore
 from cogs.events.store import EventStore
 
 MOMENT = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)

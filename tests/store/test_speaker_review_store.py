@@ -10,7 +10,7 @@ import pytest
 from agora.clock import epoch
 from agora.database import Database
 from cogs.events.model import EventSnapshot
-from cogs.events.speaker_review_store import SpeakerReviewStore
+from cogs.events.speakers.store import SpeakerReviewStore
 from cogs.events.store import EventStore
 
 MOMENT = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)

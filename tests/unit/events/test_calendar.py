@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from icalendar import Calendar
 
-from cogs.events.calendar import (
+from cogs.events.calendar.ics import (
     DESCRIPTION_LIMIT,
     PRODUCT,
     SUMMARY_LIMIT,

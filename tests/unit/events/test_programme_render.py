@@ -2,7 +2,7 @@ from zoneinfo import ZoneInfo
 
 from agora.meetings import Session
 from cogs.events.model import TrackedEvent
-from cogs.events.programme_render import option_label, panel_embed, session_fields, typed_time
+from cogs.events.programme.render import option_label, panel_embed, session_fields, typed_time
 from cogs.events.render import announcement_embed
 
 WORDS = lambda key, **values: f"{key} {values}"  # noqa: E731 — the keys and values, to check both

@@ -5,7 +5,7 @@ import pytest
 
 from agora.errors import UserError
 from agora.meetings import Session
-from cogs.events.programme_rules import (
+from cogs.events.programme.rules import (
     EventBounds,
     InvalidForm,
     SessionDraft,

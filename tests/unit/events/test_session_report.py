@@ -11,8 +11,8 @@ from agora.meetings import Session
 from cogs.events.figures import build_report
 from cogs.events.render import TOPICS, report_embed
 from cogs.events.report_render import REPORT_TOTAL, compose_report, fair_shares, fit_fields
-from cogs.events.session_figures import SessionRating, session_figures
-from cogs.events.session_render import COMMENT_MAX, SessionBlock, session_block, session_blocks
+from cogs.events.sessions.figures import SessionRating, session_figures
+from cogs.events.sessions.render import COMMENT_MAX, SessionBlock, session_block, session_blocks
 from tests.unit.events.test_render import event, responses
 
 FR = Catalogue.load("fr").words("fr")

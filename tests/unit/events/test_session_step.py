@@ -7,8 +7,8 @@ import pytest
 
 from agora.i18n import Catalogue
 from agora.meetings import Session
-from cogs.events.session_figures import SESSION_CSV_COLUMNS, SessionRating, sessions_csv
-from cogs.events.session_rules import (
+from cogs.events.sessions.figures import SESSION_CSV_COLUMNS, SessionRating, sessions_csv
+from cogs.events.sessions.rules import (
     PAGE_SIZE,
     InvalidSessionAnswer,
     clamp_page,
@@ -16,7 +16,7 @@ from cogs.events.session_rules import (
     parse_words,
     read_choice,
 )
-from cogs.events.session_views import WordsForm, step_view
+from cogs.events.sessions.views import WordsForm, step_view
 from tests.e2e.events_helpers import read_csv
 
 FR = Catalogue.load("fr").words("fr")

@@ -9,8 +9,8 @@ import pytest
 
 from agora.i18n import Catalogue
 from agora.meetings import Session
-from cogs.events.session_figures import SessionRating, session_figures
-from cogs.events.speaker_review_render import (
+from cogs.events.sessions.figures import SessionRating, session_figures
+from cogs.events.speakers.render import (
     Summary,
     dm_text,
     review_content,
@@ -18,7 +18,7 @@ from cogs.events.speaker_review_render import (
     summary_embed,
     summary_file,
 )
-from cogs.events.speaker_review_store import SpeakerReview
+from cogs.events.speakers.store import SpeakerReview
 
 CATALOGUE = Catalogue.load("fr")
 FRENCH = CATALOGUE.words("fr")

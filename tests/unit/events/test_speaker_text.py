@@ -10,11 +10,11 @@ import pytest
 
 from agora.i18n import Catalogue
 from agora.meetings import Session
-from cogs.events.programme_render import session_fields, speaker_text
-from cogs.events.session_figures import session_figures
-from cogs.events.session_render import session_block, step_session_text
-from cogs.events.speaker_review_render import Summary, guest_name, review_content, speaker_label
-from cogs.events.speaker_review_store import SpeakerReview
+from cogs.events.programme.render import session_fields, speaker_text
+from cogs.events.sessions.figures import session_figures
+from cogs.events.sessions.render import session_block, step_session_text
+from cogs.events.speakers.render import Summary, guest_name, review_content, speaker_label
+from cogs.events.speakers.store import SpeakerReview
 
 CATALOGUE = Catalogue.load("fr")
 STARTS = 1_796_284_800
