@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING
 
 from cogs.questions.cog import QuestionsCog
 from cogs.questions.rules import FORM_ID
-from cogs.questions.views import AnsweredButton, AskButton, HideButton, VoteButton
+from cogs.questions.views import AskButton, ModerationButton, VoteButton
 
 if TYPE_CHECKING:
     from agora.client import Agora
 
 
 async def setup(bot: Agora) -> None:
-    bot.add_dynamic_items(AskButton, VoteButton, AnsweredButton, HideButton)
+    bot.add_dynamic_items(AskButton, VoteButton, ModerationButton)
     cog = QuestionsCog(bot)
     bot.forms.answer(FORM_ID, cog.desk.submit)  # read from its submission alone: see views.py
     await bot.add_cog(cog)

@@ -83,56 +83,42 @@ class VoteButton(
         await _desk(interaction).vote(interaction, record_id(self.question_id))
 
 
-class AnsweredButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"qa:answered:(?P<question>{ID_TEMPLATE})"
+# A moderator's two buttons: the action in the custom_id, the state it gives, and how it looks.
+_MODERATIONS = {
+    "answered": (ANSWERED, "✅", discord.ButtonStyle.success),
+    "hide": (HIDDEN, "🙈", discord.ButtonStyle.secondary),
+}
+
+
+class ModerationButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"qa:(?P<action>answered|hide):(?P<question>{ID_TEMPLATE})",
 ):
-    def __init__(self, question_id: int, label: str = "…", *, disabled: bool = False) -> None:
+    """*Answered* or *Hide*, shown to everyone, refused by the desk to all but moderators."""
+
+    def __init__(self, question_id: int, action: str, label: str = "…", *, disabled: bool = False) -> None:
+        state, emoji, style = _MODERATIONS[action]
         super().__init__(
             discord.ui.Button(
                 label=label[:MAX_LABEL],
-                emoji="✅",
-                style=discord.ButtonStyle.success,
-                custom_id=f"qa:answered:{question_id}",
+                emoji=emoji,
+                style=style,
+                custom_id=f"qa:{action}:{question_id}",
                 disabled=disabled,
             )
         )
         self.question_id = question_id
+        self.state = state
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Button[Any], match: re.Match[str]
-    ) -> AnsweredButton:
-        return cls(int(match["question"]), item.label or "…")
+    ) -> ModerationButton:
+        return cls(int(match["question"]), match["action"], item.label or "…")
 
     @reports_errors
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await _desk(interaction).moderate(interaction, record_id(self.question_id), ANSWERED)
-
-
-class HideButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"qa:hide:(?P<question>{ID_TEMPLATE})"
-):
-    def __init__(self, question_id: int, label: str = "…", *, disabled: bool = False) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=label[:MAX_LABEL],
-                emoji="🙈",
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"qa:hide:{question_id}",
-                disabled=disabled,
-            )
-        )
-        self.question_id = question_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Button[Any], match: re.Match[str]
-    ) -> HideButton:
-        return cls(int(match["question"]), item.label or "…")
-
-    @reports_errors
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await _desk(interaction).moderate(interaction, record_id(self.question_id), HIDDEN)
+        await _desk(interaction).moderate(interaction, record_id(self.question_id), self.state)
 
 
 def board_view(board_id: int, words: Words, *, closed: bool) -> discord.ui.View:
@@ -149,27 +135,17 @@ class VoteViews:
 
     def __init__(self, limit: int = 1000) -> None:
         self.limit = limit
-        self._views: dict[int, tuple[discord.ui.View, VoteButton, AnsweredButton, HideButton]] = {}
+        self._views: dict[int, discord.ui.View] = {}
 
     def view(self, shown: Counted, words: Words) -> discord.ui.View | None:
         if shown.state == HIDDEN:
             return None
-        kept = self._views.get(shown.question_id)
-        if kept is None:
-            view = discord.ui.View(timeout=None)
-            buttons = VoteButton(shown.question_id), AnsweredButton(shown.question_id)
-            kept = (view, *buttons, HideButton(shown.question_id))
-            for button in kept[1:]:
-                view.add_item(button)
-            view.stop()  # as question_view's
+        view = self._views.get(shown.question_id)
+        if view is None:
             if len(self._views) >= self.limit:
                 self._views.pop(next(iter(self._views)))
-            self._views[shown.question_id] = kept
-        view, vote, answered, hide = kept
-        vote.item.label, vote.item.disabled = f"▲ {shown.votes}", shown.closed
-        answered.item.label = words("questions.button.answered")[:MAX_LABEL]
-        answered.item.disabled = shown.closed or shown.state == ANSWERED
-        hide.item.label, hide.item.disabled = words("questions.button.hide")[:MAX_LABEL], shown.closed
+            view = self._views[shown.question_id] = _question_buttons(shown.question_id)
+        _show(view, shown, words)
         return view
 
 
@@ -178,20 +154,28 @@ def question_view(shown: Counted, words: Words) -> discord.ui.View | None:
     A hidden question has no buttons; a closed board's are disabled."""
     if shown.state == HIDDEN:
         return None
+    view = _question_buttons(shown.question_id)
+    _show(view, shown, words)
+    return view
+
+
+def _question_buttons(question_id: int) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    view.add_item(VoteButton(shown.question_id, shown.votes, disabled=shown.closed))
-    view.add_item(
-        AnsweredButton(
-            shown.question_id,
-            words("questions.button.answered"),
-            disabled=shown.closed or shown.state == ANSWERED,
-        )
-    )
-    view.add_item(HideButton(shown.question_id, words("questions.button.hide"), disabled=shown.closed))
+    view.add_item(VoteButton(question_id))
+    view.add_item(ModerationButton(question_id, "answered"))
+    view.add_item(ModerationButton(question_id, "hide"))
     # Stopped before it is sent: discord.py then keeps no copy of it per message (its buttons are
     # dynamic items, found by their custom_id), which every ▲ click would otherwise store again.
     view.stop()
     return view
+
+
+def _show(view: discord.ui.View, shown: Counted, words: Words) -> None:
+    vote, answered, hide = (item.item for item in view.children)  # type: ignore[attr-defined]
+    vote.label, vote.disabled = f"▲ {shown.votes}", shown.closed
+    answered.label = words("questions.button.answered")[:MAX_LABEL]
+    answered.disabled = shown.closed or shown.state == ANSWERED
+    hide.label, hide.disabled = words("questions.button.hide")[:MAX_LABEL], shown.closed
 
 
 class QuestionForm(discord.ui.Modal):
