@@ -6,10 +6,12 @@ event again at the next date. Agora keeps the series on Discord's id (the button
 it) and copies the occurrence that ended to a row of its own, so its feedback is asked like any other
 event's. Everything that happened at that occurrence goes with the copy: the places and the waitlist,
 who checked in or attended in voice (and the time counted there), wrong check-in codes, the check-in
-message, the DMs already sent to members. The series keeps what an organiser set for all of it: its
-places, its channels and its registration message, which the board redraws for the next occurrence
-(its `shown` is cleared, so the next pass sees it behind). It drops what held for one occurrence only:
-when it was seen running, its last move, the code shown in the room, a deadline now past.
+message, the DMs already sent to members, and its programme (the sessions held that day, whose
+ratings come after it ended: the next occurrence has a programme of its own). The series keeps what an
+organiser set for all of it: its places, its channels and its registration message, which the board
+redraws for the next occurrence (its `shown` is cleared, so the next pass sees it behind). It drops
+what held for one occurrence only: when it was seen running, its last move, the code shown in the room,
+a deadline now past.
 
 Runs inside `EventStore.record`'s write transaction: the copy and every move happen together or not at all.
 """
@@ -31,6 +33,7 @@ _OCCURRENCE_TABLES = (
     "event_checkin_failures",
     "event_checkin",
     "event_member_notices",
+    "event_sessions",  # their ratings and reviews follow them by session id
 )
 
 

@@ -17,6 +17,7 @@ from cogs.events.audience_store import AudienceStore
 from cogs.events.model import EventSnapshot
 from cogs.events.notice_store import NoticeStore
 from cogs.events.occurrence_store import occurrence_id
+from cogs.events.programme.store import ProgrammeStore
 from cogs.events.registration.store import RegistrationRefused, RegistrationStore
 from cogs.events.store import EventStore
 
@@ -35,6 +36,7 @@ OCCURRENCE_TABLES = (
     "event_checkin_failures",
     "event_checkin",
     "event_member_notices",
+    "event_sessions",
 )
 
 
@@ -76,6 +78,12 @@ async def morning(database, registrations, attendance) -> None:
     await attendance.set_code(EVENT, "1234", NOW)
     await attendance.set_voice_channel(EVENT, VOCAL)
     await NoticeStore(database).claim(EVENT, ALICE, "reminder", HOUR, NOW)
+    async with database.transaction() as db:  # the day's programme: one talk
+        await db.execute(
+            "INSERT INTO event_sessions (event_id, title, speaker_id, starts_at, created_at, updated_at) "
+            "VALUES (?, 'Marque employeur', ?, ?, ?, ?)",
+            (EVENT, BOB, START, NOW, NOW),
+        )
     await record(database, starts=START, status="active", at=START)
     await attendance.voice_channels(START)  # seen running
     assert await attendance.claim_openings(START) == [EVENT]
@@ -119,6 +127,16 @@ async def test_the_occurrence_that_ended_takes_its_rows_with_it(database, regist
     for table in OCCURRENCE_TABLES:
         assert await rows_in(database, table, EVENT) == 0, table
         assert await rows_in(database, table, ended) > 0, table
+
+
+async def test_the_programme_goes_with_the_occurrence_that_ended(database, ended):
+    # Its sessions are rated after it ended, under its own id; the next occurrence has a programme of
+    # its own, on another day.
+    programme = ProgrammeStore(database)
+    assert [(s.title, s.speaker_id, s.starts_at) for s in await programme.sessions(ended)] == [
+        ("Marque employeur", BOB, START)
+    ]
+    assert await programme.sessions(EVENT) == []
 
 
 async def test_the_occurrence_that_ended_keeps_its_settings_but_not_the_series_message(registrations, ended):
