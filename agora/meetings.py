@@ -16,7 +16,10 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    import aiosqlite
 
 log = logging.getLogger(__name__)
 
@@ -118,12 +121,26 @@ class ReportContributor(Protocol):
         ...
 
 
+@runtime_checkable
+class OccurrenceFollower(Protocol):
+    name: str  # for the logs
+
+    async def follow_occurrence(
+        self, connection: aiosqlite.Connection, series_id: int, occurrence_id: int, ended_at: int
+    ) -> int:
+        """An occurrence of the recurring event `series_id` ended (at `ended_at`) and is kept from now
+        on under `occurrence_id`: move what this feature recorded under the series while it ran, inside
+        the caller's transaction. Returns how many rows moved."""
+        ...
+
+
 class Meetings:
     """Where the features meet about events: the directory offered, the report parts registered."""
 
     def __init__(self) -> None:
         self._directory: EventDirectory | None = None
         self._contributors: list[ReportContributor] = []
+        self._followers: list[OccurrenceFollower] = []
 
     def offer_directory(self, directory: EventDirectory | None) -> None:
         """Set (or, with None, withdraw) the events' directory."""
@@ -143,6 +160,21 @@ class Meetings:
     def unregister(self, contributor: ReportContributor) -> None:
         if contributor in self._contributors:
             self._contributors.remove(contributor)
+
+    def follow_occurrences(self, follower: OccurrenceFollower) -> None:
+        """`follower` moves its rows with each occurrence of a recurring event that ends."""
+        if not isinstance(follower, OccurrenceFollower):
+            raise TypeError(f"{type(follower).__name__} does not implement OccurrenceFollower")
+        if follower not in self._followers:
+            self._followers.append(follower)
+
+    def stop_following(self, follower: OccurrenceFollower) -> None:
+        if follower in self._followers:
+            self._followers.remove(follower)
+
+    @property
+    def followers(self) -> list[OccurrenceFollower]:
+        return list(self._followers)
 
     async def report_parts(self, event_id: int, words: Words) -> Sequence[ReportPart]:
         """Every contributor's part, in registration order. One that fails is logged and left out: a

@@ -82,7 +82,7 @@ class EventsCog(
 
     def __init__(self, bot: Agora) -> None:
         self.bot = bot
-        self.store = EventStore(bot.database)
+        self.store = EventStore(bot.database, bot.meetings)
         self.answers = AnswerStore(bot.database)
         self.programme = ProgrammeStore(bot.database)
         self.directory = EventsDirectory(self.store, self.programme, bot.settings.timezone)

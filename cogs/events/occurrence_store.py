@@ -18,10 +18,13 @@ Runs inside `EventStore.record`'s write transaction: the copy and every move hap
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import aiosqlite
+
+    from agora.meetings import OccurrenceFollower
 
 DISCORD_EPOCH_MS = 1_420_070_400_000
 
@@ -42,9 +45,12 @@ def occurrence_id(event_id: int, at: int) -> int:
     return ((at * 1000 - DISCORD_EPOCH_MS) << 22) | (event_id & 0x3FFFFF)
 
 
-async def keep_occurrence(db: aiosqlite.Connection, event_id: int, at: int) -> int:
+async def keep_occurrence(
+    db: aiosqlite.Connection, event_id: int, at: int, followers: Sequence[OccurrenceFollower] = ()
+) -> int:
     """Copies the occurrence of `event_id` that just ended (completed at `at`) to a row of its own, with
-    its rows, and readies `event_id` for the next occurrence. Returns the copy's id."""
+    its rows and the other features' (`followers`, agora/meetings.py: a Q&A held during it), and readies
+    `event_id` for the next occurrence. Returns the copy's id."""
     kept = occurrence_id(event_id, at)
     await db.execute(
         "INSERT INTO events (id, discord_id, guild_id, name, description, location, channel_id, "
@@ -69,6 +75,8 @@ async def keep_occurrence(db: aiosqlite.Connection, event_id: int, at: int) -> i
     )
     for table in _OCCURRENCE_TABLES:
         await db.execute(f"UPDATE {table} SET event_id = ? WHERE event_id = ?", (kept, event_id))  # noqa: S608 — table names from this module only
+    for follower in followers:
+        await follower.follow_occurrence(db, event_id, kept, at)
     # The next occurrence is not running yet and has not moved: its check-in opens on its own start.
     await db.execute(
         "UPDATE events SET started_at = NULL, calendar_moved_at = NULL WHERE id = ?", (event_id,)

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from agora.clock import epoch
 from agora.database import Database
+from agora.meetings import Meetings
 from cogs.events.model import DEFAULT_LENGTH, EventSnapshot, TrackedEvent
 from cogs.events.occurrence_store import keep_occurrence
 
@@ -25,8 +26,10 @@ def _event(row: Sequence[object]) -> TrackedEvent:
 
 
 class EventStore:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, meetings: Meetings | None = None) -> None:
         self.database = database
+        # Other features' rows that follow an occurrence of a recurring event when it ends.
+        self.meetings = meetings
 
     # ---- what Discord says ------------------------------------------------------------------------
 
@@ -82,7 +85,8 @@ class EventStore:
                     # A recurring event moved on to its next occurrence: the one that just ended keeps
                     # its own row, completed, with its places and attendance (occurrence_store.py), so
                     # its feedback is asked like any other event's and the next one starts afresh.
-                    await keep_occurrence(db, snapshot.id, at)
+                    followers = self.meetings.followers if self.meetings is not None else ()
+                    await keep_occurrence(db, snapshot.id, at, followers)
                 # Once deleted it stays so; a late update must not bring it back.
                 status = "deleted" if previous_status == "deleted" else snapshot.status
                 await db.execute(

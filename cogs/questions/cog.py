@@ -67,6 +67,7 @@ class QuestionsCog(commands.Cog):
         self.members.on_forgotten = self.tidy_after_forget
         self.bot.member_data.register(self.members)
         self.bot.meetings.register(self.report)
+        self.bot.meetings.follow_occurrences(self.store)
         # Once connected: first what a crash left behind, then the passes retrying what Discord failed.
         catch_up = lambda: self.catch_up.run(self.bot.clock.now())  # noqa: E731
         self._task = start_when_ready(self.bot, self.retries, first=catch_up)
@@ -74,6 +75,7 @@ class QuestionsCog(commands.Cog):
     async def cog_unload(self) -> None:
         self.bot.member_data.unregister(self.members)
         self.bot.meetings.unregister(self.report)
+        self.bot.meetings.stop_following(self.store)
         self.members.on_forgotten = None
         await cancel_and_wait(self._task)
         for task in list(self._tidying):

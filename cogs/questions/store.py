@@ -7,10 +7,14 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from agora.clock import epoch
 from agora.database import Database
 from cogs.questions.model import Board, NewBoard, NewQuestion, Question
+
+if TYPE_CHECKING:
+    import aiosqlite
 
 _BOARD = (
     "id, guild_id, event_id, channel_id, thread_id, message_id, language, started_by, started_at, "
@@ -66,8 +70,21 @@ def _question(row: sqlite3.Row) -> Question:
 
 
 class BoardStore:
+    name = "questions"  # as an occurrence follower (agora/meetings.py)
+
     def __init__(self, database: Database) -> None:
         self.database = database
+
+    async def follow_occurrence(
+        self, connection: aiosqlite.Connection, series_id: int, occurrence_id: int, ended_at: int
+    ) -> int:
+        """The boards held during an occurrence of a recurring event go with it (those of earlier
+        occurrences already went with theirs), so its report has its questions."""
+        cursor = await connection.execute(
+            "UPDATE qa_boards SET event_id = ? WHERE event_id = ? AND started_at <= ?",
+            (occurrence_id, series_id, ended_at),
+        )
+        return cursor.rowcount
 
     # ---- boards -----------------------------------------------------------------------------------
 

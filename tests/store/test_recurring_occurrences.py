@@ -12,6 +12,7 @@ import pytest
 
 from agora.clock import epoch
 from agora.database import Database
+from agora.meetings import Meetings
 from cogs.events.attendance.store import Attendance, AttendanceStore, CheckIn
 from cogs.events.audience_store import AudienceStore
 from cogs.events.model import EventSnapshot
@@ -20,6 +21,7 @@ from cogs.events.occurrence_store import occurrence_id
 from cogs.events.programme.store import ProgrammeStore
 from cogs.events.registration.store import RegistrationRefused, RegistrationStore
 from cogs.events.store import EventStore
+from cogs.questions.store import BoardStore
 
 NOW = epoch(datetime(2026, 11, 28, 9, 0, tzinfo=UTC))
 MINUTE, HOUR, DAY = 60, 3600, 86400
@@ -220,3 +222,28 @@ async def test_a_move_that_cannot_keep_the_occurrence_moves_nothing(database, re
     assert len(await registrations.places_of(EVENT)) == 3
     assert len(await attendance.attendees(EVENT)) == 1
     assert (await attendance.times(EVENT)).starts_at == START
+
+
+async def test_a_q_and_a_held_during_the_occurrence_goes_with_it(database, registrations, attendance):
+    # The Q&A feature follows occurrences through agora/meetings.py: its boards name the series while
+    # the occurrence runs, and move with it when it ends, in the same transaction.
+    meetings = Meetings()
+    meetings.follow_occurrences(BoardStore(database))
+    await morning(database, registrations, attendance)
+    board = (
+        "INSERT INTO qa_boards (guild_id, event_id, channel_id, language, started_at) "
+        "VALUES (?, ?, ?, 'fr', ?)"
+    )
+    async with database.transaction() as db:
+        await db.execute(board, (GUILD, EVENT, TEXT, START + MINUTE))
+    snapshot = EventSnapshot(
+        EVENT, GUILD, "Hebdo", None, "Genève", START + WEEK, START + WEEK + 2 * HOUR, "scheduled"
+    )
+    moment = datetime.fromtimestamp(MOVED_AT, UTC)
+    await EventStore(database, meetings).record(
+        snapshot, moment, channel_id=TEXT, language="fr", reminder_offsets=()
+    )
+    async with database.transaction() as db:  # next week's Q&A, opened a week later
+        await db.execute(board, (GUILD, EVENT, TEXT, START + WEEK))
+    held = "SELECT event_id FROM qa_boards ORDER BY started_at"
+    assert [row[0] for row in await database.fetch_all(held, ())] == [occurrence_id(EVENT, MOVED_AT), EVENT]

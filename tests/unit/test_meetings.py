@@ -1,6 +1,8 @@
 """An event's outline as the features read it: where each session ends, and the one under way."""
 
-from agora.meetings import EventOutline, Session, session_end
+import pytest
+
+from agora.meetings import EventOutline, Meetings, Session, session_end
 
 EVENT_START, EVENT_END = 1_000, 10_000
 
@@ -37,3 +39,21 @@ def test_no_session_is_under_way_before_the_first_in_a_pause_or_after_the_event(
     assert MORNING.session_at(2_000) is None  # the pause between 1's end and 2's start
     assert MORNING.session_at(EVENT_END) is None
     assert outline().session_at(5_000) is None  # no programme
+
+
+class _Follower:
+    name = "test"
+
+    async def follow_occurrence(self, connection, series_id, occurrence_id, ended_at):
+        return 0
+
+
+def test_occurrence_followers_are_kept_once_and_can_leave():
+    meetings, follower = Meetings(), _Follower()
+    meetings.follow_occurrences(follower)
+    meetings.follow_occurrences(follower)
+    assert meetings.followers == [follower]
+    meetings.stop_following(follower)
+    assert meetings.followers == []
+    with pytest.raises(TypeError):
+        meetings.follow_occurrences(object())  # type: ignore[arg-type]
