@@ -40,6 +40,7 @@ CREATE TABLE speaker_reviews (
     claimed_at    INTEGER NOT NULL,  -- the review's post was claimed
     channel_id    INTEGER,           -- the review message, once posted
     message_id    INTEGER,
+    refused_at    INTEGER,           -- the channel refused the post for good: not tried again
     decision      TEXT CHECK (decision IN ('send', 'withhold')),
     decided_by    INTEGER,           -- the organiser who clicked; NULL once forgotten
     decided_at    INTEGER,

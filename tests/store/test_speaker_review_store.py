@@ -70,7 +70,7 @@ async def test_a_session_of_another_event_is_not_claimed(database, store):
 async def test_a_refused_post_is_not_tried_again(database, store):
     sessions = await event_with_sessions(database)
     await store.claim(1, sessions, MOMENT)
-    await store.set_posted(sessions[0], 50, None)
+    await store.set_refused(sessions[0], 50, MOMENT)
     await store.set_posted(sessions[1], 50, 900)
     assert await store.to_post() == []
 

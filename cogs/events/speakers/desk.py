@@ -169,7 +169,7 @@ class SpeakerReviews:
                 channel.id,
                 error.code,
             )
-            await self.store.set_posted(session.id, channel.id, None)
+            await self.store.set_refused(session.id, channel.id, self.bot.clock.now())
             return False
         await self.store.set_posted(session.id, channel.id, message.id)
         return True

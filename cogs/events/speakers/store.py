@@ -6,7 +6,7 @@ claimed in a write transaction before it is done, so a restart neither repeats n
 - the review's post: the row is claimed (`claimed_at`) before the message is posted, and the message
   recorded after. A claimed row without a message is posted at the next pass, after looking for it in
   the channel (a post Discord accepted just before a crash is found, not posted twice). A channel that
-  refuses it for good gives the row its `channel_id` without a message: it is not tried again.
+  refuses it for good marks the row `refused_at`: it is not tried again.
 - the decision: the first organiser's click wins (`decision IS NULL` in the update's condition).
 - the delivery: a decision 'send' is the delivery's claim; `delivered_at` records it done. One without
   `delivered_at` is finished at the next pass (the speaker's DMs are searched first, see the desk).
@@ -113,17 +113,25 @@ class SpeakerReviewStore:
     async def to_post(self) -> list[SpeakerReview]:
         """Claimed reviews not posted yet (nor refused for good), oldest claim first."""
         rows = await self.database.fetch_all(
-            f"SELECT {_COLUMNS} FROM speaker_reviews WHERE message_id IS NULL AND channel_id IS NULL "  # noqa: S608 — column names only
+            f"SELECT {_COLUMNS} FROM speaker_reviews WHERE message_id IS NULL AND refused_at IS NULL "  # noqa: S608 — column names only
             "ORDER BY claimed_at, event_id, session_id"
         )
         return [_review(row) for row in rows]
 
-    async def set_posted(self, session_id: int, channel_id: int, message_id: int | None) -> None:
-        """The review's message; None when the channel refused it for good (it is not tried again)."""
+    async def set_posted(self, session_id: int, channel_id: int, message_id: int) -> None:
+        """The review's message."""
         async with self.database.transaction() as db:
             await db.execute(
                 "UPDATE speaker_reviews SET channel_id = ?, message_id = ? WHERE session_id = ?",
                 (channel_id, message_id, session_id),
+            )
+
+    async def set_refused(self, session_id: int, channel_id: int, now: datetime) -> None:
+        """The channel refused the review for good (a 403 or a 404): it is not tried again."""
+        async with self.database.transaction() as db:
+            await db.execute(
+                "UPDATE speaker_reviews SET channel_id = ?, refused_at = ? WHERE session_id = ?",
+                (channel_id, epoch(now), session_id),
             )
 
     async def decide(
