@@ -43,18 +43,29 @@ def submitted_values(components: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     return values
 
 
-def custom_ids(components: Iterable[discord.Component]) -> Iterator[str]:
-    """The custom ids of a message's components (`message.components`), wherever they sit: in action
-    rows, containers and sections (a section's accessory too), as a message read back from Discord has
-    them. What finds one's own post again after a crash looks for its buttons with this."""
+def walk_components(components: Iterable[Any]) -> Iterator[Any]:
+    """Every component of a message (`message.components`), wherever it sits: in action rows,
+    containers and sections (a section's accessory too), as a message read back from Discord has them."""
     for component in components:
+        yield component
+        yield from walk_components(getattr(component, "children", ()))
+        accessory = getattr(component, "accessory", None)
+        if accessory is not None:
+            yield from walk_components((accessory,))
+
+
+def custom_ids(components: Iterable[Any]) -> Iterator[str]:
+    """The custom ids of a message's components, wherever they sit (`walk_components`)."""
+    for component in walk_components(components):
         custom_id = getattr(component, "custom_id", None)
         if isinstance(custom_id, str):
             yield custom_id
-        yield from custom_ids(getattr(component, "children", ()))
-        accessory = getattr(component, "accessory", None)
-        if accessory is not None:
-            yield from custom_ids((accessory,))
+
+
+def carrying(custom_id: str) -> Callable[[discord.Message], bool]:
+    """Whether a message carries the component `custom_id`: how one's own post is found again after a
+    crash (`agora.channels.find_own_post`)."""
+    return lambda message: custom_id in custom_ids(message.components)
 
 
 async def report(error: Exception, interaction: discord.Interaction[Any]) -> None:

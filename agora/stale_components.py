@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import discord
 
 from agora import errors
+from agora.components import walk_components
 
 if TYPE_CHECKING:
     from discord.ui.view import ViewStore
@@ -116,7 +116,7 @@ class StaleComponents:
             and any(template.fullmatch(custom_id) for template in store._dynamic_items)
             and any(
                 component.type.value == kind and getattr(component, "custom_id", None) == custom_id
-                for component in _walk(message.components)
+                for component in walk_components(message.components)
             )
         )
 
@@ -133,13 +133,3 @@ class StaleComponents:
             await errors.send_ephemeral(interaction, self.catalogue.for_interaction(interaction, key))
         except Exception:  # a task's error would otherwise only reach asyncio's default handler
             log.exception("could not answer a stale interaction %s", errors.locate(interaction))
-
-
-def _walk(components: Iterable[Any]) -> Iterator[Any]:
-    """Every component of a message, inside action rows, containers and sections."""
-    for component in components:
-        yield component
-        yield from _walk(getattr(component, "children", ()))
-        accessory = getattr(component, "accessory", None)
-        if accessory is not None:
-            yield accessory

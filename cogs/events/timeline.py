@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from agora.channels import PostableChannel, find_channel, find_own_post
-from agora.components import custom_ids
+from agora.components import carrying
 from agora.i18n import Words
 from cogs.events.answer_store import AnswerStore
 from cogs.events.audience_store import AudienceStore
@@ -145,9 +145,7 @@ class Timeline:
             if channel is None:
                 raise LookupError("the channel is gone")
             # Always looked for first: an earlier attempt may have landed before a crash or a timeout.
-            found = await find_own_post(
-                channel, self.bot.user, lambda m: f"feedback:open:{event.id}" in custom_ids(m.components)
-            )
+            found = await find_own_post(channel, self.bot.user, carrying(f"feedback:open:{event.id}"))
             message = found or await channel.send(
                 embed=call_embed(event, words, closed=False),
                 view=call_view(event.id, words("feedback.button"), closed=False),

@@ -17,7 +17,7 @@ again for the edits that failed (question_board.py).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +25,7 @@ import discord
 
 from agora.channels import find_own_post
 from agora.clock import epoch
+from agora.components import carrying, walk_components
 from cogs.questions.model import Board, Counted
 from cogs.questions.publisher import Closing
 from cogs.questions.question_board import QuestionBoards
@@ -42,22 +43,13 @@ RECENTLY_STOPPED = 86400
 HISTORY_LIMIT = 1000
 
 
-def custom_ids(components: Iterable[Any]) -> Iterator[str]:
-    for component in components:
-        custom_id = getattr(component, "custom_id", None)
-        if isinstance(custom_id, str):
-            yield custom_id
-        yield from custom_ids(getattr(component, "children", ()))
-
-
 def buttons(components: Iterable[Any]) -> list[tuple[str, str | None, bool]]:
     """What a message's buttons show: custom id, label, disabled."""
-    found = []
-    for component in components:
-        if isinstance(component, discord.Button) and component.custom_id:
-            found.append((component.custom_id, component.label, component.disabled))
-        found.extend(buttons(getattr(component, "children", ())))
-    return found
+    return [
+        (component.custom_id, component.label, component.disabled)
+        for component in walk_components(components)
+        if isinstance(component, discord.Button) and component.custom_id
+    ]
 
 
 class CatchUp:
@@ -118,11 +110,7 @@ class CatchUp:
             channel = await self.boards.channel(board.channel_id)
             posted = None
             if channel is not None:
-                posted = await find_own_post(
-                    channel,
-                    self.bot.user,
-                    lambda m, ask=f"qa:ask:{board.id}": ask in custom_ids(m.components),
-                )
+                posted = await find_own_post(channel, self.bot.user, carrying(f"qa:ask:{board.id}"))
             thread = posted.thread if posted is not None else None
             in_a_thread = isinstance(channel, discord.Thread)
             if posted is not None and (thread is not None or in_a_thread):
@@ -140,11 +128,7 @@ class CatchUp:
             channel = await self.boards.channel(board.questions_channel_id) if board else None
             posted = None
             if channel is not None:
-                posted = await find_own_post(
-                    channel,
-                    self.bot.user,
-                    lambda m, vote=f"qa:vote:{question.id}": vote in custom_ids(m.components),
-                )
+                posted = await find_own_post(channel, self.bot.user, carrying(f"qa:vote:{question.id}"))
             if posted is not None:
                 await self.store.set_question_message(question.id, posted.id)
                 log.info("Q&A question %s: its message, posted before a crash, is kept", question.id)

@@ -14,6 +14,7 @@ import discord
 
 from agora.channels import find_own_post
 from agora.clock import epoch
+from agora.components import walk_components
 from cogs.events.attendance.checkin_views import checkin_view
 from cogs.events.attendance.render import checkin_text
 from cogs.events.attendance.store import AttendanceStore, CheckinMessage
@@ -32,9 +33,8 @@ def has_checkin_button(message: discord.Message, event_id: int) -> bool:
     window's (the last occurrence of a recurring event, closed before Discord moved it on)."""
     custom_id = f"event:checkin:{event_id}"
     return any(
-        getattr(child, "custom_id", None) == custom_id and not getattr(child, "disabled", False)
-        for row in message.components
-        for child in getattr(row, "children", ())
+        getattr(component, "custom_id", None) == custom_id and not getattr(component, "disabled", False)
+        for component in walk_components(message.components)
     )
 
 

@@ -29,7 +29,7 @@ import discord
 
 from agora.channels import PostableChannel, find_own_post
 from agora.clock import epoch
-from agora.components import custom_ids
+from agora.components import carrying
 from agora.errors import send_ephemeral
 from agora.escaping import literal
 from agora.i18n import Words
@@ -154,9 +154,7 @@ class SpeakerReviews:
             return False
         button = custom_id(SEND, session.id)
         try:
-            message = await find_own_post(
-                channel, self.bot.user, lambda m: button in custom_ids(m.components)
-            )
+            message = await find_own_post(channel, self.bot.user, carrying(button))
             if message is None:
                 parts = await self.parts(review, session, event)
                 message = await channel.send(**parts, allowed_mentions=NO_PINGS)
