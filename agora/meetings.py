@@ -39,10 +39,6 @@ class Session:
     starts_at: int  # epoch seconds, UTC
     ends_at: int | None  # None: until the next session starts, the last one until the event ends
 
-    @property
-    def speaker_is_member(self) -> bool:
-        return self.speaker_id is not None
-
 
 @dataclass(frozen=True, slots=True)
 class EventOutline:

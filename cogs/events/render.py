@@ -298,10 +298,6 @@ def list_line(event: TrackedEvent, responses: int, words: Words) -> str:
     )
 
 
-def feedback_status(event: TrackedEvent, words: Words) -> str:
-    return _status(event, words)
-
-
 def chart_labels(words: Words) -> dict[str, Any]:
     return {
         "rating_title": words("feedback.chart.rating_title"),

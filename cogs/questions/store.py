@@ -179,13 +179,6 @@ class BoardStore:
         )
         return [_board(row) for row in rows]
 
-    async def event_boards(self, event_id: int) -> list[Board]:
-        rows = await self.database.fetch_all(
-            f"SELECT {_BOARD} FROM qa_boards WHERE event_id = ? ORDER BY id",  # noqa: S608 — column names only
-            (event_id,),
-        )
-        return [_board(row) for row in rows]
-
     # ---- questions --------------------------------------------------------------------------------
 
     async def add_question(self, new: NewQuestion, now: datetime) -> Question:
