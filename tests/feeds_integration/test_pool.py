@@ -81,7 +81,7 @@ def state(pid: int) -> str | None:
     """R running, S sleeping, Z ended (a zombie)…; None once gone."""
     try:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError):  # gone before the open, or between open and read
         return None
 
 
