@@ -21,6 +21,7 @@ from agora.forms import Forms
 from agora.i18n import Catalogue, CatalogueTranslator
 from agora.meetings import Meetings
 from agora.privacy import MemberDataRegistry
+from agora.pulse import Pulse
 from agora.resources import version
 from agora.settings import Settings
 from agora.stale_components import StaleComponents
@@ -78,6 +79,7 @@ class Agora(commands.Bot):
         self.member_data = MemberDataRegistry(database)
         # The events feature offers its directory here; others add their parts to events' reports.
         self.meetings = Meetings()
+        self.pulse = Pulse()
         # Run by the composition root beside the bot; here for /config to read `backups.status()`.
         self.backups = backups
 

@@ -29,6 +29,25 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 REDACTED = "••••••"
 
 
+@dataclass(frozen=True, slots=True)
+class WeeklyTime:
+    """A time of the week, in AGORA_TIMEZONE: `weekday` 0 is Monday (as `datetime.weekday()`)."""
+
+    weekday: int
+    hour: int
+    minute: int
+
+    def __str__(self) -> str:
+        return f"{WEEKDAYS_EN[self.weekday]} {self.hour:02d}:{self.minute:02d}"
+
+
+WEEKDAYS_EN = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+_WEEKLY_TIME = re.compile(
+    r"(?P<day>[^\W\d_]+)\s+(?P<hour>\d{1,2})\s*(?:[:h]\s*(?P<minute>\d{2})?)?", re.IGNORECASE
+)
+
+
 class SettingsError(Exception):
     """A variable is missing or malformed. The message names it and says what is expected."""
 
@@ -74,6 +93,8 @@ class Settings:
     checkin_opens_seconds: int = 30 * 60  # check-in opens this long before an event starts
     attendance_minutes: int = 10  # minutes in a voice or stage event's channel that count as attended
     speaker_min_answers: int = 3  # fewer session ratings: the speaker sees no figures nor comments
+    digest_channel: str | None = None  # where the weekly digest goes (name or id); None: nowhere
+    digest_at: WeeklyTime | None = field(default_factory=lambda: WeeklyTime(0, 8, 0))  # None: off
     backup_interval_seconds: int | None = 24 * 3600  # None: backups are off
     backup_dir: Path = Path("data/backups")
     backup_keep: int = 7
@@ -134,6 +155,8 @@ class Settings:
             speaker_min_answers=_positive_int(
                 "AGORA_SPEAKER_MIN_ANSWERS", get("AGORA_SPEAKER_MIN_ANSWERS") or "3"
             ),
+            digest_channel=get("AGORA_DIGEST_CHANNEL"),
+            digest_at=_weekly_time_or_off("AGORA_DIGEST_AT", get("AGORA_DIGEST_AT") or "monday 08:00"),
             backup_interval_seconds=_interval_or_off(
                 "AGORA_BACKUP_INTERVAL", get("AGORA_BACKUP_INTERVAL") or "24h", MIN_BACKUP_INTERVAL
             ),
@@ -151,7 +174,7 @@ class Settings:
             value = getattr(self, item.name)
             if item.name in self.SECRET_FIELDS:
                 text = REDACTED
-            elif item.name == "backup_interval_seconds" and value is None:
+            elif item.name in ("backup_interval_seconds", "digest_at") and value is None:
                 text = "off"
             elif value is None or value == ():
                 text = "—"
@@ -243,6 +266,29 @@ def _interval_or_off(variable: str, raw: str, minimum: int) -> int | None:
         raise SettingsError(
             variable, f"expected a duration of at least {minimum} s such as 24h or 30m, or off; got {raw!r}"
         ) from None
+
+
+def _weekly_time_or_off(variable: str, raw: str) -> WeeklyTime | None:
+    """`monday 08:00`, `lundi 8h`, `Friday 17h30` → a WeeklyTime; `off` → None. French and English day
+    names (any case); the hour 0–23, the minutes 00–59."""
+    text = raw.strip()
+    if text.lower() in ("off", "none", "aucun", "0"):
+        return None
+    expected = f"expected a day and a time such as 'monday 08:00' or 'lundi 8h00', or off; got {raw!r}"
+    match = _WEEKLY_TIME.fullmatch(text)
+    if match is None:
+        raise SettingsError(variable, expected)
+    day = match["day"].lower()
+    if day in WEEKDAYS_EN:
+        weekday = WEEKDAYS_EN.index(day)
+    elif day in WEEKDAYS_FR:
+        weekday = WEEKDAYS_FR.index(day)
+    else:
+        raise SettingsError(variable, expected)
+    hour, minute = int(match["hour"]), int(match["minute"] or 0)
+    if hour > 23 or minute > 59:
+        raise SettingsError(variable, expected)
+    return WeeklyTime(weekday, hour, minute)
 
 
 def _positive_int(variable: str, raw: str) -> int:

@@ -128,6 +128,7 @@ def test_the_core_package_imports_nothing():
         "agora.meetings",
         "agora.privacy",
         "agora.spreadsheets",
+        "agora.pulse",
     ],
 )
 def test_a_light_core_module_does_not_load_discord(module):

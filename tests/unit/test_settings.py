@@ -153,3 +153,29 @@ def test_speaker_min_answers_below_one_or_unreadable_is_refused(raw):
         Settings.from_env({"DISCORD_TOKEN": TOKEN, "AGORA_SPEAKER_MIN_ANSWERS": raw})
     assert caught.value.variable == "AGORA_SPEAKER_MIN_ANSWERS"
     assert raw in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("monday 08:00", "monday 08:00"),
+        ("lundi 8h00", "monday 08:00"),
+        ("Vendredi 17h30", "friday 17:30"),
+        ("SUNDAY 23:59", "sunday 23:59"),
+        ("mardi 7h", "tuesday 07:00"),
+    ],
+)
+def test_the_digest_time_reads_french_and_english_days(raw, expected):
+    settings = Settings.from_env({"DISCORD_TOKEN": "t", "AGORA_DIGEST_AT": raw})
+    assert str(settings.digest_at) == expected
+
+
+def test_the_digest_is_on_monday_at_eight_unless_told_otherwise_and_can_be_off():
+    assert str(Settings.from_env({"DISCORD_TOKEN": "t"}).digest_at) == "monday 08:00"
+    assert Settings.from_env({"DISCORD_TOKEN": "t", "AGORA_DIGEST_AT": "off"}).digest_at is None
+
+
+@pytest.mark.parametrize("raw", ["lundi 25:00", "someday", "monday", "monday 8:60", "funday 08:00", "08:00"])
+def test_a_malformed_digest_time_names_the_variable(raw):
+    with pytest.raises(SettingsError, match="AGORA_DIGEST_AT"):
+        Settings.from_env({"DISCORD_TOKEN": "t", "AGORA_DIGEST_AT": raw})
