@@ -73,9 +73,10 @@ CREATE TABLE member_counts (
 ) STRICT, WITHOUT ROWID;
 
 -- The weekly digest and the monthly engagement report: one row per guild and period, so each is posted
--- once across restarts. period: the Monday of the digest's week (YYYY-MM-DD) or the report's month
--- (YYYY-MM). state: posting (claimed: look for the post before sending again), posted, skipped
--- (nothing to say, or nowhere to say it).
+-- once across restarts. period: the local date of the digest's time (YYYY-MM-DD; a /digest now: its
+-- local date and time, YYYY-MM-DDTHH:MM:SS) or the report's month (YYYY-MM). state: posting (claimed:
+-- look for the post before sending again), posted, skipped (nothing to say, or nowhere to say it).
+-- until: the end of the span a posted digest covered, where the next one starts.
 CREATE TABLE pulse_posts (
     guild_id    INTEGER NOT NULL,
     kind        TEXT NOT NULL CHECK (kind IN ('digest', 'engagement')),
@@ -85,6 +86,7 @@ CREATE TABLE pulse_posts (
     message_id  INTEGER,
     at          INTEGER NOT NULL,
     reason      TEXT,                          -- why it was skipped (a short code)
+    until       INTEGER,
     PRIMARY KEY (guild_id, kind, period)
 ) STRICT;
 
