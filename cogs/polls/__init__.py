@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from cogs.polls import pulse
 from cogs.polls.cog import PollsCog
 from cogs.polls.topics import TopicLibrary
 from cogs.polls.views import ClosePollButton, VoteButton
@@ -14,4 +15,10 @@ if TYPE_CHECKING:
 
 async def setup(bot: Agora) -> None:
     bot.add_dynamic_items(VoteButton, ClosePollButton)
-    await bot.add_cog(PollsCog(bot, TopicLibrary.load()))
+    cog = PollsCog(bot, TopicLibrary.load())
+    await bot.add_cog(cog)
+    pulse.join(bot, cog.store)  # the digest's polls and the engagement report's
+
+
+async def teardown(bot: Agora) -> None:
+    pulse.leave(bot)

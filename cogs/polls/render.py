@@ -123,11 +123,15 @@ def ballot_text(poll: Poll, positions: tuple[int, ...], limit: int = BALLOT_MAX)
     return ", ".join(f"{letter(p)} **{name}**" for p, name in zip(positions, names, strict=True))
 
 
+def poll_link(poll: Poll) -> str:
+    """The address of the poll's message."""
+    return f"https://discord.com/channels/{poll.guild_id}/{poll.channel_id}/{poll.message_id}"
+
+
 def list_line(poll: Poll, words: Words, deadline: str) -> str:
     """`/poll list`: the question (its first 100 characters) linked to the poll's message."""
-    link = f"https://discord.com/channels/{poll.guild_id}/{poll.channel_id}/{poll.message_id}"
     question = fit_escaped(poll.question, LIST_QUESTION_MAX, escape=link_text)
-    return words("polls.list.line", question=question, link=link, deadline=deadline)
+    return words("polls.list.line", question=question, link=poll_link(poll), deadline=deadline)
 
 
 def list_embed(polls: Sequence[Poll], words: Words) -> discord.Embed:

@@ -1,0 +1,61 @@
+"""The live Q&A's part of the community's pulse (agora/pulse.py): who asked or voted on a question, for
+the engagement report's active and first-time members, and its "questions" section. The Q&A has no
+part in the weekly digest: its questions live and die with the event they were asked at.
+
+Registered on `bot.pulse` while the feature is loaded (`join` in setup, `leave` in teardown).
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import TYPE_CHECKING
+
+from agora.pulse import EngagementPart, Figure, Span, Words
+from cogs.questions.pulse_store import QuestionPulseStore
+
+if TYPE_CHECKING:
+    from agora.client import Agora
+
+# The engagement report's section; each figure's key is `<section>.<figure>` (questions.asked…).
+SECTION = "questions"
+
+
+class QuestionsPulse:
+    """The live Q&A's `EngagementSource`."""
+
+    name = "questions"
+
+    def __init__(self, store: QuestionPulseStore) -> None:
+        self.store = store
+
+    async def participants(self, guild_id: int, span: Span) -> frozenset[int]:
+        return await self.store.participants(guild_id, span)
+
+    async def engagement(self, guild_id: int, span: Span, words: Words) -> EngagementPart:
+        counts = await self.store.counts(guild_id, span)
+        return EngagementPart(
+            section=SECTION,
+            title=words("questions.pulse.section"),
+            figures=(
+                Figure(f"{SECTION}.asked", words("questions.pulse.asked"), counts.asked),
+                Figure(f"{SECTION}.askers", words("questions.pulse.askers"), counts.askers, people=True),
+                Figure(f"{SECTION}.votes", words("questions.pulse.votes"), counts.votes),
+            ),
+        )
+
+
+# The pulse registered for each running bot, so teardown withdraws the very one setup registered.
+_joined: weakref.WeakKeyDictionary[Agora, QuestionsPulse] = weakref.WeakKeyDictionary()
+
+
+def join(bot: Agora) -> QuestionsPulse:
+    pulse = QuestionsPulse(QuestionPulseStore(bot.database))
+    bot.pulse.measure(pulse)
+    _joined[bot] = pulse
+    return pulse
+
+
+def leave(bot: Agora) -> None:
+    pulse = _joined.pop(bot, None)
+    if pulse is not None:
+        bot.pulse.stop_measuring(pulse)
