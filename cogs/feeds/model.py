@@ -4,7 +4,7 @@ reached members (the record the digest and the engagement report read)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import Literal, Protocol, get_args
 
 # instant: posted as it comes; digest: only in the weekly digest; review: an organiser publishes or
 # skips it first (migration 0012's CHECK holds the same three).
@@ -32,3 +32,49 @@ class SharedArticle:
     channel_id: int | None = None
     message_id: int | None = None
     thread_id: int | None = None
+
+
+class _FeedLike(Protocol):
+    """What `shared_article` reads of a feed (cogs.feeds.store.Feed): no import of the store here."""
+
+    id: int
+    guild_id: int
+
+    @property
+    def display_name(self) -> str: ...
+
+
+class _EntryLike(Protocol):
+    """What `shared_article` reads of an entry (cogs.feeds.parse.FeedEntry)."""
+
+    key: str
+    title: str
+    link: str | None
+
+
+def shared_article(
+    feed: _FeedLike,
+    entry: _EntryLike,
+    *,
+    mode: FeedMode,
+    shared_at: int,
+    channel_id: int | None = None,
+    message_id: int | None = None,
+    thread_id: int | None = None,
+) -> SharedArticle:
+    """The record of `entry` of `feed` reaching members. An entry without a title (the feed gave none)
+    is named by its link, else its key: the digest still has something to show."""
+    title = " ".join(entry.title.split()) or entry.link or entry.key
+    return SharedArticle(
+        guild_id=feed.guild_id,
+        feed_id=feed.id,
+        entry_key=entry.key,
+        blog=feed.display_name,
+        title=title,
+        link=entry.link,
+        mode=mode,
+        shared_at=shared_at,
+        channel_id=channel_id,
+        message_id=message_id,
+        thread_id=thread_id,
+    )

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from agora.clock import epoch
 from agora.database import Database
 from agora.privacy import Exported, iso_time, snowflake
+from cogs.feeds.article_store import ArticleStore
+from cogs.feeds.model import FeedMode, SharedArticle
 from cogs.feeds.parse import FeedEntry
 
 if TYPE_CHECKING:
@@ -46,6 +48,7 @@ class Feed:
     last_error: str | None
     last_error_values: ErrorValues
     paused: bool
+    mode: FeedMode = "instant"
 
     @property
     def display_name(self) -> str:
@@ -66,6 +69,7 @@ class NewFeed:
     title: str = ""
     site_url: str | None = None
     icon_url: str | None = None
+    mode: FeedMode = "instant"
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +163,13 @@ class FeedStore:
         async with self.database.transaction() as connection:
             cursor = await connection.execute(
                 "DELETE FROM feeds WHERE id = ? AND guild_id = ?", (feed_id, guild_id)
+            )
+            return cursor.rowcount > 0
+
+    async def set_mode(self, guild_id: int, feed_id: int, mode: FeedMode) -> bool:
+        async with self.database.transaction() as connection:
+            cursor = await connection.execute(
+                "UPDATE feeds SET mode = ? WHERE id = ? AND guild_id = ?", (mode, feed_id, guild_id)
             )
             return cursor.rowcount > 0
 
@@ -292,13 +303,20 @@ class FeedStore:
                 (feed_id, key),
             )
 
-    async def mark_posted(self, feed_id: int, key: str, message_id: int) -> None:
+    async def mark_posted(
+        self, feed_id: int, key: str, message_id: int | None, article: SharedArticle | None = None
+    ) -> None:
+        """The entry is done: posted (`message_id`), held for the digest or handed to the review queue
+        (no message). `article`, when given, is recorded in the same transaction, so a crash leaves
+        either both or neither."""
         async with self.database.transaction() as connection:
             await connection.execute(
                 "UPDATE feed_entries SET state = 'posted', message_id = ?, payload = NULL "
                 "WHERE feed_id = ? AND entry_key = ?",
                 (message_id, feed_id, key),
             )
+            if article is not None:
+                await ArticleStore.record_in(connection, article)
 
     async def entry_states(self, feed_id: int) -> dict[str, str]:
         rows = await self.database.fetch_all(
