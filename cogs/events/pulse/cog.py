@@ -1,0 +1,33 @@
+"""Registers the events' digest sections and engagement figures on `bot.pulse` while the events
+feature is loaded: a cog of its own, so that unloading the feature withdraws them with it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from discord.ext import commands
+
+from cogs.events.answer_store import AnswerStore
+from cogs.events.pulse.digest_part import EventsDigest
+from cogs.events.pulse.engagement_part import EventsEngagement
+from cogs.events.pulse.pulse_store import PulseStore
+from cogs.events.store import EventStore
+
+if TYPE_CHECKING:
+    from agora.client import Agora
+
+
+class EventsPulse(commands.Cog):
+    def __init__(self, bot: Agora, events: EventStore, answers: AnswerStore) -> None:
+        self.bot = bot
+        store = PulseStore(bot.database)
+        self.digest = EventsDigest(events, answers, store)
+        self.engagement = EventsEngagement(answers, store)
+
+    async def cog_load(self) -> None:
+        self.bot.pulse.contribute(self.digest)
+        self.bot.pulse.measure(self.engagement)
+
+    async def cog_unload(self) -> None:
+        self.bot.pulse.stop_contributing(self.digest)
+        self.bot.pulse.stop_measuring(self.engagement)
