@@ -35,19 +35,21 @@ def events_part(
     answers, present = point.responses, counts["checked_in"]
     funnel = tuple(FunnelStep(key, _label(words, key), counts[key]) for key in FUNNEL) if events else ()
     figures = (
-        Figure("events.count", _label(words, "count"), events),
-        *(Figure(f"events.{key}", _label(words, key), counts[key], people=True) for key in FUNNEL),
+        Figure(f"{SECTION}.count", _label(words, "count"), events),
+        *(Figure(f"{SECTION}.{key}", _label(words, key), counts[key], people=True) for key in FUNNEL),
         # Members who came without a place or without checking in may answer too (the call's DMs go to
         # the interested): capped at 100 %, as the events' own reports cap theirs.
         Figure(
-            "events.response_rate",
+            f"{SECTION}.response_rate",
             _label(words, "response_rate"),
             min(1.0, counts["feedback"] / present) if present else None,
             kind="rate",
             base=present,
         ),
-        Figure("events.rating", _label(words, "rating"), point.average_rating, kind="average", base=answers),
-        Figure("events.nps", _label(words, "nps"), point.nps, kind="score", base=answers),
+        Figure(
+            f"{SECTION}.rating", _label(words, "rating"), point.average_rating, kind="average", base=answers
+        ),
+        Figure(f"{SECTION}.nps", _label(words, "nps"), point.nps, kind="score", base=answers),
     )
     return EngagementPart(SECTION, _label(words, "title"), figures=figures, funnel=funnel)
 
