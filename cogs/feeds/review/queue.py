@@ -1,25 +1,254 @@
-"""The review queue of feeds in `review` mode (being built: the poller may already call `submit`)."""
+"""The review queue of feeds in `review` mode: each new article is stored, then shown to the organisers
+in their channel (AGORA_ORGANISER_CHANNEL) with *Publish*, *Publish with a comment* and *Skip*; without
+that channel it waits in `/feed queue` alone. Unreviewed, it expires after `KEEP` (7 days).
+
+Every step is claimed in the store before it is done (review/store.py). A periodic pass sends the review
+posts not sent yet (no channel then, a crash, Discord down) after looking for them in the channel,
+finishes a publishing a crash interrupted (the article's post looked for in the feed's channel first,
+so it is never posted twice), and expires what is due on the injected clock.
+
+Within the running bot, one review's publishing goes one step at a time (a lock per review): two
+organisers clicking at once, or a click and the pass, never both post; the store's claim decides who.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+import aiohttp
+import discord
+
+from agora.channels import PostableChannel, find_channel, find_own_post
+from agora.clock import epoch
+from agora.components import carrying
+from agora.i18n import Words
+from agora.scheduling import Recurring, cancel_and_wait, start_when_ready
+from cogs.feeds.failure import FeedFailure
+from cogs.feeds.model import shared_article
+from cogs.feeds.parse import FeedEntry
+from cogs.feeds.publisher import FeedSource, Publisher
+from cogs.feeds.review.desk import ReviewDesk
+from cogs.feeds.review.render import Target, message_link, review_content
+from cogs.feeds.review.store import PENDING, PUBLISHING, Review, ReviewStore
+from cogs.feeds.review.views import PUBLISH, custom_id, review_view
+from cogs.feeds.store import Feed, FeedStore, entry_from_json, entry_to_json
 
 if TYPE_CHECKING:
     from agora.client import Agora
-    from cogs.feeds.parse import FeedEntry
-    from cogs.feeds.publisher import Publisher
-    from cogs.feeds.store import Feed
 
 log = logging.getLogger(__name__)
 
+KEEP = timedelta(days=7)  # how long an article waits for a review before it expires
+PASS_TICK = 300.0  # seconds: sends, recoveries and expiries need no more precision than that
+NO_PINGS = discord.AllowedMentions.none()
+# Discord refused the post for good (the channel is gone or refuses Agora): kept in the queue with the
+# reason, not tried again until an organiser clicks. Anything else was passing: tried again by a click.
+REFUSALS = frozenset({"channel_missing", "discord_forbidden"})
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What publishing a claimed review came to: `published` (with the post's link), `refused` or
+    `failed` (with the error code, back in the queue), or `feed_removed`."""
+
+    kind: str
+    link: str | None = None
+    code: str | None = None
+
 
 class ReviewQueue:
-    def __init__(self, bot: Agora, publisher: Publisher) -> None:
+    def __init__(self, bot: Agora, feeds: FeedStore, publisher: Publisher) -> None:
         self.bot = bot
+        self.feeds = feeds
         self.publisher = publisher
+        self.store = ReviewStore(bot.database)
+        self.desk = ReviewDesk(bot, self)  # the organisers' clicks
+        self.recurring: Recurring[int] = Recurring("feed reviews", self.run_pass, tick=PASS_TICK)
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        """The pass, once the bot is connected (the feeds cog's cog_load)."""
+        self._task = start_when_ready(self.bot, self.recurring)
+
+    async def close(self) -> None:
+        await cancel_and_wait(self._task)
+
+    def lock(self, review_id: int) -> asyncio.Lock:
+        return self._locks.setdefault(review_id, asyncio.Lock())
+
+    def words(self) -> Words:
+        """The review post is the organisers' together: in the community's language."""
+        return self.bot.catalogue.words(self.bot.settings.locale)
+
+    def organisers_channel(self, guild_id: int) -> PostableChannel | None:
+        """AGORA_ORGANISER_CHANNEL, found as the feeds cog finds it for a failing feed; never the feed's
+        own channel, where members would see the buttons."""
+        guild = self.bot.get_guild(guild_id)
+        return find_channel(guild, self.bot.settings.organiser_channel) if guild else None
+
+    # ---- an article comes in --------------------------------------------------------------------------
 
     async def submit(self, feed: Feed, entry: FeedEntry) -> None:
         """An article of a feed in review mode: stored (idempotent on the feed and the entry's key),
-        then its review post sent to the organisers' channel."""
-        log.info("feed %s: entry queued for review", feed.id)
+        then its review post sent to the organisers' channel. The post's failure is logged and left to
+        the next pass; the store's is raised, so the poller hands the article over again."""
+        review = await self.store.add(
+            feed.guild_id,
+            feed.id,
+            entry.key,
+            feed.display_name,
+            entry_to_json(entry),
+            self.bot.clock.now(),
+            KEEP,
+        )
+        if review.state in (PENDING, PUBLISHING) and review.review_message_id is None:
+            try:
+                await self.post_review(review, look_first=False)
+            except Exception:
+                log.exception(
+                    "feed %s: review %s could not be posted; the next pass tries again", feed.id, review.id
+                )
+
+    async def post_review(self, review: Review, *, look_first: bool = True) -> bool:
+        """The review post, once: looked for first when an earlier attempt may have reached Discord."""
+        async with self.lock(review.id):
+            review = await self.store.get(review.id) or review
+            if review.review_message_id is not None or review.state not in (PENDING, PUBLISHING):
+                return False
+            channel = self.organisers_channel(review.guild_id)
+            if channel is None:
+                return False  # only in /feed queue, until a channel is configured
+            button = custom_id(PUBLISH, review.id)
+            try:
+                message = (
+                    await find_own_post(channel, self.bot.user, carrying(button)) if look_first else None
+                )
+                if message is None:
+                    message = await channel.send(**await self.parts(review), allowed_mentions=NO_PINGS)
+            except (discord.Forbidden, discord.NotFound) as error:
+                # Not retried in a loop (a 403 in a loop gets the bot banned): the next pass, minutes
+                # away, tries once more; /config names the channel's problem meanwhile.
+                log.warning("review %s refused in channel %s (%s)", review.id, channel.id, error.code)
+                return False
+            await self.store.set_posted(review.id, channel.id, message.id)
+            return True
+
+    async def parts(self, review: Review, *, published: str | None = None) -> dict[str, Any]:
+        """The review post: where the article would go and what became of it, above its embed exactly as
+        it would be posted (the role is shown, never pinged); buttons while it waits."""
+        words = self.words()
+        feed = await self.feeds.get(review.feed_id) if review.feed_id is not None else None
+        target = Target(feed.channel_id, feed.role_id, feed.open_thread) if feed is not None else None
+        parts: dict[str, Any] = {"content": review_content(review, target, words, published=published)}
+        if review.review_message_id is None:
+            source = FeedSource.of(feed) if feed is not None else FeedSource(review.blog, None, None)
+            _, parts["embed"] = await self.publisher.message_for(
+                source, entry_from_json(review.payload), None
+            )
+        parts["view"] = review_view(review.id, words) if review.state == PENDING and target else None
+        return parts
+
+    async def redraw(self, review: Review, *, published: str | None = None) -> None:
+        """The review post shows what became of the article; buttons gone once decided. Best effort:
+        the decision stands whether or not the post says it."""
+        channel = self.bot.get_channel(review.review_channel_id or 0)
+        if review.review_message_id is None or not isinstance(channel, discord.abc.Messageable):
+            return
+        parts = await self.parts(review, published=published)
+        try:
+            await channel.get_partial_message(review.review_message_id).edit(**parts)  # type: ignore[attr-defined]
+        except discord.HTTPException as error:
+            log.warning("review %s: its post could not be redrawn (%s)", review.id, error.status)
+
+    # ---- publishing -----------------------------------------------------------------------------------
+
+    async def publish(self, review: Review, *, look_first: bool) -> Outcome:
+        """Post a review claimed `publishing` (under its lock), record the article, mark it published;
+        or put it back in the queue with the reason. `look_first`: an earlier attempt may have reached
+        Discord (a crash, a 5xx whose request went through), so the channel is searched before posting."""
+        feed = await self.feeds.get(review.feed_id) if review.feed_id is not None else None
+        if feed is None:
+            await self.store.close_removed(review.id, self.bot.clock.now())
+            return Outcome("feed_removed")
+        entry = entry_from_json(review.payload)
+        try:
+            message = await self.publisher.find_earlier_post(feed, entry) if look_first else None
+            if message is None:
+                message = await self.publisher.post(feed, entry, comment=review.comment)
+        except FeedFailure as error:
+            code = error.code if error.code in REFUSALS else "discord_error"
+            log.warning(
+                "review %s: publishing to channel %s failed: %s", review.id, feed.channel_id, error.code
+            )
+            await self.store.release(review.id, code)
+            return Outcome("refused" if code in REFUSALS else "failed", code=code)
+        except (aiohttp.ClientError, TimeoutError) as error:
+            log.warning(
+                "review %s: publishing failed on the way to Discord (%s)", review.id, type(error).__name__
+            )
+            await self.store.release(review.id, "discord_error")
+            return Outcome("failed", code="discord_error")
+        now = self.bot.clock.now()
+        article = shared_article(
+            feed,
+            entry,
+            mode="review",
+            shared_at=epoch(now),
+            channel_id=message.channel.id,
+            message_id=message.id,
+            thread_id=self.publisher.thread_of(feed, message),
+        )
+        await self.store.published(review.id, article, now)
+        return Outcome("published", link=message_link(feed.guild_id, message.channel.id, message.id))
+
+    async def shown(self, review_id: int, outcome: Outcome) -> None:
+        """The review post redrawn after a publishing attempt."""
+        review = await self.store.get(review_id)
+        if review is not None:
+            await self.redraw(review, published=outcome.link)
+
+    # ---- the pass -------------------------------------------------------------------------------------
+
+    async def run_pass(self) -> int:
+        """Expiries, publishings a crash interrupted, review posts not sent yet; how many were done."""
+        done = 0
+        for review in await self.store.expire(self.bot.clock.now()):
+            log.info("review %s expired unreviewed", review.id)
+            await self._guarded(review, self.redraw(review))
+            done += 1
+        for review in await self.store.publishing():
+            done += await self._guarded(review, self.recover(review))
+        for review in await self.store.unposted():
+            done += await self._guarded(review, self.post_review(review))
+        return done
+
+    async def _guarded(self, review: Review, work: Any) -> int:
+        # One review's trouble must not hold up the others'.
+        try:
+            return int(bool(await work))
+        except Exception:
+            log.exception("review %s (guild %s): a step of the pass failed", review.id, review.guild_id)
+            return 0
+
+    async def recover(self, review: Review) -> bool:
+        """A review left `publishing`: by a crash, since a click holds the lock while it publishes."""
+        async with self.lock(review.id):
+            review = await self.store.get(review.id) or review
+            if review.state != PUBLISHING:
+                return False
+            outcome = await self.publish(review, look_first=True)
+            log.info("review %s: publishing interrupted earlier, now %s", review.id, outcome.kind)
+            await self.shown(review.id, outcome)
+            return outcome.kind == "published"
+
+    async def close_removed(self, review_id: int) -> None:
+        """Its feed was removed: closed, and its post says so (once, by whoever closed it)."""
+        if await self.store.close_removed(review_id, self.bot.clock.now()):
+            closed = await self.store.get(review_id)
+            if closed is not None:
+                await self.redraw(closed)
