@@ -37,6 +37,9 @@ Visible = Callable[[int, int], bool]
 
 CAP = 10  # polls per digest section; the others are counted in "and N more"
 LINE_MAX = 1000  # a digest line, at most (agora/pulse.py)
+# The winning answers' names together, escaped: a tie of twenty long answers still leaves the digest
+# room for other lines (each answer is cut to an equal share, every one named).
+ANSWERS_MAX = 300
 # The engagement report's section; each figure's key is `<section>.<figure>` (polls.count…).
 SECTION = "polls"
 
@@ -64,7 +67,7 @@ def closed_line(poll: Poll, tally: Tally, words: Words) -> str:
         answers = ", ".join(f"**{name}**" for name in names)
         return words(key, answers=answers, votes=tally.counts[top[0]])
 
-    room = LINE_MAX - len(line(result([""] * len(top))))
+    room = min(ANSWERS_MAX, LINE_MAX - len(line(result([""] * len(top)))))
     return line(result(fit_together([poll.options[position] for position in top], room)))
 
 
