@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cogs.pulse.activity.cog import ActivityCog
+from cogs.pulse.digest.cog import DigestCog
 
 if TYPE_CHECKING:
     from agora.client import Agora
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 
 async def setup(bot: Agora) -> None:
     await bot.add_cog(ActivityCog(bot))
+    await bot.add_cog(DigestCog(bot))
 
 
 async def teardown(bot: Agora) -> None:

@@ -1,0 +1,213 @@
+"""Posting a weekly digest: built from the features' sections (bot.pulse), posted once per period, and
+the organisers told once when its channel refuses it.
+
+A digest is claimed in pulse_posts before it is built, then marked posted (with the end of the span it
+covered, where the next one starts), skipped with a reason, or released to be tried again. A channel
+the bot cannot post in (missing, or without the permissions to post an embed there) is seen before
+anything is sent: nothing is claimed, the organisers are told once, and the scheduled pass tries again
+each minute (no request reaches Discord meanwhile) until the digest is posted or its week is over, when
+it is recorded skipped for that reason. Discord's own refusal of the post (403, 404) is not retried —
+Discord counts refusals against the bot — and is recorded skipped 'refused', the organisers told.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Literal
+
+import discord
+
+from agora.channels import ChannelUse, PostableChannel, find_channel, find_own_post, posting_problems
+from agora.clock import epoch
+from agora.i18n import Words
+from agora.pulse import Span
+from cogs.pulse.digest import render
+from cogs.pulse.post_store import PostStore
+
+if TYPE_CHECKING:
+    from agora.client import Agora
+
+log = logging.getLogger(__name__)
+
+KIND: Literal["digest"] = "digest"
+NOTICE = "digest_channel"  # the problem, in pulse_notices
+PURPOSE = "pulse.digest.purpose"
+
+Outcome = Literal["posted", "empty", "covered", "taken", "busy", "channel", "refused"]
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    outcome: Outcome
+    message: discord.Message | None = None
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """The digest channel as configured, found, and what stops Agora from posting there (catalogue keys
+    of config.problem.*, already in words)."""
+
+    reference: str
+    channel: PostableChannel | None
+    problems: list[str]
+
+    @property
+    def usable(self) -> bool:
+        return self.channel is not None and not self.problems
+
+    @property
+    def shown(self) -> str:
+        return self.channel.mention if self.channel is not None else f"`{self.reference.replace('`', '')}`"
+
+
+class Publisher:
+    def __init__(self, bot: Agora, store: PostStore) -> None:
+        self.bot = bot
+        self.store = store
+        self._told: set[int] = set()  # guilds whose organisers were told, to spare a write per pass
+
+    @property
+    def words(self) -> Words:
+        """The digest speaks the server's language (AGORA_LOCALE), whoever asks for it."""
+        return self.bot.catalogue.words(self.bot.settings.locale)
+
+    def use(self, guild: discord.Guild) -> ChannelUse | None:
+        reference = self.bot.settings.digest_channel
+        if not reference:
+            return None
+        # needs_history: after a crash mid-post, the post is looked for before it is sent again.
+        return ChannelUse(reference, PURPOSE, find_channel(guild, reference), needs_history=True)
+
+    def where(self, guild: discord.Guild, words: Words) -> Where | None:
+        """The digest channel and its problems; None when no digest channel is configured."""
+        use = self.use(guild)
+        if use is None:
+            return None
+        if use.channel is None:
+            return Where(use.reference, None, [words("config.problem.not_found", ref=use.reference)])
+        keys = posting_problems(use, use.channel.permissions_for(guild.me))
+        return Where(use.reference, use.channel, [words(key) for key in keys])
+
+    async def build(self, guild_id: int, span: Span) -> list[discord.Embed]:
+        """The digest of `span` as it would be posted; empty when no section has a line."""
+        words = self.words
+        sections = await self.bot.pulse.digest_sections(guild_id, span, words)
+        zone = self.bot.settings.timezone
+        first = datetime.fromtimestamp(span.start, UTC).astimezone(zone).date()
+        last = datetime.fromtimestamp(span.end - 1, UTC).astimezone(zone).date()
+        pages = render.fit(render.title(first, last, words), sections, words)
+        return render.embeds(pages, datetime.fromtimestamp(span.end, UTC))
+
+    async def start_of(self, guild_id: int, earliest: int) -> int:
+        """Where a digest starts: `earliest` (a week before its time), or later if a digest posted since
+        covered up to a later moment."""
+        last = await self.store.last_posted(guild_id, KIND)
+        return max(earliest, last.until if last and last.until is not None else 0)
+
+    async def post(self, guild: discord.Guild, where: Where, period: str, span: Span) -> Result:
+        """Post the digest of `span` as `period`, once; `where` must be usable (see `where`)."""
+        now = epoch(self.bot.clock.now())
+        claim = await self.store.claim(guild.id, KIND, period, now)
+        if not claim.owned:
+            return Result("busy" if claim.state == "posting" else "taken")
+        channel = where.channel
+        assert channel is not None  # noqa: S101 — checked by the caller, as `where.usable`
+        try:
+            if span.start >= span.end:
+                await self.store.mark_skipped(guild.id, KIND, period, "covered", now)
+                return Result("covered")
+            found = await self._find(channel, span) if claim.interrupted else None
+            if found is not None:
+                await self._posted(guild, period, found, span)
+                return Result("posted", found)
+            embeds = await self.build(guild.id, span)
+            if not embeds:
+                await self.store.mark_skipped(guild.id, KIND, period, "empty", now)
+                return Result("empty")
+            message = await channel.send(embeds=embeds, allowed_mentions=discord.AllowedMentions.none())
+        except discord.HTTPException as error:
+            if error.status >= 500 or error.status == 429:
+                await self.store.release(guild.id, KIND, period)
+                raise  # Discord's trouble, not a refusal: the next pass tries again
+            status = error.status
+            log.warning("digest %s refused in channel %s (%s)", period, channel.id, status)
+            await self.store.mark_skipped(guild.id, KIND, period, "refused", now)
+            await self._tell(
+                guild,
+                lambda words: words("pulse.digest.notice_refused", channel=where.shown, status=status),
+            )
+            return Result("refused")
+        except asyncio.CancelledError:
+            raise  # the bot stopping mid-post: the claim stays, and the next start looks for the post
+        except Exception:
+            await self.store.release(guild.id, KIND, period)
+            raise
+        await self._posted(guild, period, message, span)
+        return Result("posted", message)
+
+    async def _posted(self, guild: discord.Guild, period: str, message: discord.Message, span: Span) -> None:
+        await self.store.mark_posted(
+            guild.id,
+            KIND,
+            period,
+            message.channel.id,
+            message.id,
+            epoch(self.bot.clock.now()),
+            until=span.end,
+        )
+        log.info("digest %s posted in channel %s (message %s)", period, message.channel.id, message.id)
+        # Posting works again: if the channel breaks later, the organisers are told again.
+        await self.store.clear_notice(guild.id, NOTICE)
+        self._told.discard(guild.id)
+
+    async def _find(self, channel: PostableChannel, span: Span) -> discord.Message | None:
+        """The post of an attempt interrupted before it was recorded: the digest's last embed carries
+        its time."""
+
+        def is_it(message: discord.Message) -> bool:
+            stamp = message.embeds[-1].timestamp if message.embeds else None
+            return stamp is not None and epoch(stamp) == span.end
+
+        return await find_own_post(channel, self.bot.user, is_it)
+
+    async def tell_organisers(
+        self, guild: discord.Guild, where: Where, due: datetime, deadline: datetime
+    ) -> None:
+        """The digest due at `due` waits for its channel (until `deadline`): said once."""
+        await self._tell(
+            guild,
+            lambda words: words(
+                "pulse.digest.notice",
+                when=f"<t:{epoch(due)}:F>",
+                channel=where.shown,
+                problems="; ".join(where.problems),
+                deadline=f"<t:{epoch(deadline)}:F>",
+            ),
+        )
+
+    async def _tell(self, guild: discord.Guild, say: Callable[[Words], str]) -> None:
+        """Once until posting works again, in the organisers' channel (AGORA_ORGANISER_CHANNEL)."""
+        if guild.id in self._told:
+            return
+        self._told.add(guild.id)
+        if not await self.store.claim_notice(guild.id, NOTICE, epoch(self.bot.clock.now())):
+            return
+        text = say(self.words)
+        channel = find_channel(guild, self.bot.settings.organiser_channel)
+        if channel is None:
+            log.warning(
+                "the digest channel refuses posts; no organisers' channel to say so (guild %s)", guild.id
+            )
+            return
+        try:
+            await channel.send(text, allowed_mentions=discord.AllowedMentions.none())
+        except discord.HTTPException as error:
+            # Told once means tried once: never a refused request again at every pass.
+            log.warning(
+                "could not tell the organisers of guild %s about the digest (%s)", guild.id, error.status
+            )
