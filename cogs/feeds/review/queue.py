@@ -135,6 +135,9 @@ class ReviewQueue:
                 # away, tries once more; /config names the channel's problem meanwhile.
                 log.warning("review %s refused in channel %s (%s)", review.id, channel.id, error.code)
                 return False
+            except discord.HTTPException as error:
+                log.warning("review %s: Discord failed to take its post (%s)", review.id, error.status)
+                return False
             await self.store.set_posted(review.id, channel.id, message.id)
             return True
 
