@@ -16,10 +16,21 @@ async def setup(bot: Agora) -> None:
     from cogs.feeds.cog import FeedsCog
     from cogs.feeds.fetch import FeedFetcher
     from cogs.feeds.pool import FeedParserPool
+    from cogs.feeds.review.views import FORM_ID, ReviewButton
 
     fetcher = FeedFetcher(
         allow_private=bot.settings.feed_allow_private,
         user_agent=f"Agora/{bot.version} (community feed reader; discord bot)",
     )
     parser = FeedParserPool(environment=dict(bot.settings.child_environment))
-    await bot.add_cog(FeedsCog(bot, fetcher=fetcher, parser=parser))
+    cog = FeedsCog(bot, fetcher=fetcher, parser=parser)
+    # The review posts' buttons, and their comment form read from its submission alone (review/views.py).
+    bot.add_dynamic_items(ReviewButton)
+    bot.forms.answer(FORM_ID, cog.review_queue.desk.submit_comment)
+    await bot.add_cog(cog)
+
+
+async def teardown(bot: Agora) -> None:
+    from cogs.feeds.review.views import FORM_ID
+
+    bot.forms.withdraw(FORM_ID)
