@@ -326,3 +326,10 @@ def _clean(text: str) -> str:
         elif not out or out[-1] != MISSING:
             out.append(MISSING)
     return "".join(out)
+
+
+# What a feature's own charts build on (the engagement report's funnel and trend): the same canvas,
+# text fitting and styles, so every chart of the house looks alike.
+Canvas = _Canvas
+style = _style
+font = _font

@@ -29,6 +29,21 @@ from agora.stale_components import StaleComponents
 log = logging.getLogger(__name__)
 
 
+# Gateway events the guild messages intent brings and Agora never reads: nothing in it listens to a
+# message's edit or deletion (no on_[raw_]message_edit, on_[raw_]message_delete, on_[raw_]bulk_message_delete
+# listener and no wait_for on them; tests/e2e/test_activity.py checks the listeners), and every edit
+# Agora makes itself (a vote's count, a board) comes back as MESSAGE_UPDATE, which discord.py would
+# turn into a whole Message, components and all. Before Agora counted messages it received none of
+# these events, so dropping them unparsed changes nothing it did. discord.py reads its parsers from
+# this dict by event name (ConnectionState.parsers, shared with the websocket), so replacing the
+# entries at construction drops the events for every connection of the bot.
+_UNREAD_MESSAGE_EVENTS = ("MESSAGE_UPDATE", "MESSAGE_DELETE", "MESSAGE_DELETE_BULK")
+
+
+def _unread(_data: Any) -> None:
+    """The parser of an event Agora does not read."""
+
+
 class AgoraTree(app_commands.CommandTree["Agora"]):
     async def on_error(
         self, interaction: discord.Interaction[Agora], error: app_commands.AppCommandError
@@ -48,11 +63,14 @@ class Agora(commands.Bot):
         guild_ready_timeout: float = 2.0,
         backups: Backups | None = None,
     ) -> None:
-        # Unprivileged intents only, and not even the messages': Agora reads no one's messages, and
-        # with them every edit it makes (a vote's count, a board) would come back to be parsed again.
+        # Unprivileged intents only. The server's messages, to count them per channel and day
+        # (cogs/pulse/activity): each event's server, channel, author and id, never its text (without
+        # message_content, Discord does not send it). Not DMs, reactions or typing: nothing needs them.
+        # The edits and deletions this brings are not parsed (`_UNREAD_MESSAGE_EVENTS` below).
         intents = discord.Intents.default()
         intents.message_content = False
-        intents.messages = intents.reactions = intents.typing = False
+        intents.dm_messages = intents.reactions = intents.typing = False
+        intents.guild_messages = True
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -66,6 +84,8 @@ class Agora(commands.Bot):
             # How long discord.py waits after the last GUILD_CREATE before on_ready.
             guild_ready_timeout=guild_ready_timeout,
         )
+        for event in _UNREAD_MESSAGE_EVENTS:
+            self._connection.parsers[event] = _unread
         self.settings = settings
         self.database = database
         self.catalogue = catalogue
@@ -91,6 +111,11 @@ class Agora(commands.Bot):
             self.forms.route(args[0])
             self.stale_components.notice(args[0])
         super().dispatch(event_name, *args, **kwargs)
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """Agora has no prefix commands: a message is counted (cogs/pulse/activity), never read as a
+        command. discord.py's default would look for a prefix in each one, and log a mention of the bot
+        as a command not found."""
 
     async def close(self) -> None:
         await self.stale_components.close()  # before the HTTP session its answers go through closes

@@ -28,6 +28,8 @@ FEATURE_KEYS = (
     "about.feature.announce",
     "about.feature.privacy",
 )
+# What Agora counts, and what it never keeps: said plainly to anyone who asks.
+COUNTS_KEYS = ("pulse.activity.about_counts", "pulse.activity.about_participation")
 
 
 class AdminCog(commands.Cog):
@@ -55,6 +57,11 @@ class AdminCog(commands.Cog):
         embed.add_field(
             name=self.t(interaction, "about.features"),
             value="\n".join(f"• {self.t(interaction, key)}" for key in FEATURE_KEYS),
+            inline=False,
+        )
+        embed.add_field(
+            name=self.t(interaction, "pulse.activity.about_title"),
+            value="\n".join(self.t(interaction, key) for key in COUNTS_KEYS),
             inline=False,
         )
         embed.add_field(name=self.t(interaction, "about.version"), value=self.bot.version)

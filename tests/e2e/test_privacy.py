@@ -356,6 +356,8 @@ NOT_MEMBERS = {
     "session_id",  # event_sessions.id (a session of an event's programme)
     "question_id",  # qa_questions.id
     "author_language",  # not an id: the author's language, forgotten with author_id in its row
+    "authors",  # activity_days: how many distinct authors wrote that day, a count, never who
+    "members",  # member_counts: the server's member count that day
 }
 
 

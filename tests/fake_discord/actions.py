@@ -7,6 +7,7 @@ voice channels: voice.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Mapping
 from dataclasses import replace
@@ -297,9 +298,16 @@ class UserActions:
         return await self._send_interaction(MODAL_SUBMIT, who, chan, locale, data, source_message=msg)
 
     async def post_user_message(
-        self, member: FakeMember | int | str, channel: FakeChannel | int | str, content: str, **fields: Any
+        self,
+        member: FakeMember | int | str,
+        channel: FakeChannel | int | str,
+        content: str,
+        *,
+        at: dt.datetime | None = None,
+        **fields: Any,
     ) -> FakeMessage:
-        """``member`` posts a message (MESSAGE_CREATE; content hidden without the message_content intent)."""
+        """``member`` posts a message (MESSAGE_CREATE; content hidden without the message_content intent).
+        ``at``: as received at that moment (its id and timestamp say so), e.g. just before midnight."""
         who = self.world.member(member)
         chan = self.world.channel(channel)
         needed = Perm.SEND_MESSAGES_IN_THREADS if chan.is_thread else Perm.SEND_MESSAGES
@@ -311,6 +319,9 @@ class UserActions:
             payload={"content": content, **fields},
             files=[],
             guild_id=chan.guild_id,
+            message_id=self.world.new_id.at(at) if at is not None else None,
         )
+        if at is not None:
+            msg.timestamp = at.isoformat()
         await self.publish_message("MESSAGE_CREATE", msg)
         return msg

@@ -84,9 +84,10 @@ class MessageFactory:
         guild_id: int | None,
         extra_flags: int = 0,
         msg_type: int = 0,
+        message_id: int | None = None,
     ) -> FakeMessage:
         msg = FakeMessage(
-            id=self.world.new_id(),
+            id=message_id or self.world.new_id(),
             channel_id=channel_id,
             author_id=author_id,
             guild_id=guild_id,

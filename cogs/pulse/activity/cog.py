@@ -130,6 +130,11 @@ class ActivityCog(commands.Cog):
         pending.messages += 1
         pending.authors.add(message.author.id)
 
+    @property
+    def pending_messages(self) -> int:
+        """Messages counted and not yet written."""
+        return sum(pending.messages for pending in self._pending.values())
+
     async def flush(self) -> int:
         """Writes what was counted since the last flush in one transaction; the messages written."""
         async with self._flushing:

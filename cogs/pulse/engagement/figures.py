@@ -1,0 +1,285 @@
+"""The engagement report's figures: what was measured over a period and the period before it, turned
+into sections of figures, each against the previous period, with the "< 3" rule applied.
+
+The rule, everywhere a figure is shown (embed and CSV): a count of people of 1 or 2 shows as "< 3"
+(0 shows as 0, it identifies no one); a rate, an average or a score resting on fewer than 3 people's
+answers is not shown; and a change involving a value not shown is not shown either, since it would
+give that value away. Pure: no discord, no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from agora.pulse import Discussion, EngagementPart, Figure, FunnelStep, Words
+
+SMALLEST_SHOWN = 3  # people: fewer than this (but some) could be recognised
+TOP_DISCUSSIONS = 5
+
+Hidden = Literal["people", "answers"]
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelCount:
+    """Messages and distinct authors in one channel (or thread) over a period, and its name."""
+
+    channel_id: int
+    name: str
+    messages: int
+    authors: int
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    """A day (or a week) of the period: messages in the server, and members active in Agora's features
+    (None when not measured)."""
+
+    label: str
+    messages: int
+    active: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Measured:
+    """Everything read for one period."""
+
+    members: int | None  # the server's last member count within the period
+    members_before: int | None  # the last one before it
+    active: int  # took part in anything Agora runs
+    first_time: int  # of those, in nothing before the period
+    messages: int
+    authors: int  # distinct, over the whole server and period
+    channels: tuple[ChannelCount, ...] = ()
+    parts: tuple[EngagementPart, ...] = ()
+    replies: Mapping[int, int] = field(default_factory=dict)  # messages in each article thread
+    trend: tuple[TrendPoint, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """A figure of the period and the same one (same key) of the period before, if it had it."""
+
+    figure: Figure
+    previous: Figure | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelRow:
+    name: str
+    messages: Row
+    authors: Row
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """An article among the most discussed of the period."""
+
+    title: str
+    link: str | None
+    replies: int
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One section of the report. `rows` are its figures; a chat section also has its channels, an
+    events section its funnel, an articles section its most discussed articles (the CSV has them all)."""
+
+    key: str
+    title: str
+    rows: tuple[Row, ...] = ()
+    channels: tuple[ChannelRow, ...] = ()
+    funnel: tuple[FunnelStep, ...] = ()
+    top: tuple[Ranked, ...] = ()
+    extra: tuple[Row, ...] = ()  # figures for the CSV only (every article's replies)
+
+    def every_row(self) -> list[Row]:
+        channel_rows = [row for channel in self.channels for row in (channel.messages, channel.authors)]
+        return [*self.rows, *channel_rows, *self.extra]
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    blocks: tuple[Block, ...]
+    trend: tuple[TrendPoint, ...]
+    has_data: bool
+
+    @property
+    def funnel(self) -> tuple[FunnelStep, ...]:
+        return next((block.funnel for block in self.blocks if block.funnel), ())
+
+
+def hidden(figure: Figure) -> Hidden | None:
+    """Why `figure` is not shown, or None when it is."""
+    if figure.value is None:
+        return None
+    if figure.people and 0 < figure.value < SMALLEST_SHOWN:
+        return "people"
+    if figure.kind != "count" and figure.base is not None and figure.base < SMALLEST_SHOWN:
+        return "answers"
+    return None
+
+
+def delta(row: Row) -> float | None:
+    """The change since the previous period, or None when either value is missing or not shown."""
+    now, before = row.figure, row.previous
+    if before is None or now.value is None or before.value is None:
+        return None
+    if hidden(now) or hidden(before):
+        return None
+    return now.value - before.value
+
+
+def build_report(now: Measured, before: Measured, words: Words) -> Report:
+    blocks = [_members(now, before, words), _chat(now, before, words)]
+    previous_parts = {part.section: part for part in before.parts}
+    for part in now.parts:
+        blocks.append(_part(part, previous_parts.get(part.section), now, before, words))
+    return Report(tuple(blocks), now.trend, _has_data(now))
+
+
+def _has_data(measured: Measured) -> bool:
+    """Anything happened: a message, a member taking part, a figure of a feature's that is not zero."""
+    if measured.messages or measured.active:
+        return True
+    for part in measured.parts:
+        if part.discussions or any(step.count for step in part.funnel):
+            return True
+        if any(figure.value for figure in part.figures):
+            return True
+    return False
+
+
+def _members(now: Measured, before: Measured, words: Words) -> Block:
+    def figures(m: Measured) -> list[Figure]:
+        growth = None if m.members is None or m.members_before is None else m.members - m.members_before
+        # A share of a count that is not shown would give it away: it rests on the active members.
+        share = m.active / m.members if m.members else None
+        return [
+            Figure("members", words("pulse.engagement.figure.members"), m.members, people=True),
+            Figure("members.growth", words("pulse.engagement.figure.growth"), growth),
+            Figure("active", words("pulse.engagement.figure.active"), m.active, people=True),
+            Figure(
+                "active.share", words("pulse.engagement.figure.share"), share, "rate", base=m.active or None
+            ),
+            Figure(
+                "active.first_time", words("pulse.engagement.figure.first_time"), m.first_time, people=True
+            ),
+            Figure(
+                "active.returning",
+                words("pulse.engagement.figure.returning"),
+                m.active - m.first_time,
+                people=True,
+            ),
+        ]
+
+    return Block("members", words("pulse.engagement.section.members"), _pair(figures(now), figures(before)))
+
+
+def _chat(now: Measured, before: Measured, words: Words) -> Block:
+    """The server's messages and authors, then each channel's, busiest first. The threads opened on
+    articles are left to the articles' section, which counts their replies."""
+    article_threads = {
+        d.thread_id for m in (now, before) for part in m.parts for d in part.discussions if d.thread_id
+    }
+    totals = [
+        Row(
+            Figure("chat.messages", words("pulse.engagement.figure.messages"), now.messages),
+            Figure("chat.messages", words("pulse.engagement.figure.messages"), before.messages),
+        ),
+        Row(
+            Figure("chat.authors", words("pulse.engagement.figure.authors"), now.authors, people=True),
+            Figure("chat.authors", words("pulse.engagement.figure.authors"), before.authors, people=True),
+        ),
+    ]
+    current = {c.channel_id: c for c in now.channels if c.channel_id not in article_threads}
+    previous = {c.channel_id: c for c in before.channels if c.channel_id not in article_threads}
+    order = sorted(
+        current.keys() | previous.keys(),
+        key=lambda cid: (-_messages(current.get(cid)), -_messages(previous.get(cid)), cid),
+    )
+    channels = []
+    for channel_id in order:
+        here, there = current.get(channel_id), previous.get(channel_id)
+        name = (here or there).name  # type: ignore[union-attr]  # one of them is there
+        channels.append(
+            ChannelRow(
+                name,
+                _channel_row(channel_id, name, "messages", here, there, words),
+                _channel_row(channel_id, name, "authors", here, there, words),
+            )
+        )
+    return Block("chat", words("pulse.engagement.section.chat"), tuple(totals), tuple(channels))
+
+
+def _messages(channel: ChannelCount | None) -> int:
+    return channel.messages if channel else 0
+
+
+def _channel_row(
+    channel_id: int,
+    name: str,
+    what: Literal["messages", "authors"],
+    here: ChannelCount | None,
+    there: ChannelCount | None,
+    words: Words,
+) -> Row:
+    people = what == "authors"
+    label = words(f"pulse.engagement.figure.channel_{what}", channel=name)
+    key = f"chat.channel.{channel_id}.{what}"
+    now = Figure(key, label, getattr(here, what) if here else 0, people=people)
+    before = Figure(key, label, getattr(there, what) if there else 0, people=people)
+    return Row(now, before)
+
+
+def _part(
+    part: EngagementPart, previous: EngagementPart | None, now: Measured, before: Measured, words: Words
+) -> Block:
+    funnel_rows = _pair(_funnel_figures(part), _funnel_figures(previous) if previous else [])
+    rows = _pair(list(part.figures), list(previous.figures) if previous else [])
+    top: tuple[Ranked, ...] = ()
+    extra: tuple[Row, ...] = ()
+    if part.discussions or (previous and previous.discussions):
+        key, label = f"{part.section}.replies", words("pulse.engagement.figure.replies")
+        replies_now = _replies(part.discussions, now.replies)
+        replies_before = _replies(previous.discussions if previous else (), before.replies)
+        rows = (*rows, Row(Figure(key, label, replies_now), Figure(key, label, replies_before)))
+        ranked = rank(part.discussions, now.replies)
+        top = tuple(ranked[:TOP_DISCUSSIONS])
+        extra = tuple(
+            Row(Figure(f"{part.section}.discussion.{n}", article.title, article.replies))
+            for n, article in enumerate(ranked, start=1)
+        )
+    return Block(part.section, part.title, (*funnel_rows, *rows), (), part.funnel, top, extra)
+
+
+def _funnel_figures(part: EngagementPart) -> list[Figure]:
+    """The funnel's steps as figures, unless the part gives them among its figures already (the events
+    part gives `events.registered` beside its `registered` step)."""
+    given = {figure.key.rsplit(".", 1)[-1] for figure in part.figures}
+    return [
+        Figure(f"{part.section}.funnel.{step.key}", step.label, step.count, people=True)
+        for step in part.funnel
+        if step.key not in given
+    ]
+
+
+def _replies(discussions: tuple[Discussion, ...], replies: Mapping[int, int]) -> int:
+    return sum(replies.get(d.thread_id, 0) for d in discussions if d.thread_id is not None)
+
+
+def rank(discussions: tuple[Discussion, ...], replies: Mapping[int, int]) -> list[Ranked]:
+    """Every article shared in the period, the most replied to first (the earliest shared first among
+    equals)."""
+    scored = [
+        (replies.get(d.thread_id, 0) if d.thread_id is not None else 0, d.shared_at, d) for d in discussions
+    ]
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    return [Ranked(d.title, d.link, count) for count, _, d in scored]
+
+
+def _pair(now: list[Figure], before: list[Figure]) -> tuple[Row, ...]:
+    """Each figure of the period with the previous period's of the same key."""
+    previous = {figure.key: figure for figure in before}
+    return tuple(Row(figure, previous.get(figure.key)) for figure in now)

@@ -1,0 +1,88 @@
+"""Everything the engagement report reads for one period: the server's member counts and activity
+(the activity part's store), who took part in what Agora runs and each feature's figures (through
+`bot.pulse`, never by importing a feature), and the replies in the articles' threads.
+
+Who took part is held in memory as sets of ids only long enough to count them: the active members,
+those active before the period (to tell first-timers), and the active members of each day or week of
+the trend. Nothing here is stored.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from agora.pulse import Pulse, Span, Words
+from cogs.pulse.activity.activity_store import ActivityStore
+from cogs.pulse.engagement.figures import ChannelCount, Measured, TrendPoint
+from cogs.pulse.engagement.periods import Period, stretches
+
+log = logging.getLogger(__name__)
+
+EARLIEST_DAY = "0001-01-01"
+
+NameOf = Callable[[int], str]  # a channel's name, as the server shows it now
+
+
+class Measurer:
+    def __init__(self, pulse: Pulse, activity: ActivityStore, zone: ZoneInfo) -> None:
+        self.pulse = pulse
+        self.activity = activity
+        self.zone = zone
+
+    async def measure(
+        self, guild_id: int, period: Period, words: Words, name_of: NameOf, *, trend: bool
+    ) -> Measured:
+        """The period's figures; `trend`: also its messages and active members day by day (or week)."""
+        span = period.span(self.zone)
+        first_day, last_day = period.days
+        members, before = await self._members(guild_id, period)
+        active = await self.pulse.participants(guild_id, span)
+        earlier = await self.pulse.participants(guild_id, Span(0, span.start)) if active else frozenset()
+        channels = await self.activity.channel_totals(guild_id, first_day, last_day)
+        parts = await self.pulse.engagement_parts(guild_id, span, words)
+        threads = {d.thread_id for part in parts for d in part.discussions if d.thread_id is not None}
+        replies = await self.activity.messages_in(guild_id, threads, first_day, last_day) if threads else {}
+        return Measured(
+            members=members,
+            members_before=before,
+            active=len(active),
+            first_time=len(active - earlier),
+            messages=sum(channel.messages for channel in channels),
+            authors=await self.activity.authors(guild_id, first_day, last_day) if channels else 0,
+            channels=tuple(
+                ChannelCount(c.channel_id, name_of(c.channel_id), c.messages, c.authors) for c in channels
+            ),
+            parts=tuple(parts),
+            replies=replies,
+            trend=tuple(await self._trend(guild_id, period)) if trend else (),
+        )
+
+    async def _members(self, guild_id: int, period: Period) -> tuple[int | None, int | None]:
+        """The last member count within the period, and the last one before it."""
+        first_day, last_day = period.days
+        within = await self.activity.member_counts(guild_id, first_day, last_day)
+        day_before = (period.first_day - timedelta(days=1)).isoformat()
+        earlier = await self.activity.member_counts(guild_id, EARLIEST_DAY, day_before)
+        return (within[-1][1] if within else None), (earlier[-1][1] if earlier else None)
+
+    async def _trend(self, guild_id: int, period: Period) -> list[TrendPoint]:
+        first_day, last_day = period.days
+        per_day = {
+            day: messages for day, messages, _ in await self.activity.daily(guild_id, first_day, last_day)
+        }
+        points = []
+        for stretch in stretches(period):
+            messages = sum(
+                per_day.get(day.isoformat(), 0) for day in _days(stretch.first_day, stretch.last_day)
+            )
+            active = await self.pulse.participants(guild_id, stretch.span(self.zone))
+            label = f"{stretch.first_day:%d.%m}" if period.kind != "month" else str(stretch.first_day.day)
+            points.append(TrendPoint(label, messages, len(active)))
+        return points
+
+
+def _days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
