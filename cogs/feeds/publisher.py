@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from agora.channels import find_own_post
+from agora.escaping import fit_escaped
 from cogs.feeds.failure import FeedFailure
 from cogs.feeds.parse import FeedEntry, with_markdown_summary
 from cogs.feeds.render import entry_embed, thread_name
@@ -23,6 +24,7 @@ log = logging.getLogger(__name__)
 EMBED_COLOUR = discord.Colour(0xE07A1F)
 THREAD_ARCHIVE_MINUTES = 1440
 HISTORY_CHECKED = 50
+MESSAGE_MAX = 2000
 
 
 class PublishError(FeedFailure):
@@ -61,9 +63,14 @@ class Publisher:
             raise PublishError("channel_missing", channel=feed.channel_id)
         return channel
 
-    async def post(self, feed: Feed, entry: FeedEntry) -> discord.Message:
+    async def post(self, feed: Feed, entry: FeedEntry, *, comment: str | None = None) -> discord.Message:
+        """`comment`: an organiser's words from the review queue, above the embed after the role's
+        ping, shown as typed (escaped, mentions neutralised: the role stays the only ping)."""
         channel = self.channel_of(feed)
         content, embed = await self.message_for(FeedSource.of(feed), entry, feed.role_id)
+        if comment:
+            ping = f"{content}\n" if content else ""
+            content = ping + fit_escaped(comment.strip(), MESSAGE_MAX - len(ping))
         # Only the chosen role is pinged, whatever the feed's text contains.
         allowed = discord.AllowedMentions(
             everyone=False, users=False, roles=[discord.Object(feed.role_id)] if feed.role_id else False
@@ -94,7 +101,9 @@ class Publisher:
         title = entry_embed(FeedSource.of(feed), replace(entry, summary="", summary_format="markdown")).title
 
         def is_it(message: discord.Message) -> bool:
-            return any(
+            # A post with buttons is not the article's but its review (the organisers' channel may be
+            # the feed's too).
+            return not message.components and any(
                 (entry.link and embed.url == entry.link) or (not entry.link and embed.title == title)
                 for embed in message.embeds
             )
