@@ -59,7 +59,8 @@ class SettingsError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class DeclaredFeed:
-    """A feed an admin declared in AGORA_FEEDS: `URL #channel [@role] [thread] [include=…] [exclude=…]`."""
+    """A feed an admin declared in AGORA_FEEDS:
+    `URL #channel [@role] [thread] [include=…] [exclude=…] [mode=instant|digest|review]`."""
 
     url: str
     channel: str
@@ -67,6 +68,10 @@ class DeclaredFeed:
     thread: bool = False
     include: str = ""
     exclude: str = ""
+    mode: str = "instant"  # how its articles reach members (cogs/feeds/model.py FeedMode)
+
+
+FEED_MODES = ("instant", "digest", "review")
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,7 +333,8 @@ def _flag(variable: str, raw: str) -> bool:
 
 
 def _declared_feeds(variable: str, raw: str | None) -> tuple[DeclaredFeed, ...]:
-    """Feeds separated by `;` or new lines, each `URL #channel [@role] [thread] [include=a,b] [exclude=c]`."""
+    """Feeds separated by `;` or new lines, each
+    `URL #channel [@role] [thread] [include=a,b] [exclude=c] [mode=instant|digest|review]`."""
     if raw is None:
         return ()
     feeds = []
@@ -350,10 +356,17 @@ def _declared_feeds(variable: str, raw: str | None) -> tuple[DeclaredFeed, ...]:
             elif word.startswith(("include=", "exclude=")):
                 key, _, keywords = word.partition("=")
                 values[key] = keywords.replace("_", " ")
+            elif word.startswith("mode="):
+                values["mode"] = word.partition("=")[2].casefold()
+                if values["mode"] not in FEED_MODES:
+                    raise SettingsError(
+                        variable, f"feed {number}: mode must be instant, digest or review, got {word!r}"
+                    )
             else:
                 raise SettingsError(
                     variable,
-                    f"feed {number}: unknown option {word!r} (#channel, @role, thread, include=, exclude=)",
+                    f"feed {number}: unknown option {word!r} "
+                    "(#channel, @role, thread, include=, exclude=, mode=)",
                 )
         if "channel" not in values:
             raise SettingsError(variable, f"feed {number}: name its channel, e.g. {url} #blog")

@@ -1,9 +1,9 @@
-"""`/feed add|list|remove|preview|resume` (`/flux …`) and the background poller's lifecycle."""
+"""`/feed add|list|remove|preview|resume` (`/flux …`) and the background poller's lifecycle; `/feed edit`
+is in mode_commands.py. The feeds' part of the digest and the engagement report is in pulse.py."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -17,15 +17,22 @@ from agora.errors import UserError, send_ephemeral
 from agora.ids import parse_id
 from agora.permissions import Rank, ensure_rank, requires
 from agora.scheduling import cancel_and_wait
-from agora.settings import DeclaredFeed
+from cogs.feeds.article_store import ArticleStore
+from cogs.feeds.declared import subscribe_declared
 from cogs.feeds.failure import FeedFailure
 from cogs.feeds.fetch import FeedFetcher, FetchError, FetchResult, check_url
 from cogs.feeds.filters import parse_keywords
+from cogs.feeds.groups import feed as feed_group
+from cogs.feeds.mode_commands import MODE_CHOICES, ModeCommands, added_key, as_mode
+from cogs.feeds.model import FeedMode
 from cogs.feeds.parse import ParsedFeed
 from cogs.feeds.poller import FeedPoller
 from cogs.feeds.pool import FeedParserPool
 from cogs.feeds.publisher import FeedSource, Publisher
+from cogs.feeds.pulse import FeedsPulse
+from cogs.feeds.queue_commands import QueueCommands
 from cogs.feeds.render import describe_error, feed_list_embed, quoted_title
+from cogs.feeds.review.queue import ReviewQueue
 from cogs.feeds.store import Feed, FeedAlreadyFollowed, FeedStore, NewFeed
 from cogs.feeds.views import AlternateFeedsView
 
@@ -38,20 +45,18 @@ MAX_KEYWORDS_LENGTH = 300
 AUTOCOMPLETE_LIMIT = 25
 
 
-class FeedsCog(commands.Cog):
-    feed = app_commands.Group(
-        name="feed",
-        description="Follow the community's blogs and share each new article.",
-        guild_only=True,
-        default_permissions=discord.Permissions(manage_events=True),
-    )
+class FeedsCog(ModeCommands, QueueCommands, commands.Cog):
+    feed = feed_group
 
     def __init__(self, bot: Agora, *, fetcher: FeedFetcher, parser: FeedParserPool) -> None:
         self.bot = bot
         self.store = FeedStore(bot.database)
+        self.articles = ArticleStore(bot.database)
         self.fetcher = fetcher
         self.parser = parser
         self.publisher = Publisher(bot)
+        self.review_queue = ReviewQueue(bot, self.store, self.publisher)
+        self.pulse = FeedsPulse(self.articles, bot)
         self.interval = timedelta(seconds=bot.settings.feed_interval_seconds)
         self.poller = FeedPoller(
             store=self.store,
@@ -61,16 +66,23 @@ class FeedsCog(commands.Cog):
             clock=bot.clock,
             interval=self.interval,
             on_paused=self.tell_organisers,
+            review_queue=self.review_queue,
         )
         self._task: asyncio.Task[None] | None = None
 
     async def cog_load(self) -> None:
         self.bot.member_data.register(self.store)
+        self.bot.pulse.contribute(self.pulse)
+        self.bot.pulse.measure(self.pulse)
         self._task = asyncio.create_task(self.run(), name="feed-poller")
+        self.review_queue.start()  # its pass: review posts to send, publishings to finish, expiries
 
     async def cog_unload(self) -> None:
         self.bot.member_data.unregister(self.store)
+        self.bot.pulse.stop_contributing(self.pulse)
+        self.bot.pulse.stop_measuring(self.pulse)
         await cancel_and_wait(self._task)
+        await self.review_queue.close()
         await self.fetcher.close()
         await self.parser.close()
 
@@ -79,61 +91,12 @@ class FeedsCog(commands.Cog):
         # The parser's workers are not started here: they start on the first body to parse (none
         # at all without feeds) and stop after a quiet period (pool.py).
         try:
-            await self.subscribe_declared()
+            await subscribe_declared(self.bot, self.store)
         except Exception:
             log.exception("could not subscribe the feeds declared in AGORA_FEEDS")
         # Wake often enough that a feed is never late by more than a minute past its interval.
         self.poller.recurring.tick = min(60.0, self.interval.total_seconds())
         await self.poller.recurring.run_forever()
-
-    # ---- declared feeds -------------------------------------------------------------------------
-
-    def _guilds(self) -> list[discord.Guild]:
-        guild_id = self.bot.settings.guild_id
-        if guild_id is None:
-            return list(self.bot.guilds)
-        guild = self.bot.get_guild(guild_id)
-        return [guild] if guild else []
-
-    async def subscribe_declared(self) -> None:
-        """AGORA_FEEDS, subscribed once: a feed already followed in that channel is left as it is."""
-        for declared in self.bot.settings.feeds:
-            for guild in self._guilds():
-                try:
-                    await self._subscribe_declared(guild, declared)
-                except FeedFailure as error:
-                    log.warning("AGORA_FEEDS: cannot follow %s: %s", declared.url, error.code)
-
-    async def _subscribe_declared(self, guild: discord.Guild, declared: DeclaredFeed) -> None:
-        channel = find_channel(guild, declared.channel)
-        if channel is None:
-            log.warning("AGORA_FEEDS: channel %r not found in guild %s", declared.channel, guild.id)
-            return
-        role = None
-        if declared.role:
-            role = discord.utils.find(
-                lambda r: str(r.id) == declared.role or r.name.casefold() == declared.role.casefold(),  # type: ignore[union-attr]
-                guild.roles,
-            )
-            if role is None:
-                log.warning("AGORA_FEEDS: role %r not found in guild %s", declared.role, guild.id)
-        url = check_url(declared.url)
-        if await self.store.find(guild.id, url, channel.id) is not None:
-            return
-        new = NewFeed(
-            guild_id=guild.id,
-            url=url,
-            channel_id=channel.id,
-            role_id=role.id if role else None,
-            include_keywords=declared.include,
-            exclude_keywords=declared.exclude,
-            open_thread=declared.thread,
-            source="environment",
-        )
-        with contextlib.suppress(FeedAlreadyFollowed):
-            now = self.bot.clock.now()
-            await self.store.add(new, now, next_fetch_at=now)
-            log.info("subscribed declared feed %s in channel %s", url, channel.id)
 
     # ---- what organisers are told ---------------------------------------------------------------
 
@@ -192,7 +155,9 @@ class FeedsCog(commands.Cog):
         include="Only articles mentioning one of these words (comma-separated)",
         exclude="Never articles mentioning one of these words (comma-separated)",
         thread="Open a discussion thread on each article",
+        mode="Post each article at once, keep them for the weekly digest, or have organisers review them",
     )
+    @app_commands.choices(mode=MODE_CHOICES)
     @requires(Rank.organiser)
     async def add(
         self,
@@ -203,6 +168,7 @@ class FeedsCog(commands.Cog):
         include: app_commands.Range[str, 1, MAX_KEYWORDS_LENGTH] | None = None,
         exclude: app_commands.Range[str, 1, MAX_KEYWORDS_LENGTH] | None = None,
         thread: bool = False,
+        mode: app_commands.Choice[str] | None = None,
     ) -> None:
         """Follow a feed: each new article is posted once, in the channel you choose."""
         guild = interaction.guild
@@ -213,7 +179,9 @@ class FeedsCog(commands.Cog):
         if role is not None:
             self.check_can_ping(target, role)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        options = AddOptions(target, role, include or "", exclude or "", thread)
+        options = AddOptions(
+            target, role, include or "", exclude or "", thread, mode.value if mode else "instant"
+        )
         await self.subscribe(interaction, url, options)
 
     async def subscribe(self, interaction: discord.Interaction[Agora], url: str, options: AddOptions) -> None:
@@ -247,13 +215,14 @@ class FeedsCog(commands.Cog):
             title=parsed.title,
             site_url=parsed.link,
             icon_url=parsed.icon_url,
+            mode=options.mode,
         )
         try:
             feed = await self.store.add(new, now, next_fetch_at=now + self.interval)
         except FeedAlreadyFollowed:
             raise UserError("feeds.error.already_followed", channel=options.channel.mention) from None
-        posted = await self.poller.prime(feed, parsed, result)
-        key = "feeds.added_posted" if posted else "feeds.added_nothing"
+        delivery = await self.poller.prime(feed, parsed, result)
+        key = added_key(feed.mode, posted=delivery.posted > 0)
         await send_ephemeral(
             interaction,
             t(
@@ -377,7 +346,9 @@ class AddOptions:
         include: str,
         exclude: str,
         thread: bool,
+        mode: str = "instant",
     ) -> None:
+        self.mode: FeedMode = as_mode(mode)
         self.channel = channel
         self.role = role
         self.include = ", ".join(parse_keywords(include))

@@ -1,8 +1,12 @@
-"""One poll cycle: fetch every due feed (bounded concurrency), parse only what changed, post new entries.
+"""One poll cycle: fetch every due feed (bounded concurrency), parse only what changed, deliver new
+entries as the feed's mode says: post them (instant), keep them for the weekly digest (digest), or hand
+them to the organisers' review queue (review).
 
 A fetch that fails backs the feed off exponentially; after `PAUSE_AFTER` of failures the feed is
-paused and organisers are told once. Entries are claimed in SQLite before they are posted, and an
-attempt is recorded before the post, so a crash can never make the same entry appear twice.
+paused and organisers are told once. Entries are claimed in SQLite before they are delivered, and an
+attempt is recorded before a post, so a crash can never make the same entry appear twice. Each entry
+is marked done together with its record in feed_articles; the review queue's `submit` is idempotent,
+so an entry handed over again after a crash is queued once.
 """
 
 from __future__ import annotations
@@ -12,16 +16,18 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
-from agora.clock import Clock
+from agora.clock import Clock, epoch
 from agora.scheduling import Recurring
 from cogs.feeds.failure import FeedFailure
 from cogs.feeds.fetch import FeedFetcher, FetchResult
 from cogs.feeds.filters import is_wanted, parse_keywords
-from cogs.feeds.parse import ParsedFeed, body_hash
+from cogs.feeds.model import shared_article
+from cogs.feeds.parse import FeedEntry, ParsedFeed, body_hash
 from cogs.feeds.pool import FeedParserPool
 from cogs.feeds.publisher import Publisher
-from cogs.feeds.store import Feed, FeedStore
+from cogs.feeds.store import Feed, FeedStore, WaitingEntry
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +39,25 @@ CONCURRENCY = 16
 FeedFailedHandler = Callable[[Feed], Awaitable[None]]
 
 
+class ReviewSubmitter(Protocol):
+    """The review queue (cogs/feeds/review/queue.py), as the poller sees it."""
+
+    async def submit(self, feed: Feed, entry: FeedEntry) -> None:
+        """Queue `entry` for the organisers: durable, and idempotent on the feed and the entry's key."""
+        ...
+
+
+@dataclass(slots=True)
+class Delivery:
+    posted: int = 0  # instant: posted in the feed's channel
+    held: int = 0  # digest: kept for the weekly digest
+    reviewing: int = 0  # review: handed to the organisers' review queue
+
+    @property
+    def total(self) -> int:
+        return self.posted + self.held + self.reviewing
+
+
 @dataclass(slots=True)
 class CycleReport:
     fetched: int = 0
@@ -41,6 +66,13 @@ class CycleReport:
     parsed: int = 0
     failed: int = 0
     posted: int = 0
+    held: int = 0
+    reviewing: int = 0
+
+    def add(self, delivery: Delivery) -> None:
+        self.posted += delivery.posted
+        self.held += delivery.held
+        self.reviewing += delivery.reviewing
 
 
 class FeedPoller:
@@ -54,6 +86,7 @@ class FeedPoller:
         clock: Clock,
         interval: timedelta,
         on_paused: FeedFailedHandler,
+        review_queue: ReviewSubmitter | None = None,
         concurrency: int = CONCURRENCY,
     ) -> None:
         self.store = store
@@ -63,6 +96,8 @@ class FeedPoller:
         self.clock = clock
         self.interval = interval
         self.on_paused = on_paused
+        # None until the review queue exists: entries of feeds in review mode then wait, claimed.
+        self.review_queue = review_queue
         self.concurrency = concurrency
         # One cycle at a time: a manual refresh and the loop must not fetch the same feed twice.
         self._cycle_lock = asyncio.Lock()
@@ -76,8 +111,8 @@ class FeedPoller:
         """Fetch what is due now, and wait for it (tests step the clock with it)."""
         return await self.recurring.run_now(within) or CycleReport()
 
-    async def prime(self, feed: Feed, parsed: ParsedFeed, result: FetchResult) -> int:
-        """A feed's first fetch, done by `/feed add`: claim its entries, post only the newest."""
+    async def prime(self, feed: Feed, parsed: ParsedFeed, result: FetchResult) -> Delivery:
+        """A feed's first fetch, done by `/feed add`: claim its entries, deliver only the newest."""
         await self.absorb(feed, parsed)
         await self.record_fetch(feed, result, digest=body_hash(result.body or b""), parsed=parsed)
         return await self.publish_waiting(feed)
@@ -124,8 +159,8 @@ class FeedPoller:
             report.failed += 1
             await self.record_failure(feed, error.code, dict(error.values))
             return
-        posted = await self.publish_waiting(feed)  # awaited first: `+= await` would lose updates
-        report.posted += posted
+        delivery = await self.publish_waiting(feed)  # awaited first: `+= await` would lose updates
+        report.add(delivery)
 
     async def absorb(self, feed: Feed, parsed: ParsedFeed) -> list[str]:
         """Claim the entries not seen before; on the very first fetch only the newest may be posted."""
@@ -168,22 +203,51 @@ class FeedPoller:
             if paused is not None:
                 await self.on_paused(paused)
 
-    async def publish_waiting(self, feed: Feed) -> int:
-        """Post the claimed entries in order; stop at the first refusal (it is recorded, not retried now)."""
-        posted = 0
+    async def publish_waiting(self, feed: Feed) -> Delivery:
+        """Deliver the claimed entries in order, as the feed's mode says; stop at the first refusal
+        (it is recorded, not retried now)."""
+        delivery = Delivery()
         for waiting in await self.store.waiting(feed.id, POSTS_PER_FEED_PER_CYCLE):
-            try:
-                earlier = (
-                    await self.publisher.find_earlier_post(feed, waiting.entry) if waiting.attempted else None
-                )
-                if earlier is None:
-                    await self.store.mark_attempt(feed.id, waiting.entry.key)
-                    message = await self.publisher.post(feed, waiting.entry)
-                else:
-                    message = earlier
-            except FeedFailure as error:
-                await self.record_failure(feed, error.code, dict(error.values))
-                break
-            await self.store.mark_posted(feed.id, waiting.entry.key, message.id)
-            posted += 1
-        return posted
+            if feed.mode == "digest":
+                await self.hold_for_digest(feed, waiting.entry)
+                delivery.held += 1
+            elif feed.mode == "review":
+                if self.review_queue is None:
+                    log.warning("feed %s: in review mode, but no review queue to hand entries to", feed.id)
+                    break
+                await self.review_queue.submit(feed, waiting.entry)
+                # Done only once queued: a crash in between hands it over again, which submit ignores.
+                await self.store.mark_posted(feed.id, waiting.entry.key, None)
+                delivery.reviewing += 1
+            else:
+                try:
+                    await self.post(feed, waiting)
+                except FeedFailure as error:
+                    await self.record_failure(feed, error.code, dict(error.values))
+                    break
+                delivery.posted += 1
+        return delivery
+
+    async def hold_for_digest(self, feed: Feed, entry: FeedEntry) -> None:
+        """Not posted: recorded for the weekly digest, as shared now, with no post."""
+        article = shared_article(feed, entry, mode="digest", shared_at=epoch(self.clock.now()))
+        await self.store.mark_posted(feed.id, entry.key, None, article)
+
+    async def post(self, feed: Feed, waiting: WaitingEntry) -> None:
+        earlier = await self.publisher.find_earlier_post(feed, waiting.entry) if waiting.attempted else None
+        if earlier is None:
+            await self.store.mark_attempt(feed.id, waiting.entry.key)
+            message = await self.publisher.post(feed, waiting.entry)
+        else:
+            message = earlier
+        article = shared_article(
+            feed,
+            waiting.entry,
+            mode="instant",
+            # The injected clock, as every other time the digest compares with (not the snowflake's).
+            shared_at=epoch(self.clock.now()),
+            channel_id=message.channel.id,
+            message_id=message.id,
+            thread_id=self.publisher.thread_of(feed, message),
+        )
+        await self.store.mark_posted(feed.id, waiting.entry.key, message.id, article)

@@ -87,6 +87,15 @@ class Publisher:
             await self.open_thread(message, entry)
         return message
 
+    @staticmethod
+    def thread_of(feed: Feed, message: discord.Message) -> int | None:
+        """The discussion thread opened on a post of `feed`: a thread opened on a message has the
+        message's id. Should opening it have failed (logged), that id names no channel, and no reply is
+        ever counted there."""
+        if feed.open_thread and isinstance(message.channel, discord.TextChannel):
+            return message.id
+        return None
+
     async def open_thread(self, message: discord.Message, entry: FeedEntry) -> None:
         try:
             await message.create_thread(name=thread_name(entry), auto_archive_duration=THREAD_ARCHIVE_MINUTES)

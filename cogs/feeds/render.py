@@ -206,6 +206,7 @@ def feed_field(catalogue: Catalogue, locale: discord.Locale | str | None, feed: 
         lines.append(t("feeds.list.thread", locale))
     if feed.source == "environment":
         lines.append(t("feeds.list.declared", locale))
+    lines.append(t("feeds.modes.list", locale, mode=t(f"feeds.modes.name.{feed.mode}", locale)))
     lines.append(feed_status(catalogue, locale, feed))
     return fit_escaped(feed.display_name, 256), truncate("\n".join(lines), 1024)
 

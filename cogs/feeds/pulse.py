@@ -1,0 +1,120 @@
+"""The feeds' part of the community's pulse (agora/pulse.py): the week's articles in the digest, one
+section per blog, and the engagement report's "articles" section with the discussion each drew.
+
+Registered on `bot.pulse` while the cog is loaded. Every article that reached members counts, whatever
+its feed's mode (posted at once, published after review, or held for the digest); skipped ones (the
+back catalogue at a feed's first fetch, filtered out, or skipped in review) were never recorded.
+
+The digest is read by every member: an article posted only in a channel @everyone cannot see (a feed
+followed in the organisers' channel) is not announced there. One held for the digest has no channel.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from agora.escaping import fit_escaped, link_text
+from agora.pulse import DIGEST_ARTICLES, DigestSection, Discussion, EngagementPart, Figure, Span, Words
+from cogs.feeds.article_store import ArticleStore
+from cogs.feeds.model import SharedArticle
+
+if TYPE_CHECKING:
+    from agora.client import Agora
+
+CAP = 10  # articles per blog in the digest; the others are counted in "and N more"
+LINE_MAX = 1000  # a digest line, at most (agora/pulse.py)
+TITLE_MAX = 256  # a section's title (agora/pulse.py)
+LINK_MAX = 500  # a longer address is left out of the line: the title alone says what it was
+# In a markdown link's address these end it or break it; percent-encoded, the address still works.
+_UNSAFE_IN_LINK = re.compile(r"[()<>\s\\]")
+
+# (guild id, channel id) → may every member of the server read that channel?
+Visible = Callable[[int, int], bool]
+
+
+def readable_by_everyone(bot: Agora) -> Visible:
+    def visible(guild_id: int, channel_id: int) -> bool:
+        guild = bot.get_guild(guild_id)
+        channel = guild.get_channel_or_thread(channel_id) if guild else None
+        if guild is None or channel is None:
+            return True  # a channel since deleted: the article still reached members, its link is the web's
+        return channel.permissions_for(guild.default_role).view_channel
+
+    return visible
+
+
+def safe_link(link: str | None) -> str | None:
+    """The article's address as a markdown link's target, or None when it cannot be one."""
+    if not link or len(link) > LINK_MAX:
+        return None
+    parts = urlsplit(link)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return _UNSAFE_IN_LINK.sub(lambda match: "".join(f"%{byte:02X}" for byte in match[0].encode()), link)
+
+
+def article_line(article: SharedArticle) -> str:
+    """The article's title linked to it, escaped, within LINE_MAX characters (cut at a word)."""
+    link = safe_link(article.link)
+    if link is None:
+        return fit_escaped(" ".join(article.title.split()), LINE_MAX)
+    room = LINE_MAX - len(link) - len("[]()")
+    return f"[{fit_escaped(' '.join(article.title.split()), room, escape=link_text)}]({link})"
+
+
+def blog_sections(articles: Sequence[SharedArticle]) -> list[DigestSection]:
+    """One section per blog, in the order given (by blog, then oldest first): its first CAP articles,
+    and how many more."""
+    sections = []
+    for blog, group in itertools.groupby(articles, key=lambda article: article.blog):
+        shared = list(group)
+        sections.append(
+            DigestSection(
+                order=DIGEST_ARTICLES,
+                title=fit_escaped(" ".join(blog.split()) or "…", TITLE_MAX),
+                lines=tuple(article_line(article) for article in shared[:CAP]),
+                more=max(0, len(shared) - CAP),
+            )
+        )
+    return sections
+
+
+class FeedsPulse:
+    """The feeds' `DigestContributor` and `EngagementSource`."""
+
+    name = "feeds"
+
+    def __init__(
+        self, articles: ArticleStore, bot: Agora | None = None, *, visible: Visible | None = None
+    ) -> None:
+        self.articles = articles
+        self.visible = visible or (readable_by_everyone(bot) if bot is not None else lambda _g, _c: True)
+
+    async def digest_sections(self, guild_id: int, week: Span, words: Words) -> Sequence[DigestSection]:
+        shared = [
+            article
+            for article in await self.articles.shared_in(guild_id, week)
+            if article.channel_id is None or self.visible(guild_id, article.channel_id)
+        ]
+        return blog_sections(shared)
+
+    async def participants(self, guild_id: int, span: Span) -> frozenset[int]:
+        return frozenset()  # reading an article is not taking part in anything Agora runs
+
+    async def engagement(self, guild_id: int, span: Span, words: Words) -> EngagementPart | None:
+        shared = await self.articles.shared_in(guild_id, span)
+        if not shared and not await self.articles.count_shared(guild_id, Span(0, span.end)):
+            return None  # this server never shared an article: no section to show
+        return EngagementPart(
+            section="articles",
+            title=words("feeds.pulse.title"),
+            figures=(Figure("articles.shared", words("feeds.pulse.shared"), len(shared), "count"),),
+            discussions=tuple(
+                Discussion(article.title, article.link, article.thread_id, article.shared_at)
+                for article in sorted(shared, key=lambda article: (article.shared_at, article.entry_key))
+            ),
+        )
