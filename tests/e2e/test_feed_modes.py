@@ -167,5 +167,5 @@ def test_a_malformed_mode_in_agora_feeds_stops_the_bot(tmp_path):
     )
     assert result.returncode == 2
     [line] = result.stderr.strip().splitlines()
-    assert "AGORA_FEEDS" in line and "mode" in line
+    assert "AGORA_FEEDS" in line and "instant, digest or review" in line  # says what it takes
     assert "Traceback" not in result.stderr
