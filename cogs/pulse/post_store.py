@@ -115,6 +115,12 @@ class PostStore:
             (guild_id, kind, period),
         )
 
+    def leave(self, guild_id: int, kind: PostKind, period: str) -> None:
+        """The attempt ended without knowing whether its post went out (the connection broke, the bot
+        is stopping): the claim stays 'posting' in the database, so the next claim, in this process or
+        the next, is told it was interrupted and looks for the post before sending it again."""
+        self._in_flight.discard((guild_id, kind, period))
+
     async def _finish(self, sql: str, parameters: tuple[object, ...], key: tuple[int, str, str]) -> None:
         try:
             async with self.database.transaction() as db:
@@ -129,6 +135,13 @@ class PostStore:
             (guild_id, kind, period),
         )
         return (str(row[0]), row[1]) if row else None  # type: ignore[return-value]
+
+    async def any_period(self, guild_id: int, kind: PostKind) -> bool:
+        """Whether any period of `kind` was ever claimed, posted or skipped in the guild."""
+        row = await self.database.fetch_one(
+            "SELECT 1 FROM pulse_posts WHERE guild_id = ? AND kind = ? LIMIT 1", (guild_id, kind)
+        )
+        return row is not None
 
     async def last_posted(self, guild_id: int, kind: PostKind) -> Posted | None:
         """The post that covered the latest span (by `until`, else by when it was posted)."""

@@ -44,6 +44,17 @@ async def test_a_claim_left_posting_by_an_ended_process_is_taken_over_as_interru
     assert after_restart.owned and after_restart.interrupted
 
 
+async def test_a_claim_left_without_knowing_whether_it_posted_is_taken_over_as_interrupted(
+    database: Database,
+) -> None:
+    store = PostStore(database)
+    await store.claim(GUILD, "digest", "2026-11-30", 100)
+    store.leave(GUILD, "digest", "2026-11-30")
+    assert await store.state(GUILD, "digest", "2026-11-30") == ("posting", None)
+    again = await store.claim(GUILD, "digest", "2026-11-30", 160)
+    assert again.owned and again.interrupted
+
+
 async def test_a_posted_period_is_never_claimed_again(database: Database) -> None:
     store = PostStore(database)
     await store.claim(GUILD, "digest", "2026-11-30", 100)

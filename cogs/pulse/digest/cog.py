@@ -4,7 +4,9 @@ restarts; `/digest preview` and `/digest now` (`/revue apercu|maintenant`) for o
 Each pass (every minute, and at startup) looks at the last time the digest fell due: not posted or
 skipped yet, it is posted now, so one due while the bot was down is posted at startup while still in
 its week (until the next one is due). The week before it, if never posted, is recorded skipped then:
-'late', or 'channel' when the digest channel still refuses posts.
+'late', or 'channel' when the digest channel still refuses posts. The very first pass on a server
+(a new install, or AGORA_DIGEST_CHANNEL just set) posts nothing: the week that fell due before it is
+recorded 'not_running', so a digest never appears the moment Agora is installed.
 """
 
 from __future__ import annotations
@@ -96,9 +98,14 @@ class DigestCog(commands.Cog):
         words = self.publisher.words
         where = self.publisher.where(guild, words)
         assert where is not None  # noqa: S101 — a digest channel is configured (post_due)
+        period = schedule.period(due, zone)
+        if not await self.store.any_period(guild.id, KIND):
+            # The digest's first pass here (a new install, or a digest channel just set): the week that
+            # ended before was not the digest's, so it is not posted late; the next one is the first.
+            await self.store.mark_skipped(guild.id, KIND, period, "not_running", epoch(self.bot.clock.now()))
+            return None
         earlier = schedule.previous(due, at, zone)
         await self._close_week(guild, schedule.period(earlier, zone), where)
-        period = schedule.period(due, zone)
         if await self.store.state(guild.id, KIND, period) not in (None, ("posting", None)):
             return None  # posted or skipped already
         if not where.usable:

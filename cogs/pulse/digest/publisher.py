@@ -8,6 +8,8 @@ anything is sent: nothing is claimed, the organisers are told once, and the sche
 each minute (no request reaches Discord meanwhile) until the digest is posted or its week is over, when
 it is recorded skipped for that reason. Discord's own refusal of the post (403, 404) is not retried —
 Discord counts refusals against the bot — and is recorded skipped 'refused', the organisers told.
+Discord's trouble (5xx, 429, a broken connection) or the bot stopping mid-post leaves the claim: the next
+attempt, in this process or after a restart, looks for the post in the channel before sending it.
 """
 
 from __future__ import annotations
@@ -117,6 +119,7 @@ class Publisher:
             return Result("busy" if claim.state == "posting" else "taken")
         channel = where.channel
         assert channel is not None  # noqa: S101 — checked by the caller, as `where.usable`
+        sending = False  # from here on, the post may have reached the channel
         try:
             if span.start >= span.end:
                 await self.store.mark_skipped(guild.id, KIND, period, "covered", now)
@@ -129,11 +132,13 @@ class Publisher:
             if not embeds:
                 await self.store.mark_skipped(guild.id, KIND, period, "empty", now)
                 return Result("empty")
+            sending = True
             message = await channel.send(embeds=embeds, allowed_mentions=discord.AllowedMentions.none())
         except discord.HTTPException as error:
             if error.status >= 500 or error.status == 429:
-                await self.store.release(guild.id, KIND, period)
-                raise  # Discord's trouble, not a refusal: the next pass tries again
+                # Discord's trouble, not a refusal: the next pass looks for the post, then sends it.
+                self.store.leave(guild.id, KIND, period)
+                raise
             status = error.status
             log.warning("digest %s refused in channel %s (%s)", period, channel.id, status)
             await self.store.mark_skipped(guild.id, KIND, period, "refused", now)
@@ -143,9 +148,13 @@ class Publisher:
             )
             return Result("refused")
         except asyncio.CancelledError:
-            raise  # the bot stopping mid-post: the claim stays, and the next start looks for the post
+            self.store.leave(guild.id, KIND, period)  # the bot is stopping: the next start looks first
+            raise
         except Exception:
-            await self.store.release(guild.id, KIND, period)
+            if sending:
+                self.store.leave(guild.id, KIND, period)
+            else:
+                await self.store.release(guild.id, KIND, period)
             raise
         await self._posted(guild, period, message, span)
         return Result("posted", message)

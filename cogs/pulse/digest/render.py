@@ -155,15 +155,23 @@ def embeds(pages: Sequence[Page], at: datetime) -> list[discord.Embed]:
     return built
 
 
-def local_date(day: date, words: Words, *, year: bool = True) -> str:
-    month = words(f"pulse.digest.month.{day.month}")
+def day_of_month(day: date, words: Words) -> str:
+    """ "1er" in French, "1" in English; other days as numbers."""
+    return words("pulse.digest.first_day") if day.day == 1 else str(day.day)
+
+
+def local_date(day: date, words: Words, *, month: bool = True, year: bool = True) -> str:
+    if not month:
+        return day_of_month(day, words)
     key = "pulse.digest.date" if year else "pulse.digest.date_no_year"
-    return words(key, day=day.day, month=month, year=day.year)
+    name = words(f"pulse.digest.month.{day.month}")
+    return words(key, day=day_of_month(day, words), month=name, year=day.year)
 
 
 def title(first: date, last: date, words: Words) -> str:
-    """ "The week in review, 23 to 29 November 2026": the local days the digest covers."""
+    """ "The week in review, 23 to 30 November 2026": the local days the digest covers."""
     if first >= last:
         return words("pulse.digest.title_day", day=local_date(last, words))
-    start = local_date(first, words, year=first.year != last.year)
+    same_year = first.year == last.year
+    start = local_date(first, words, month=not same_year or first.month != last.month, year=not same_year)
     return words("pulse.digest.title", start=start, end=local_date(last, words))

@@ -212,20 +212,23 @@ def test_when_even_titles_do_not_fit_the_last_sections_go_and_the_rest_fits():
 @pytest.mark.parametrize(
     ("first", "last", "words", "expected"),
     [
+        (date(2026, 11, 23), date(2026, 11, 30), FR, "La revue de la semaine, du 23 au 30 novembre 2026"),
+        (date(2026, 12, 1), date(2026, 12, 7), FR, "La revue de la semaine, du 1er au 7 décembre 2026"),
         (
-            date(2026, 11, 23),
-            date(2026, 11, 29),
+            date(2026, 11, 30),
+            date(2026, 12, 7),
             FR,
-            "La revue de la semaine, du 23 novembre au 29 novembre 2026",
+            "La revue de la semaine, du 30 novembre au 7 décembre 2026",
         ),
         (
             date(2026, 12, 28),
-            date(2027, 1, 3),
+            date(2027, 1, 4),
             FR,
-            "La revue de la semaine, du 28 décembre 2026 au 3 janvier 2027",
+            "La revue de la semaine, du 28 décembre 2026 au 4 janvier 2027",
         ),
-        (date(2026, 11, 23), date(2026, 11, 29), EN, "The week in review, 23 November to 29 November 2026"),
-        (date(2026, 11, 30), date(2026, 11, 30), FR, "La revue de la semaine, 30 novembre 2026"),
+        (date(2026, 11, 23), date(2026, 11, 30), EN, "The week in review, 23 to 30 November 2026"),
+        (date(2026, 11, 30), date(2026, 12, 7), EN, "The week in review, 30 November to 7 December 2026"),
+        (date(2026, 12, 1), date(2026, 12, 1), FR, "La revue de la semaine, 1er décembre 2026"),
     ],
 )
 def test_the_title_says_which_days_the_digest_covers(first, last, words, expected):
