@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from cogs.pulse.activity.cog import ActivityCog
 from cogs.pulse.digest.cog import DigestCog
+from cogs.pulse.engagement.cog import EngagementCog
 
 if TYPE_CHECKING:
     from agora.client import Agora
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 async def setup(bot: Agora) -> None:
     await bot.add_cog(ActivityCog(bot))
     await bot.add_cog(DigestCog(bot))
+    await bot.add_cog(EngagementCog(bot))
 
 
 async def teardown(bot: Agora) -> None:

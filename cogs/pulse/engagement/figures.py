@@ -20,6 +20,9 @@ TOP_DISCUSSIONS = 5
 
 Hidden = Literal["people", "answers"]
 
+# Counts that are changes themselves, shown with their sign ("+10 members").
+SIGNED = frozenset({"members.growth"})
+
 
 @dataclass(frozen=True, slots=True)
 class ChannelCount:

@@ -13,7 +13,7 @@ import discord
 
 from agora.escaping import fit_escaped, join_within, link_text
 from agora.pulse import Figure, Words
-from cogs.pulse.engagement.figures import Block, Report, Row, delta, hidden
+from cogs.pulse.engagement.figures import SIGNED, Block, Report, Row, delta, hidden
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ def value_text(figure: Figure, words: Words) -> str:
         return words("pulse.engagement.percent", value=number(100 * value, words))
     if figure.kind == "average":
         return number(value, words, 1)
-    if figure.kind == "score":
+    if figure.kind == "score" or figure.key in SIGNED:
         return signed(value, words)
     return number(round(value), words)
 
