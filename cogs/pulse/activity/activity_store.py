@@ -48,9 +48,12 @@ class ActivityStore:
         merged: dict[tuple[int, int, str], tuple[int, AuthorSketch]] = {}
         for tally in tallies:
             key = (tally.guild_id, tally.channel_id, tally.day)
-            messages, sketch = merged.get(key, (0, AuthorSketch()))
-            sketch = AuthorSketch.union((sketch, tally.authors))
-            merged[key] = (messages + tally.messages, sketch)
+            if key in merged:
+                messages, sketch = merged[key]
+                sketch.merge(tally.authors)
+                merged[key] = (messages + tally.messages, sketch)
+            else:
+                merged[key] = (tally.messages, tally.authors.copy())  # the caller's sketch left as it was
         if not merged:
             return
         async with self.database.transaction() as connection:
@@ -63,7 +66,7 @@ class ActivityStore:
                     row = await cursor.fetchone()
                 if row is not None:
                     messages += row["messages"]
-                    sketch = AuthorSketch.union((sketch, AuthorSketch.from_bytes(row["sketch"])))
+                    sketch.merge(AuthorSketch.from_bytes(row["sketch"]))
                 await connection.execute(
                     "INSERT INTO activity_days (guild_id, channel_id, day, messages, authors, sketch) "
                     "VALUES (?, ?, ?, ?, ?, ?) "

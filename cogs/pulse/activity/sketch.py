@@ -65,6 +65,9 @@ class AuthorSketch:
             if rank > registers[index]:
                 registers[index] = rank
 
+    def copy(self) -> AuthorSketch:
+        return AuthorSketch(self._registers)
+
     def merge(self, other: AuthorSketch) -> None:
         """This sketch becomes the sketch of the union of both sets."""
         # Pure Python (about 50 µs for 1,024 registers) rather than numpy, which the idle bot would
