@@ -359,3 +359,24 @@ async def rewind_to_publishing(agora, comment: str | None) -> None:
         )
         await db.execute("DELETE FROM feed_articles")
         await db.commit()
+
+
+async def test_forged_clicks_and_forms_name_no_review_and_change_nothing(agora, fake, feed_server, clock):
+    async with agora.running(organiser_channel=ORGANISERS) as bot:
+        await fake.wait_for_commands()
+        await follow_for_review(fake, feed_server, [article(1)])
+        await new_articles(bot, feed_server, clock, [article(2), article(1)])
+        first, second = reviews(fake)
+        stale = "Ce bouton n’est plus valide : relancez la commande qui l’a affiché si besoin."
+        # Another review's button shown on this one's post, and a review that does not exist.
+        for custom_id in (f"feed:publish:{review_id(second)}", "feed:skip:999999"):
+            forged = await fake.forge_click("olivia", first, custom_id, on_message=True)
+            await forged.response(timeout=3)
+            assert forged.is_ephemeral and forged.content == stale
+        form = await fake.forge_modal_submit(
+            "olivia", "feed:comment-form:999999", {"comment": "Bonjour"}, channel=ORGANISERS, message=first
+        )
+        await form.response(timeout=3)
+        assert form.content == "Ce formulaire n’est plus valide : rouvrez-le pour recommencer."
+        assert posts(fake) == []
+        assert [(await stored(bot, review_id(m))).state for m in (first, second)] == ["pending", "pending"]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from agora.errors import send_ephemeral
+from agora.errors import UserError, send_ephemeral
 from agora.i18n import Words
 from agora.ids import StaleComponent
 from agora.permissions import Rank, ensure_rank
@@ -37,16 +37,20 @@ class ReviewDesk:
     def words(self, interaction: discord.Interaction[Agora]) -> Words:
         return self.bot.catalogue.words(interaction.locale)
 
-    async def review_of(self, interaction: discord.Interaction[Agora], review_id: int) -> Review:
+    async def review_of(
+        self, interaction: discord.Interaction[Agora], review_id: int, *, form: bool = False
+    ) -> Review:
         """The review a click or a form names, once the clicker is an organiser of its server and the
-        click came from its own post (a forged or mangled one names nothing)."""
+        click came from its own post (a forged or mangled one names nothing: the stale answer)."""
         ensure_rank(interaction, Rank.organiser)
         review = await self.store.get(review_id)
         shown_on = interaction.message.id if interaction.message is not None else None
-        if review is None or review.guild_id != interaction.guild_id:
-            raise StaleComponent
-        if shown_on is not None and review.review_message_id not in (None, shown_on):
-            raise StaleComponent
+        if (
+            review is None
+            or review.guild_id != interaction.guild_id
+            or (shown_on is not None and review.review_message_id not in (None, shown_on))
+        ):
+            raise UserError("errors.stale_form") if form else StaleComponent
         return review
 
     async def click(self, interaction: discord.Interaction[Agora], review_id: int, action: str) -> None:
@@ -68,7 +72,7 @@ class ReviewDesk:
     async def submit_comment(self, interaction: discord.Interaction[Agora]) -> None:
         """A comment form sent (handed over by bot.forms): published with the comment, or told why not."""
         review_id, comment = read_form(interaction.data or {})
-        review = await self.review_of(interaction, review_id)
+        review = await self.review_of(interaction, review_id, form=True)
         words = self.words(interaction)
         if review.feed_id is None:
             await self.feed_removed(interaction, review, words)
@@ -78,6 +82,8 @@ class ReviewDesk:
             await self.publish(interaction, review.id, comment, words)
 
     async def skip(self, interaction: discord.Interaction[Agora], review: Review, words: Words) -> None:
+        # Deferred first: the write may wait behind others (counting activity, a publishing).
+        await interaction.response.defer(ephemeral=True, thinking=True)
         if not await self.store.skip(review.id, self.bot.clock.now()):
             current = await self.store.get(review.id) or review
             await send_ephemeral(interaction, words(answer_key(current)))
