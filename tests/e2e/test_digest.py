@@ -211,6 +211,9 @@ async def test_digest_now_without_a_digest_channel_says_so(agora, fake):
         now = await fake.run_command("olivia", "digest now", locale="en-US")
         answer = await now.final_message(timeout=10)
         assert answer.is_ephemeral and "AGORA_DIGEST_CHANNEL" in answer.content
+        preview = await fake.run_command("olivia", "digest preview", locale="en-US")
+        shown = await preview.final_message(timeout=10)
+        assert "in no channel" in shown.content and "AGORA_DIGEST_CHANNEL" in shown.content
         await step(bot)
     assert digest_posts(fake) == []
 

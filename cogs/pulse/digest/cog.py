@@ -161,6 +161,7 @@ class DigestCog(commands.Cog):
         span, when = await self.next_span(guild.id, self.bot.clock.now())
         embeds = await self.publisher.build(guild.id, span) if span.start < span.end else []
         lines = []
+        shown = where.shown if where is not None else t("pulse.digest.nowhere")
         if where is None:
             lines.append("⚠️ " + t("pulse.digest.no_channel"))
         elif not where.usable:
@@ -170,9 +171,9 @@ class DigestCog(commands.Cog):
         if not embeds:
             lines.insert(0, t("pulse.digest.nothing", when=when) if when else t("pulse.digest.nothing_now"))
         elif when:
-            lines.insert(0, t("pulse.digest.preview", when=when, channel=where.shown if where else "—"))
+            lines.insert(0, t("pulse.digest.preview", when=when, channel=shown))
         else:
-            lines.insert(0, t("pulse.digest.preview_off", channel=where.shown if where else "—"))
+            lines.insert(0, t("pulse.digest.preview_off", channel=shown))
         await interaction.followup.send(
             "\n".join(lines), embeds=embeds, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
         )
