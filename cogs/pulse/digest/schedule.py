@@ -22,7 +22,9 @@ def wall_time(day: date, at: WeeklyTime, zone: ZoneInfo) -> datetime:
 
 
 def latest_due(at: WeeklyTime, zone: ZoneInfo, now: datetime) -> datetime:
-    """The last time the digest fell due at or before `now` (UTC)."""
+    """The last time the digest fell due at or before `now` (UTC): the one to post if it is not posted
+    yet. A digest stays the latest due, and so may still be posted late, until the next one is due:
+    its catch-up window is its week."""
     local = now.astimezone(zone).date()
     day = local - timedelta(days=(local.weekday() - at.weekday) % 7)
     due = wall_time(day, at, zone)
@@ -53,8 +55,3 @@ def manual_period(moment: datetime, zone: ZoneInfo) -> str:
     """The key of a digest posted by /digest now: its local date and time, to the second, so it never
     takes the place of a scheduled one."""
     return moment.astimezone(zone).replace(tzinfo=None, microsecond=0).isoformat()
-
-
-def in_its_week(due: datetime, now: datetime, at: WeeklyTime, zone: ZoneInfo) -> bool:
-    """Whether a digest due at `due` may still be posted at `now`: until the next one is due."""
-    return due <= now < following(due, at, zone)

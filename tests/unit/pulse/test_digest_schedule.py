@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 from agora.settings import WeeklyTime
 from cogs.pulse.digest.schedule import (
     following,
-    in_its_week,
     latest_due,
     manual_period,
     next_due,
@@ -88,17 +87,16 @@ def test_a_time_that_happens_twice_when_clocks_go_back_is_the_first():
 
 def test_a_late_digest_may_be_posted_until_the_next_one_is_due():
     due = utc(2026, 11, 30, 7, 0)
-    assert in_its_week(due, due, MONDAY_8, GENEVA)
-    assert in_its_week(due, due + timedelta(days=6, hours=23, minutes=59), MONDAY_8, GENEVA)
-    assert not in_its_week(due, due + timedelta(days=7), MONDAY_8, GENEVA)
-    assert not in_its_week(due, due - timedelta(seconds=1), MONDAY_8, GENEVA)
+    for late in (timedelta(0), timedelta(days=2), timedelta(days=6, hours=23, minutes=59)):
+        assert latest_due(MONDAY_8, GENEVA, due + late) == due
+    assert latest_due(MONDAY_8, GENEVA, due + timedelta(days=7)) == utc(2026, 12, 7, 7, 0)
 
 
 def test_the_catch_up_window_follows_local_time_across_a_change_of_summer_time():
     due = utc(2027, 3, 22, 7, 0)
-    # Seven local days later is 06:00 UTC: 06:30 UTC is already the next week's digest.
-    assert in_its_week(due, utc(2027, 3, 29, 5, 59), MONDAY_8, GENEVA)
-    assert not in_its_week(due, utc(2027, 3, 29, 6, 30), MONDAY_8, GENEVA)
+    # Seven local days later is 06:00 UTC: at 06:30 UTC the next week's digest is the one due.
+    assert latest_due(MONDAY_8, GENEVA, utc(2027, 3, 29, 5, 59)) == due
+    assert latest_due(MONDAY_8, GENEVA, utc(2027, 3, 29, 6, 30)) == utc(2027, 3, 29, 6, 0)
 
 
 def test_a_digest_posted_now_has_a_period_of_its_own_beside_the_scheduled_one():
