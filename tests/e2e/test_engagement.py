@@ -202,3 +202,26 @@ async def test_the_command_and_its_periods_are_named_in_french(agora, fake):
         names = {choice["value"]: choice["name_localizations"]["fr"] for choice in period["choices"]}
         assert names == {"month": "mois", "quarter": "trimestre", "season": "saison"}
         assert [choice["name"] for choice in period["choices"]] == ["month", "quarter", "season"]
+
+
+async def test_a_monthly_report_a_crash_left_unrecorded_is_found_in_the_channel_not_posted_again(
+    agora, fake, clock
+):
+    clock.set(NOVEMBER_10)
+    async with agora.running(organiser_channel="organisateurs", extra_extensions=[SOURCE]) as bot:
+        await live_november(fake, bot, clock)
+        clock.set(DECEMBER_2)
+        assert await engagement(bot).monthly.run_now() == 1
+        # As if the bot had stopped between the post and its record: claimed, not marked posted.
+        async with bot.database.transaction() as db:
+            await db.execute(
+                "UPDATE pulse_posts SET state = 'posting', message_id = NULL WHERE kind = 'engagement'"
+            )
+
+    async with agora.running(organiser_channel="organisateurs", extra_extensions=[SOURCE]) as bot:
+        assert await engagement(bot).monthly.run_now() == 0
+        [posted] = [m for m in fake.messages("organisateurs") if m.embeds]
+        row = await bot.database.fetch_one(
+            "SELECT state, message_id FROM pulse_posts WHERE kind = 'engagement' AND period = '2026-11'"
+        )
+        assert (row[0], row[1]) == ("posted", posted.id)

@@ -70,7 +70,8 @@ class Publisher:
             return 0
         channel = self.organisers_channel(guild)
         if channel is None:
-            self._warn_once(guild.id, month, "no organisers' channel (AGORA_ORGANISER_CHANNEL)")
+            if self.bot.settings.organiser_channel:  # unset: the community chose to have none
+                self._warn_once(guild.id, month, f"channel {self.bot.settings.organiser_channel!r} not found")
             return 0
         problems = self.problems(channel)
         if problems:
