@@ -6,6 +6,7 @@ and neither lost nor doubled by a restart or a crash."""
 from __future__ import annotations
 
 import asyncio
+import copy
 
 import aiosqlite
 
@@ -263,6 +264,22 @@ async def test_a_channel_now_read_only_keeps_the_article_in_the_queue_with_the_r
         assert "⚠️" not in fake.message(review.id).content
 
 
+async def test_discord_failing_for_a_moment_leaves_the_article_for_the_next_click(agora, fake, feed_server):
+    async with agora.running(organiser_channel=ORGANISERS) as bot:
+        await fake.wait_for_commands()
+        await follow_for_review(fake, feed_server, [article(1)])
+        review = only_review(fake)
+        rid = review_id(review)
+        fake.outages.fail("POST", rf"/channels/{fake.channel('général').id}/messages$")
+        failed = await answered(await click(fake, "olivia", review, "publish"))
+        assert failed.content.startswith("⚠️ La publication n’a pas abouti : Discord n’a pas répondu")
+        kept = await stored(bot, rid)
+        assert (kept.state, kept.last_error) == ("pending", "discord_error")
+        await answered(await click(fake, "olivia", review, "publish"))
+        assert len(posts(fake)) == 1
+        assert (await stored(bot, rid)).state == "published"
+
+
 async def test_the_buttons_still_work_after_a_restart(agora, fake, feed_server):
     async with agora.running(organiser_channel=ORGANISERS):
         await fake.wait_for_commands()
@@ -314,6 +331,27 @@ async def test_a_publishing_a_crash_interrupted_before_the_post_is_posted_once(a
         await step(bot)
         [post] = posts(fake)
         assert post.id != lost.id
+        assert (await stored(bot, rid)).state == "published"
+
+
+async def test_a_review_post_is_not_taken_for_the_article_in_a_channel_they_share(agora, fake, feed_server):
+    async with agora.running(organiser_channel=ORGANISERS) as bot:
+        await fake.wait_for_commands()
+        await follow_for_review(fake, feed_server, [article(1)], channel=ORGANISERS)
+        review = only_review(fake)
+        rid = review_id(review)
+        waiting = copy.deepcopy(review.components)
+        await answered(await click(fake, "olivia", review, "publish"))
+        [lost] = [m for m in posts(fake, ORGANISERS) if m.id != review.id]
+    # The crash came before the post reached Discord: only the review post, with its buttons and the
+    # same embed, is in the channel.
+    fake.world.messages[lost.id].deleted = True
+    fake.world.messages[review.id].components = waiting
+    await rewind_to_publishing(agora, None)
+    async with agora.running(organiser_channel=ORGANISERS) as bot:
+        await step(bot)
+        [post] = [m for m in posts(fake, ORGANISERS) if m.id != review.id]
+        assert post.id != lost.id and post.embeds[0]["url"] == "https://blog.example.ch/1"
         assert (await stored(bot, rid)).state == "published"
 
 
