@@ -225,3 +225,18 @@ async def test_a_monthly_report_a_crash_left_unrecorded_is_found_in_the_channel_
             "SELECT state, message_id FROM pulse_posts WHERE kind = 'engagement' AND period = '2026-11'"
         )
         assert (row[0], row[1]) == ("posted", posted.id)
+
+
+async def test_a_forged_button_naming_a_period_not_over_or_none_posts_nothing(agora, fake, clock):
+    clock.set(NOVEMBER_10)
+    async with agora.running(organiser_channel="organisateurs", extra_extensions=[SOURCE]) as bot:
+        await live_november(fake, bot, clock)
+        clock.set(DECEMBER_2)
+        shown, _ = await ask_report(fake)
+        await engagement(bot).monthly.run_now()  # November's own post, out of the way
+        before = len([m for m in fake.messages("organisateurs") if m.embeds])
+        for forged in ("engagement:post:month:2026-12", "engagement:post:quarter:2026-11"):
+            click = await fake.forge_click("olivia", shown, forged, on_message=True)
+            answer = await click.final_message(timeout=10)
+            assert answer.content.startswith("Ce bouton n’est plus valide")
+        assert len([m for m in fake.messages("organisateurs") if m.embeds]) == before

@@ -13,7 +13,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from agora.errors import UserError
+from agora.errors import NotAllowed, UserError
 from agora.ids import StaleComponent
 from agora.permissions import Rank, ensure_rank, requires
 from agora.scheduling import Recurring, cancel_and_wait, start_when_ready
@@ -68,12 +68,12 @@ class EngagementCog(commands.Cog):
     @requires(Rank.organiser)
     async def report(self, interaction: discord.Interaction[Agora], period: str = "month") -> None:
         """Members, activity and participation over the last month, quarter or season, with the one before."""
+        guild = _guild(interaction)
         # Measured, compared and drawn: answered at once, the report follows.
         await interaction.response.defer(ephemeral=True, thinking=True)
-        assert interaction.guild is not None  # noqa: S101 — guild_only, and checked by requires()
         kind = period if period in KINDS else "month"
         chosen = last_complete(kind, self.bot.clock.now(), self.bot.settings.timezone)  # type: ignore[arg-type]
-        composed = await self.reporter.compose(interaction.guild, chosen, interaction.locale)
+        composed = await self.reporter.compose(guild, chosen, interaction.locale)
         words = self.bot.catalogue.words(interaction.locale)
         extra: dict[str, Any] = {"view": report_view(chosen, words)} if composed.has_data else {}
         await interaction.followup.send(
@@ -88,8 +88,7 @@ class EngagementCog(commands.Cog):
         """The button under a report: that period's report, posted in the organisers' channel."""
         ensure_rank(interaction, Rank.organiser)  # again: the role may have gone since the report was shown
         period = self._period(period_key)
-        guild = interaction.guild
-        assert guild is not None  # noqa: S101 — ensure_rank refuses a click from outside a server
+        guild = _guild(interaction)
         channel = self.publisher.organisers_channel(guild)
         if channel is None:
             raise UserError("pulse.engagement.error.no_channel")
@@ -116,3 +115,9 @@ class EngagementCog(commands.Cog):
         if period.span(self.bot.settings.timezone).end > self.bot.clock.now().timestamp():
             raise StaleComponent()
         return period
+
+
+def _guild(interaction: discord.Interaction[Any]) -> discord.Guild:
+    if interaction.guild is None:  # ensure_rank refuses it already; this says so to the type checker
+        raise NotAllowed("errors.guild_only")
+    return interaction.guild

@@ -113,12 +113,11 @@ def report_embeds(
         )
         return [embed]
     blocks = list(report.blocks)
-    parts = [_summary(blocks[0], words, period, previous, trend), _chat(blocks[1], words)]
+    parts = [_summary(blocks[0], words, title, period, previous, trend), _chat(blocks[1], words)]
     parts += [_feature(block, words, funnel) for block in blocks[2:]]
     if len(parts) > MAX_EMBEDS:
         log.warning("engagement report: %d sections, %d shown", len(parts), MAX_EMBEDS)
         parts = parts[:MAX_EMBEDS]
-    parts[0] = Part(title, parts[0].lines, parts[0].more, parts[0].image)
     footer = words("pulse.engagement.footer")
     return _fitted(parts, footer)
 
@@ -127,10 +126,11 @@ def _more(words: Words) -> Callable[[int], str]:
     return lambda count: words("pulse.engagement.more", count=count)
 
 
-def _summary(block: Block, words: Words, period: str, previous: str, trend: bool) -> Part:
+def _summary(block: Block, words: Words, title: str, period: str, previous: str, trend: bool) -> Part:
+    """The report's title, the periods compared, and the members' figures."""
     intro = words("pulse.engagement.intro", period=period, previous=previous)
     lines = [intro, "", *(line(row, words) for row in block.rows)]
-    return Part("", lines, _more(words), TREND_FILE if trend else None)
+    return Part(title, lines, _more(words), TREND_FILE if trend else None)
 
 
 def _chat(block: Block, words: Words) -> Part:
@@ -183,7 +183,7 @@ def _fitted(parts: Sequence[Part], footer: str) -> list[discord.Embed]:
     embeds = []
     for part, text in zip(parts, texts, strict=True):
         description = text if len(text) <= cap else join_within(part.lines, cap, part.more)
-        embed = discord.Embed(title=part.title or None, description=description or None, colour=COLOUR)
+        embed = discord.Embed(title=part.title, description=description or None, colour=COLOUR)
         if part.image:
             embed.set_image(url=f"attachment://{part.image}")
         embeds.append(embed)
