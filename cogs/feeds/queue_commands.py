@@ -31,7 +31,8 @@ class QueueCommands:
     async def review_list(self, interaction: discord.Interaction[Agora]) -> None:
         """The articles waiting for review, and those that expired unreviewed this week."""
         assert interaction.guild_id is not None  # noqa: S101 — guild_only group
-        pending, expired = await self.review_queue.store.queue(interaction.guild_id, self.bot.clock.now(), KEEP)
+        now = self.bot.clock.now()
+        pending, expired = await self.review_queue.store.queue(interaction.guild_id, now, KEEP)
         embed = queue_embed(
             [(review, entry_from_json(review.payload)) for review in pending],
             [(review, entry_from_json(review.payload)) for review in expired],
