@@ -104,10 +104,25 @@ def profile_text(profiler: cProfile.Profile) -> str:
     return out.getvalue().split("   ncalls", 1)[-1].join(("   ncalls", ""))
 
 
+def count_transactions(client: Any) -> list[int]:
+    """Counts the write transactions Agora begins from now on (every write goes through
+    `database.transaction()`): a one-item list, read by the "writes" command."""
+    begun, transaction = [0], client.database.transaction
+
+    def counted() -> Any:
+        begun[0] += 1
+        return transaction()
+
+    client.database.transaction = counted  # type: ignore[method-assign]  # the instance's own, counted
+    return begun
+
+
 async def _serve(kind: str, settings: Settings, conn: Connection, bare: Callable[..., commands.Bot]) -> None:
     async with contextlib.AsyncExitStack() as stack:
+        begun = [0]
         if kind == "agora":
             client = await stack.enter_async_context(open_agora(settings, guild_ready_timeout=0.05))
+            begun = count_transactions(client)
         else:
             point_discord_at(settings)
             intents = discord.Intents.default()
@@ -121,6 +136,9 @@ async def _serve(kind: str, settings: Settings, conn: Connection, bare: Callable
             elif command == "report":
                 profiler.disable()
                 conn.send(profile_text(profiler))
+            elif command == "writes":  # transactions begun, rows SQLite changed (Agora's writer)
+                changes = client.database.writer.total_changes if kind == "agora" else 0
+                conn.send((begun[0], changes))
         await client.close()
         await running
 
@@ -136,7 +154,7 @@ def bot_main(kind: str, settings: Settings, conn: Connection, bare: Callable[...
 @dataclass
 class BotProcess:
     pid: int
-    conn: Connection  # "profile", then "report" → the profile's text
+    conn: Connection  # "profile", then "report" → the profile's text; "writes" → (transactions, rows)
     logged: list[str] = field(default_factory=list)  # filled once the process ended
 
 
