@@ -358,6 +358,8 @@ NOT_MEMBERS = {
     "author_language",  # not an id: the author's language, forgotten with author_id in its row
     "authors",  # activity_days: how many distinct authors wrote that day, a count, never who
     "members",  # member_counts: the server's member count that day
+    "review_channel_id",  # feed_reviews: the organisers' channel where an article awaits review
+    "review_message_id",  # feed_reviews: that review's post
 }
 
 
