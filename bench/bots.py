@@ -19,6 +19,7 @@ import multiprocessing
 import os
 import pstats
 import re
+import sys
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
@@ -104,13 +105,15 @@ def profile_text(profiler: cProfile.Profile) -> str:
     return out.getvalue().split("   ncalls", 1)[-1].join(("   ncalls", ""))
 
 
-def count_transactions(client: Any) -> list[int]:
+def count_transactions(client: Any) -> Counter[str]:
     """Counts the write transactions Agora begins from now on (every write goes through
-    `database.transaction()`): a one-item list, read by the "writes" command."""
-    begun, transaction = [0], client.database.transaction
+    `database.transaction()`), by the module that begins them: read by the "writes" command."""
+    begun: Counter[str] = Counter()
+    transaction = client.database.transaction
 
     def counted() -> Any:
-        begun[0] += 1
+        caller = Path(sys._getframe(1).f_code.co_filename)
+        begun[str(caller.relative_to(ROOT)) if caller.is_relative_to(ROOT) else caller.name] += 1
         return transaction()
 
     client.database.transaction = counted  # type: ignore[method-assign]  # the instance's own, counted
@@ -119,7 +122,7 @@ def count_transactions(client: Any) -> list[int]:
 
 async def _serve(kind: str, settings: Settings, conn: Connection, bare: Callable[..., commands.Bot]) -> None:
     async with contextlib.AsyncExitStack() as stack:
-        begun = [0]
+        begun: Counter[str] = Counter()
         if kind == "agora":
             client = await stack.enter_async_context(open_agora(settings, guild_ready_timeout=0.05))
             begun = count_transactions(client)
@@ -136,9 +139,9 @@ async def _serve(kind: str, settings: Settings, conn: Connection, bare: Callable
             elif command == "report":
                 profiler.disable()
                 conn.send(profile_text(profiler))
-            elif command == "writes":  # transactions begun, rows SQLite changed (Agora's writer)
+            elif command == "writes":  # transactions begun by module, rows SQLite changed (Agora's writer)
                 changes = client.database.writer.total_changes if kind == "agora" else 0
-                conn.send((begun[0], changes))
+                conn.send((dict(begun), changes))
         await client.close()
         await running
 
@@ -154,7 +157,7 @@ def bot_main(kind: str, settings: Settings, conn: Connection, bare: Callable[...
 @dataclass
 class BotProcess:
     pid: int
-    conn: Connection  # "profile", then "report" → the profile's text; "writes" → (transactions, rows)
+    conn: Connection  # "profile", then "report" → the profile's text; "writes": see _serve
     logged: list[str] = field(default_factory=list)  # filled once the process ended
 
 

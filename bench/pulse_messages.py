@@ -56,6 +56,7 @@ THREADS = (
 )
 WARM_UP = 500  # messages each bot receives before the measured rounds: first-use costs stay out
 SENTINEL = "pulse:sentinel:{}"
+COUNTING = "activity_store.py"  # the module whose transactions are the counting's
 
 
 # ---- the bare bot (in its own process) ------------------------------------------------------------
@@ -194,10 +195,31 @@ async def measured_round(bot: str, fake: FakeDiscord, pid: int, stream: Stream, 
 # ---- Agora's side: its writes, and what it stored --------------------------------------------------
 
 
-async def writes(process: bots.BotProcess) -> tuple[int, int]:
-    """(write transactions begun, rows changed) in Agora's process so far."""
+@dataclass
+class Writes:
+    """Agora's write transactions, by the module that began them, and the rows SQLite changed."""
+
+    begun: Counter[str] = field(default_factory=Counter)
+    rows: int = 0
+
+    def __sub__(self, before: Writes) -> Writes:
+        return Writes(self.begun - before.begun, self.rows - before.rows)
+
+    @property
+    def counting(self) -> int:
+        """The transactions of the activity store: the counting's own."""
+        return sum(n for module, n in self.begun.items() if module.endswith(COUNTING))
+
+    @property
+    def others(self) -> int:
+        return sum(self.begun.values()) - self.counting
+
+
+async def writes(process: bots.BotProcess) -> Writes:
+    """Agora's writes so far."""
     process.conn.send("writes")
-    return tuple(await asyncio.to_thread(process.conn.recv))  # type: ignore[return-value]
+    begun, rows = await asyncio.to_thread(process.conn.recv)
+    return Writes(Counter(begun), rows)
 
 
 def stored(database: Path) -> tuple[Counter[int], dict[int, int]]:
@@ -231,13 +253,18 @@ async def until_stored(database: Path, total: int, within: float) -> float | Non
 class Outcome:
     rounds: list[Round] = field(default_factory=list)
     sent: int = 0  # every message each bot received, the warm-up included
-    writes: tuple[int, int] = (0, 0)  # Agora's transactions and rows changed, measured rounds to stored
+    streamed: Writes = field(
+        default_factory=Writes
+    )  # Agora's, from the first measured round to the last sentinel
+    writes: Writes = field(default_factory=Writes)  # Agora's, from the first measured round to all stored
     flushed_after: float | None = None  # s from the last round's sentinel to every message stored
+    elapsed: float = 0.0  # s from the first measured round to every message stored (or giving up)
     expected: Counter[int] = field(default_factory=Counter)  # per channel, over the run
     authors: dict[int, int] = field(default_factory=dict)  # true distinct authors per channel
     counted: Counter[int] = field(default_factory=Counter)  # per channel, read from Agora's file at the end
     estimated: dict[int, int] = field(default_factory=dict)
     names: dict[int, str] = field(default_factory=dict)
+    intents: tuple[int, int] = (0, 0)  # what Agora and the bare bot identified with
     profile: str | None = None
     logged: list[list[str]] = field(default_factory=list)  # baseline's, Agora's
 
@@ -258,10 +285,11 @@ async def measure(folder: Path, args: Any) -> Outcome:
             intents = agora_fake.sessions[-1].intents  # what Agora identified with
             bare = functools.partial(BareBot, agora_intents=intents)
             async with bots.bot_process("baseline", bare_fake, folder / "baseline.db", bare) as baseline:
+                outcome.intents = (intents, bare_fake.sessions[-1].intents)
                 sides = (("baseline", bare_fake, baseline), ("agora", agora_fake, agora))
                 for _, fake, _ in sides:
                     await send(fake, warm_up.payloads, 0)
-                before = await writes(agora)
+                before, since = await writes(agora), asyncio.get_running_loop().time()
                 if args.profile:
                     agora.conn.send("profile")
                 for number in range(1, args.rounds + 1):
@@ -270,10 +298,11 @@ async def measure(folder: Path, args: Any) -> Outcome:
                 if args.profile:
                     agora.conn.send("report")
                     outcome.profile = await asyncio.to_thread(agora.conn.recv)
+                outcome.streamed = await writes(agora) - before
                 outcome.sent = len(warm_up) + args.rounds * len(stream)
                 outcome.flushed_after = await until_stored(database, outcome.sent, args.flush_timeout)
-                after = await writes(agora)
-                outcome.writes = (after[0] - before[0], after[1] - before[1])
+                outcome.writes = await writes(agora) - before
+                outcome.elapsed = asyncio.get_running_loop().time() - since
         outcome.logged = [baseline.logged, agora.logged]
     # Read once Agora stopped: whatever it still held was flushed as it closed.
     outcome.counted, outcome.estimated = stored(database)

@@ -38,6 +38,10 @@ ZONE = ZoneInfo("Europe/Zurich")
 # due at 08:00 that day covers the year's last week.
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=ZONE)
 QUIET = 1.0  # s without a request to the fake: the bot's startup passes are done
+LOOP_ONLY = (
+    "the event loop's thread, by own time (SQL runs in aiosqlite's threads and the charts in a worker"
+    " thread: the loop waiting for them shows as select.epoll's poll)"
+)
 
 
 @dataclass
@@ -59,6 +63,7 @@ class Outcome:
     written: Written
     startup: float = 0.0  # s from starting the bot to its startup passes going quiet
     report: Timed = field(default_factory=Timed)
+    figures: Timed = field(default_factory=Timed)  # the report's measuring alone: both months' figures
     digest: Timed = field(default_factory=Timed)
     rss: tuple[float, float] = (0.0, 0.0)  # this process: before the first report, peak over them all
     digest_rss: float = 0.0  # this process's peak over the digests
@@ -163,6 +168,14 @@ async def measure(folder: Path, sizes: Sizes, runs: int, *, profile: bool = Fals
                     lambda: engagement.reporter.compose(guild, period, settings.locale), outcome.report
                 )
             outcome.rss = (outcome.rss[0], peak_rss_mib(os.getpid()))
+            measurer, words = engagement.reporter.measurer, bot.catalogue.words(settings.locale)
+
+            async def figures() -> None:
+                await measurer.measure(guild.id, period, words, str, trend=True)
+                await measurer.measure(guild.id, period.previous(), words, str, trend=False)
+
+            for _ in range(runs):
+                await timed(figures, outcome.figures)
             files = ", ".join(f"{name} ({len(data):,} B)" for name, data in composed.attachments)
             outcome.report_shape = [
                 f"{len(composed.embeds)} embed(s), {sum(len(e) for e in composed.embeds):,} characters;"
@@ -196,7 +209,7 @@ async def measure(folder: Path, sizes: Sizes, runs: int, *, profile: bool = Fals
                     await call()
                     profiler.disable()
                     outcome.profiles.append(
-                        profiled(profiler, f"{title}, one run under cProfile (by own time):")
+                        profiled(profiler, f"{title}, one run under cProfile: {LOOP_ONLY}")
                     )
     return outcome
 

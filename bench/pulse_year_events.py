@@ -77,7 +77,7 @@ def events(
     answers = split(rng, feedback, len(past), 0.4)
     boards = [n for n in range(len(past)) if n % 3 == 1]  # every third one: a programme and a Q&A
     asked = split(rng, questions, len(boards), 0.3) if boards else []
-    upcoming = []
+    upcoming, unanswered = [], 0
     for n, day in enumerate(days):
         start, end = year.at(day, 8, 30), year.at(day, 12, 0)
         created = start - 30 * DAY
@@ -124,7 +124,8 @@ def events(
         if not done:
             upcoming.append(Upcoming(event.id, name, start, end, place))
             continue
-        answerers = held(t, rng, c, ids, event, answers[n])
+        answerers = held(t, rng, c, ids, event, answers[n] + unanswered)
+        unanswered += answers[n] - len(answerers)  # more than this event drew: the next ones take them
         if n in boards:
             present = registered[: int(min(PLACES_EACH, len(registered)) * 0.7)]
             programme(t, rng, c, people, ids, event, answerers, present)
