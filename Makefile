@@ -24,6 +24,7 @@ bench: $(INSTALLED)
 	$(VENV)/bin/python bench/registrations.py
 	$(VENV)/bin/python bench/questions.py
 	$(VENV)/bin/python bench/footprint.py
+	$(VENV)/bin/python bench/pulse.py
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
