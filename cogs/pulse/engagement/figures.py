@@ -246,8 +246,12 @@ def _part(
     if part.discussions or (previous and previous.discussions):
         key, label = f"{part.section}.replies", words("pulse.engagement.figure.replies")
         replies_now = _replies(part.discussions, now.replies)
-        replies_before = _replies(previous.discussions if previous else (), before.replies)
-        rows = (*rows, Row(Figure(key, label, replies_now), Figure(key, label, replies_before)))
+        # A previous period without this section (no article shared yet) has no replies to compare
+        # with, as it has no articles shared to compare with: both are shown without a change.
+        replies_before = (
+            Figure(key, label, _replies(previous.discussions, before.replies)) if previous else None
+        )
+        rows = (*rows, Row(Figure(key, label, replies_now), replies_before))
         ranked = rank(part.discussions, now.replies)
         top = tuple(ranked[:TOP_DISCUSSIONS])
         extra = tuple(
