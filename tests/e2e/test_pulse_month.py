@@ -1,0 +1,164 @@
+"""The community's pulse end to end, continued: the same life as test_pulse_week.py (October seeded, a
+week of November through every real feature; pulse_week_helpers.py) → on the 1st of December the
+monthly engagement report, posted on its own in the organisers' channel, and /engagement report.
+
+Every figure is computed here by hand from what the scenario's constants say each member did, then
+read in the CSV attached to the post and in its embeds: members and their growth from the member
+counts, active members (voters ∪ registrants ∪ checked in ∪ feedback ∪ askers and question voters),
+first-time against returning (October's voters were active before), the events funnel, the response
+rate, the rating and the NPS, the polls' count and median turnout, messages per channel, the articles'
+replies and the five most discussed; the "< 3" rule on counts of 1 or 2 people; the deltas against
+October."""
+
+from __future__ import annotations
+
+from statistics import mean, median
+
+from tests.e2e import pulse_week_helpers as life
+from tests.e2e.test_engagement import ask_report, files_of, read_csv
+
+NOVEMBER, OCTOBER = "Engagement — novembre 2026", "Engagement — octobre 2026"
+CSV = "engagement-month-2026-11.csv"
+
+
+def decimal(value: float) -> str:
+    """One decimal with a comma, as the French CSV writes rates and averages."""
+    return f"{value:.1f}".replace(".", ",")
+
+
+def lines(report, title: str) -> list[str]:
+    [embed] = [embed for embed in report.embeds if embed["title"] == title]
+    return embed["description"].split("\n")
+
+
+async def test_the_months_report_on_the_first_counts_by_hand_what_the_community_did(
+    agora, fake, clock, feed_server
+):
+    week = await life.live_the_week(agora, fake, clock, feed_server)
+    clock.set(life.END_OF_NOVEMBER)
+    async with life.running(agora) as bot:
+        monthly = bot.get_cog("EngagementCog").monthly
+        assert await monthly.run_now() == 0  # November is not over in Zurich
+        clock.set(life.FIRST_OF_DECEMBER)
+        assert await monthly.run_now() == 1
+        assert await monthly.run_now() == 0
+        [posted] = life.reports(fake, NOVEMBER)
+        asked, shown = await ask_report(fake)
+        _, nothing_yet = await ask_report(fake, period="quarter")
+
+    assert not posted.pings_anyone and not posted.components
+    assert sorted(files_of(posted)) == [CSV, "funnel.png", "trend.png"]
+    figures = read_csv(files_of(posted)[CSV])
+    # An organiser asking gets the same report, privately, with the button to post it.
+    assert asked.is_ephemeral and shown.embeds == posted.embeds
+    assert read_csv(files_of(shown)[CSV]) == figures
+    # October's own report, posted when the bot came back in November, is what November is compared with.
+    [october] = life.reports(fake, OCTOBER)
+    before = read_csv(files_of(october)["engagement-month-2026-10.csv"])
+    assert [before[key][1] for key in ("active", "chat.messages", "polls.voters")] == [
+        figures[key][2] for key in ("active", "chat.messages", "polls.voters")
+    ]
+    # Nothing of Agora's before October: the last quarter (July to September) has nothing to report.
+    assert nothing_yet.embeds[0]["description"].startswith("Rien à rapporter pour T3 2026")
+    assert not nothing_yet.attachments
+
+    def row(key: str) -> list[str]:
+        """value, previous period's value, change — as the CSV writes them."""
+        return figures[key][1:]
+
+    assert row("period") == ["novembre 2026", "octobre 2026", ""]
+
+    # Members: the last count of November against the last before it (October's).
+    members, members_before = week.members_in_november, week.members_in_october
+    assert members - members_before == len(life.JOINING)
+    assert row("members") == [str(members), str(members_before), str(members - members_before)]
+    assert row("members.growth") == [str(members - members_before), "", ""]  # none counted before October
+
+    voters = {*life.BY_HAND_VOTES, *life.AT_DEADLINE_VOTES, *life.STILL_OPEN_VOTES}
+    registrants = {*life.REGISTERED, *life.MORNING_REGISTERED}
+    came, answered, asked = {*life.CHECKED_IN}, {*life.FEEDBACK}, {life.ASKER, *life.QUESTION_VOTERS}
+    active = voters | registrants | came | answered | asked
+    earlier = {*life.OCTOBER_VOTERS}
+    first_time, returning = active - earlier, active & earlier
+    assert (len(active), len(first_time), len(returning)) == (6, 4, 2)
+    assert row("active") == [str(len(active)), str(len(earlier)), str(len(active) - len(earlier))]
+    share, share_before = 100 * len(active) / members, 100 * len(earlier) / members_before
+    assert row("active.share") == [decimal(share), decimal(share_before), decimal(share - share_before)]
+    assert row("active.first_time") == [str(len(first_time)), "3", str(len(first_time) - 3)]
+    # 2 returning members: "< 3", and no change that would give the count away.
+    assert row("active.returning") == ["< 3", "0", ""]
+
+    # Chat: every message of the month, the articles' threads included; distinct authors over all.
+    thread_replies = {n: sum(authors.values()) for n, authors in life.THREAD_REPLIES.items()}
+    messages = sum(life.GENERAL.values()) + sum(life.IN_CAFE.values()) + sum(thread_replies.values())
+    authors = {*life.GENERAL, *life.IN_CAFE, *(a for by in life.THREAD_REPLIES.values() for a in by)}
+    october_messages = sum(life.OCTOBER_MESSAGES.values())
+    assert row("chat.messages") == [str(messages), str(october_messages), str(messages - october_messages)]
+    assert row("chat.authors") == [str(len(authors)), "< 3", ""]  # October: alice and bob
+    general, cafe = fake.channel("général").id, fake.channel(life.CAFE).id
+    general_messages = sum(life.GENERAL.values())
+    assert row(f"chat.channel.{general}.messages") == [
+        str(general_messages),
+        str(october_messages),
+        str(general_messages - october_messages),
+    ]
+    assert row(f"chat.channel.{general}.authors") == [str(len(life.GENERAL)), "< 3", ""]
+    cafe_messages = sum(life.IN_CAFE.values())
+    assert row(f"chat.channel.{cafe}.messages") == [str(cafe_messages), "0", str(cafe_messages)]
+    assert row(f"chat.channel.{cafe}.authors") == ["< 3", "0", ""]  # chloe and david
+    # The articles' threads are the articles' discussion, not channels of their own.
+    assert not [key for key in figures if any(f".{thread}." in key for thread in week.threads.values())]
+
+    # Events: the workshop's funnel, and its feedback.
+    funnel = [life.INTERESTED, life.REGISTERED, life.CHECKED_IN, life.FEEDBACK]
+    for key, people in zip(("interested", "registered", "checked_in", "feedback"), funnel, strict=True):
+        assert row(f"events.{key}") == [str(len(people)), "0", str(len(people))], key
+    assert row("events.count") == ["1", "0", "1"]
+    ratings = [rating for rating, _ in life.FEEDBACK.values()]
+    scores = [score for _, score in life.FEEDBACK.values()]
+    nps = 100 * (sum(s >= 9 for s in scores) - sum(s <= 6 for s in scores)) / len(scores)
+    rate = round(100 * len(life.FEEDBACK) / len(life.CHECKED_IN))
+    assert row("events.response_rate") == [str(rate), "", ""]
+    assert row("events.rating") == [decimal(mean(ratings)), "", ""]
+    assert row("events.nps") == [str(round(nps)), "", ""]
+
+    # Polls: created in November, the median turnout of those that closed in it, voters and votes.
+    turnouts = [len(life.BY_HAND_VOTES), len(life.AT_DEADLINE_VOTES)]  # the third is still open
+    votes = len(life.BY_HAND_VOTES) + len(life.AT_DEADLINE_VOTES) + len(life.STILL_OPEN_VOTES)
+    october_voters = len(life.OCTOBER_VOTERS)
+    assert row("polls.count") == ["3", "1", "2"]
+    assert row("polls.median_turnout") == [str(round(median(turnouts))), str(october_voters), "0"]
+    assert row("polls.voters") == [str(len(voters)), str(october_voters), str(len(voters) - october_voters)]
+    assert row("polls.votes") == [str(votes), str(october_voters), str(votes - october_voters)]
+
+    # Questions: one member asked (shown "< 3"), two voted it up.
+    assert row("questions.asked") == ["1", "0", "1"]
+    assert row("questions.askers") == ["< 3", "0", ""]
+    assert row("questions.votes") == [str(len(life.QUESTION_VOTERS)), "0", str(len(life.QUESTION_VOTERS))]
+
+    # Articles: every one that reached members, and the replies in their threads. October had no
+    # article, nor any feed: nothing to compare either figure with.
+    assert row("articles.shared") == [str(len(week.shared)), "", ""]
+    assert row("articles.replies") == [str(sum(thread_replies.values())), "", ""]
+    ranked = sorted(week.shared, key=lambda n: (-thread_replies.get(n, 0), week.shared.index(n)))
+    discussed = [figures[f"articles.discussion.{place}"][:2] for place in range(1, len(ranked) + 1)]
+    assert discussed == [
+        [f"Article {n} sur le social business", str(thread_replies.get(n, 0))] for n in ranked
+    ]
+
+    # The embeds show the same figures, under the same rule.
+    summary = lines(posted, NOVEMBER)
+    assert f"Membres du serveur (en fin de période) : **{members}** (+{members - members_before})" in summary
+    assert f"Actifs pour la première fois : **{len(first_time)}** (+{len(first_time) - 3})" in summary
+    assert "Actifs déjà auparavant : **< 3**" in summary
+    assert f"\\#café — **{cafe_messages}** (+{cafe_messages}) messages · **< 3** auteurs" in lines(
+        posted, "Discussions dans les salons"
+    )
+    assert "Personnes ayant posé une question : **< 3**" in lines(posted, "Questions en direct")
+    assert f"Net Promoter Score : **+{round(nps)}**" in lines(posted, "Événements")
+    top = [line for line in lines(posted, "Articles") if line[:2] in {f"{p}." for p in range(1, 10)}]
+    assert top == [
+        f"{place}. [Article {n} sur le social business](<https://blog.example.ch/{n}>) — réponses : "
+        f"{thread_replies.get(n, 0)}"
+        for place, n in enumerate(ranked[:5], start=1)
+    ]
