@@ -253,10 +253,9 @@ async def until_stored(database: Path, total: int, within: float) -> float | Non
 class Outcome:
     rounds: list[Round] = field(default_factory=list)
     sent: int = 0  # every message each bot received, the warm-up included
-    streamed: Writes = field(
-        default_factory=Writes
-    )  # Agora's, from the first measured round to the last sentinel
-    writes: Writes = field(default_factory=Writes)  # Agora's, from the first measured round to all stored
+    # Agora's writes from the first measured round to the last sentinel, and on until all were stored.
+    streamed: Writes = field(default_factory=Writes)
+    writes: Writes = field(default_factory=Writes)
     flushed_after: float | None = None  # s from the last round's sentinel to every message stored
     elapsed: float = 0.0  # s from the first measured round to every message stored (or giving up)
     expected: Counter[int] = field(default_factory=Counter)  # per channel, over the run
