@@ -52,6 +52,7 @@ async def test_the_months_report_on_the_first_counts_by_hand_what_the_community_
     # An organiser asking gets the same report, privately, with the button to post it.
     assert asked.is_ephemeral and shown.embeds == posted.embeds
     assert read_csv(files_of(shown)[CSV]) == figures
+    assert shown.components[0]["components"][0]["custom_id"] == "engagement:post:month:2026-11"
     # October's own report, posted when the bot came back in November, is what November is compared with.
     [october] = life.reports(fake, OCTOBER)
     before = read_csv(files_of(october)["engagement-month-2026-10.csv"])

@@ -41,7 +41,7 @@ def linked(number: int) -> str:
     return f"[Article {number} sur le social business](https://blog.example.ch/{number})"
 
 
-def poll_link(fake, message) -> str:
+def message_link(fake, message) -> str:
     return f"https://discord.com/channels/{fake.guild.id}/{message.channel_id}/{message.id}"
 
 
@@ -60,11 +60,11 @@ def expected_digest(fake, week: life.Week) -> list[tuple[str, str]]:
     )
     still_open = week.polls["still_open"]
     deadline = epoch(life.STILL_OPEN_AT + timedelta(days=5))  # its duration
-    link = poll_link(fake, still_open)
+    link = message_link(fake, still_open)
     open_line = f"• [{life.STILL_OPEN[0]}]({link}) — clôture : <t:{deadline}:R> · <t:{deadline}:f>"
     # The latest closed first: by hand on Thursday afternoon, then the one closed at its deadline before.
     closed = [
-        f"• [{poll[0]}]({poll_link(fake, week.polls[key])}) — {winner(poll, votes)}"
+        f"• [{poll[0]}]({message_link(fake, week.polls[key])}) — {winner(poll, votes)}"
         for key, poll, votes in (
             ("by_hand", life.BY_HAND, life.BY_HAND_VOTES),
             ("at_deadline", life.AT_DEADLINE, life.AT_DEADLINE_VOTES),
@@ -73,7 +73,7 @@ def expected_digest(fake, week: life.Week) -> list[tuple[str, str]]:
     announcement = week.workshop_announcement
     rating = f"{mean(rating for rating, _ in life.FEEDBACK.values()):.1f}".replace(".", ",")
     workshop = (
-        f"**[{life.WORKSHOP}]({poll_link(fake, announcement)})** (<t:{epoch(life.WORKSHOP_START)}:D>)"
+        f"**[{life.WORKSHOP}]({message_link(fake, announcement)})** (<t:{epoch(life.WORKSHOP_START)}:D>)"
         f" · 👥 présent·es : {len(life.CHECKED_IN)} · 💬 avis : {len(life.FEEDBACK)} · ★ {rating} / 5"
     )
     return [
@@ -150,7 +150,7 @@ async def check_the_review_queue(fake, clock, bot, week: life.Week) -> None:
         RUSHED: "published",
     }
     for number in (PUBLISHED, COMMENTED, RUSHED):
-        link = poll_link(fake, posted[number])
+        link = message_link(fake, posted[number])
         assert f"✅ Publié : {link}" in fake.message(week.reviews[number].id).content
     skipped = await showing(fake, week.reviews[SKIPPED], "⏭️ Écarté")
     assert buttons(skipped) == []
