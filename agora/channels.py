@@ -13,6 +13,9 @@ import discord
 
 PostableChannel = discord.TextChannel | discord.VoiceChannel | discord.Thread
 
+# (guild id, channel id) → may every member of the server read that channel?
+Visible = Callable[[int, int], bool]
+
 
 @dataclass(frozen=True, slots=True)
 class ChannelUse:
@@ -45,6 +48,27 @@ def find_channel(guild: discord.Guild, reference: str | None) -> PostableChannel
         return channel if isinstance(channel, PostableChannel) else None
     name = text.removeprefix("#").casefold()
     return next((c for c in guild.text_channels if c.name.casefold() == name), None)
+
+
+def readable_by_everyone(client: discord.Client) -> Visible:
+    """Whether every member of a server may view one of its channels (or threads): what something read
+    by all, such as the weekly digest, may name or link. Meant for a bot that is ready, whose cache
+    holds the server's channels."""
+
+    def visible(guild_id: int, channel_id: int) -> bool:
+        guild = client.get_guild(guild_id)
+        channel = guild.get_channel_or_thread(channel_id) if guild is not None else None
+        if guild is None or channel is None:
+            # Deleted, or never seen: what cannot be checked is not announced to everyone.
+            return False
+        if isinstance(channel, discord.Thread) and channel.is_private():
+            return False  # open to the members it was shared with, whatever its parent allows
+        try:
+            return channel.permissions_for(guild.default_role).view_channel
+        except discord.ClientException:  # a thread whose parent channel is not known
+            return False
+
+    return visible
 
 
 async def find_own_post(
