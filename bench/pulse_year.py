@@ -24,7 +24,7 @@ from agora.database import Database
 from bench.pulse_year_events import Upcoming, events
 from bench.pulse_year_rows import Community, Ids, People, Tables, Year, feeds, polls, the_rest
 from cogs.pulse.activity.activity_store import ActivityStore, DayTally
-from cogs.pulse.activity.sketch import AuthorSketch
+from cogs.pulse.activity.sketch import AuthorKey, AuthorSketch
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,8 @@ QUICK = Sizes(
 )
 WRITERS = 0.35  # the share of members who ever write a message
 THREADED = 0.45  # the share of articles with a thread that draw replies
+# The year's sketches are keyed as the bot keys its own (a key of its own, never in the database).
+KEY = AuthorKey.generate()
 
 
 @dataclass
@@ -137,7 +139,7 @@ def day_tallies(
         for batch, written in zip(batches, np.array_split(authors.of(messages), flushes), strict=True):
             if len(written):
                 sketch = AuthorSketch()
-                sketch.add(int(author) for author in np.unique(written))
+                sketch.add((int(author) for author in np.unique(written)), KEY)
                 batch.append(DayTally(guild, channel, day, len(written), sketch))
     return batches
 

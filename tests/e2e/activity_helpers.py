@@ -1,6 +1,7 @@
 """Shortcuts for the activity tests: members chatting (in channels and threads), messages that must
 not be counted (the bot's, a webhook's, Discord's own, direct ones), waiting until the bot has counted
-them and flushing, and reading the database file as an auditor would (every table, every value)."""
+them and flushing, and reading the database file as an auditor would (every table, every value; every
+byte of every file)."""
 
 from __future__ import annotations
 
@@ -63,12 +64,16 @@ async def flushed(fake, bot, messages: int) -> int:
     return await cog.flushes.run_now()
 
 
-def values_holding(path: Path, needles: Iterable[int | str]) -> list[str]:
+def values_holding(path: Path, needles: Iterable[int | str | bytes]) -> list[str]:
     """Every `table.column` whose value holds one of `needles` (an id as a number, as text, as 8 bytes
-    either way round, or inside a compressed blob; a text as text)."""
-    texts = {str(needle) for needle in needles}
+    either way round, or inside a compressed blob; a text as text; bytes as bytes, plain or compressed,
+    or as hex text)."""
+    needles = list(needles)
+    secrets = {needle for needle in needles if isinstance(needle, bytes)}
+    texts = {str(needle) for needle in needles if not isinstance(needle, bytes)}
+    texts |= {hexed for secret in secrets for hexed in (secret.hex(), secret.hex().upper())}
     ids = {needle for needle in needles if isinstance(needle, int)}
-    raw = {i.to_bytes(8, order) for i in ids for order in ("little", "big")}
+    raw = {i.to_bytes(8, order) for i in ids for order in ("little", "big")} | secrets
     found = []
     with sqlite3.connect(path) as connection:
         tables = [
@@ -97,3 +102,14 @@ def _holds(value: object, ids: set[int], texts: set[str], raw: set[bytes]) -> bo
             blobs.append(zlib.decompress(value))
         return any(needle in blob for blob in blobs for needle in raw | {t.encode() for t in texts})
     return False
+
+
+def files_holding(paths: Iterable[Path], secret: bytes) -> list[str]:
+    """The files among `paths` that hold `secret`, as bytes or as hex (either case)."""
+    needles = [secret, secret.hex().encode(), secret.hex().upper().encode()]
+    found = []
+    for path in paths:
+        data = path.read_bytes()
+        if any(needle in data for needle in needles):
+            found.append(path.name)
+    return found

@@ -1,14 +1,19 @@
 """Activity, counted without reading anyone's messages: messages and distinct authors per channel and
-local day, and the server's member count each day, kept as aggregates with no member id."""
+local day, and the server's member count each day, kept as aggregates with no member id; the authors'
+sketches keyed with a secret kept beside the database, never in it nor in its backups."""
 
 from __future__ import annotations
 
+import logging
 import sqlite3
+import stat
 from datetime import UTC, datetime
 
+from cogs.pulse.activity.key_file import key_path
 from tests.e2e.activity_helpers import (
     MEMBER_JOIN,
     activity,
+    files_holding,
     flushed,
     local_day,
     open_thread,
@@ -170,3 +175,44 @@ async def test_the_edits_agora_makes_come_back_unparsed(agora, fake):
         await post(fake, "alice", "général")
         await fake.wait_for(lambda: activity(bot).pending_messages == 1, timeout=10)
         assert edits == []
+
+
+async def test_the_key_is_made_at_the_first_start_owner_only_and_kept_across_restarts(agora, fake):
+    key = key_path(agora.base_settings.database_path)
+    fixed = key.read_bytes()
+    key.unlink()  # the harness's fixed key: this test is the first start of a fresh installation
+    async with agora.running() as bot:
+        secret = key.read_bytes()
+        assert len(secret) == 32 and secret != fixed
+        assert stat.S_IMODE(key.stat().st_mode) == 0o600
+        await post(fake, "alice", "général")
+        await flushed(fake, bot, 1)
+    async with agora.running() as bot:
+        assert key.read_bytes() == secret
+        await post(fake, "alice", "général")
+        await flushed(fake, bot, 1)
+        # Alice, counted before and after the restart under the same key, is one author.
+        rows = await activity(bot).store.daily(fake.guild.id, "2000-01-01", "2100-01-01")
+        assert [(messages, authors) for _, messages, authors in rows] == [(2, 1)]
+
+
+async def test_neither_the_database_nor_its_backups_nor_the_log_hold_the_key(agora, fake, caplog):
+    database = agora.base_settings.database_path
+    key = key_path(database)
+    key.unlink()  # made by the bot, as at a first start
+    with caplog.at_level(logging.DEBUG):
+        async with agora.running() as bot:
+            await post(fake, "alice", "général", 2)
+            await post(fake, "bob", "général")
+            await flushed(fake, bot, 3)
+            backup = await bot.backups.run_now() or max((database.parent / "backups").glob("agora-*.db"))
+            secret = key.read_bytes()
+            written = [database, *database.parent.glob(f"{database.name}-*")]
+            assert files_holding(written, secret) == []
+            assert values_holding(database, [secret]) == []
+    backups = sorted((database.parent / "backups").iterdir())
+    assert backup in backups and all(path.name.startswith("agora-") for path in backups)
+    assert files_holding([database, *backups], secret) == []
+    assert values_holding(backup, [secret]) == []
+    assert secret.hex() not in caplog.text and secret.hex().upper() not in caplog.text
+    assert str(key) in caplog.text  # where it was made is said, what it is never

@@ -10,11 +10,12 @@ import pytest
 
 from agora.database import Database
 from cogs.pulse.activity.activity_store import ActivityStore, ChannelActivity, DayTally
-from cogs.pulse.activity.sketch import AuthorSketch
+from cogs.pulse.activity.sketch import AuthorKey, AuthorSketch
 
 GUILD, OTHER_GUILD = 1, 2
 GENERAL, THREAD, NEWS = 10, 11, 12
 ALICE, BOB, OLIVIA, ADAM = 101, 102, 103, 104
+KEY = AuthorKey(bytes(range(AuthorKey.SIZE)))  # fixed: the same estimates on every run
 
 
 @pytest.fixture
@@ -26,7 +27,7 @@ async def store(tmp_path: Path) -> AsyncIterator[ActivityStore]:
 
 def tally(channel: int, day: str, messages: int, *authors: int, guild: int = GUILD) -> DayTally:
     sketch = AuthorSketch()
-    sketch.add(authors)
+    sketch.add(authors, KEY)
     return DayTally(guild, channel, day, messages, sketch)
 
 

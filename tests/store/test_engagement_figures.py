@@ -18,7 +18,7 @@ from agora.database import Database
 from agora.i18n import Catalogue
 from agora.pulse import Discussion, EngagementPart, Figure, FunnelStep, Pulse, Span
 from cogs.pulse.activity.activity_store import ActivityStore, DayTally
-from cogs.pulse.activity.sketch import AuthorSketch
+from cogs.pulse.activity.sketch import AuthorKey, AuthorSketch
 from cogs.pulse.engagement.export import report_csv
 from cogs.pulse.engagement.figures import Report, Row, build_report, delta
 from cogs.pulse.engagement.measuring import Measurer
@@ -26,6 +26,7 @@ from cogs.pulse.engagement.periods import last_complete
 from cogs.pulse.engagement.render import change_text, report_embeds, value_text
 
 GUILD = 7
+KEY = AuthorKey(bytes(range(AuthorKey.SIZE)))  # the authors' hashes keyed, the same on every run
 ZURICH = ZoneInfo("Europe/Zurich")
 GENERAL, NEWS, ARTICLE_THREAD = 10, 11, 99
 NOVEMBER = last_complete("month", datetime(2026, 12, 1, 12, tzinfo=UTC), ZURICH)
@@ -65,7 +66,7 @@ async def activity(tmp_path: Path) -> AsyncIterator[ActivityStore]:
 
 async def wrote(store: ActivityStore, channel: int, day: str, messages: int, authors: Sequence[int]) -> None:
     sketch = AuthorSketch()
-    sketch.add(authors)
+    sketch.add(authors, KEY)
     await store.add([DayTally(GUILD, channel, day, messages, sketch)])
 
 

@@ -5,9 +5,10 @@ A member's message is counted from what every message event carries anyway: its 
 (a thread is a channel of its own), its author's id and its id, whose snowflake gives the moment it was
 written. Its text is never read (Agora has no message-content intent, so Discord does not even send
 it), and its author's id never leaves this process: it is kept in memory, in a set per channel and
-day, until the next flush turns the set into a sketch of hash bits (sketch.py) and adds it to that
-day's row. Counting costs no write per message: one write transaction per flush, every
-`FLUSH_EVERY` seconds and when the cog unloads (the bot closing, or the extension reloaded).
+day, until the next flush turns the set into a sketch of keyed hash bits (sketch.py; the key is in a
+file beside the database, never in it: key_file.py) and adds it to that day's row. Counting costs no
+write per message: one write transaction per flush, every `FLUSH_EVERY` seconds and when the cog
+unloads (the bot closing, or the extension reloaded).
 
 What can be lost: a crash (or a kill) loses what was counted since the last flush, at most
 `FLUSH_EVERY` seconds of messages. A gateway reconnect loses nothing counted; Discord replays the events
@@ -31,7 +32,8 @@ from discord.ext import commands
 
 from agora.scheduling import Recurring, cancel_and_wait, start_when_ready
 from cogs.pulse.activity.activity_store import ActivityStore, DayTally
-from cogs.pulse.activity.sketch import AuthorSketch
+from cogs.pulse.activity.key_file import key_path, load_or_create
+from cogs.pulse.activity.sketch import AuthorKey, AuthorSketch
 
 if TYPE_CHECKING:
     from agora.client import Agora
@@ -83,6 +85,8 @@ class ActivityCog(commands.Cog):
     def __init__(self, bot: Agora) -> None:
         self.bot = bot
         self.store = ActivityStore(bot.database)
+        # Read (or made) once, while this Agora holds the database's lock.
+        self.key = load_or_create(key_path(bot.database.path))
         self.days = LocalDays(bot.settings.timezone)
         self._pending: dict[Key, Pending] = {}
         self._flushing = asyncio.Lock()
@@ -149,7 +153,7 @@ class ActivityCog(commands.Cog):
 
     async def _write(self, batch: dict[Key, Pending]) -> None:
         try:
-            await self.store.add(tallies(batch))
+            await self.store.add(tallies(batch, self.key))
         except Exception:
             self._put_back(batch)  # counted again at the next flush
             raise
@@ -182,8 +186,8 @@ class ActivityCog(commands.Cog):
         return read
 
 
-def tallies(batch: dict[Key, Pending]) -> Iterable[DayTally]:
+def tallies(batch: dict[Key, Pending], key: AuthorKey) -> Iterable[DayTally]:
     for (guild_id, channel_id, day), pending in batch.items():
         sketch = AuthorSketch()
-        sketch.add(pending.authors)
+        sketch.add(pending.authors, key)
         yield DayTally(guild_id, channel_id, day, pending.messages, sketch)

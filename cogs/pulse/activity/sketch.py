@@ -9,15 +9,21 @@ id: 1,024 one-byte registers, each the largest "rank" (leading zero bits + 1) se
 that fell in it. Its price is an estimate: exact in practice for the few dozen authors of a channel's
 day (linear counting on the empty registers), within about 3% (1.04/√1024) in the thousands.
 
-What a register still says: for a day with a single author, the register that author's hash chose
-and its rank narrow the server's members down to a handful of candidates for anyone holding both the
-database and the member list. The database already holds member ids where members chose to act
-(votes, registrations); what it never holds is who wrote, when, or what.
+Why a key: with a plain hash, anyone holding the database (or a backup of it) could hash every id they
+know (Discord shows the member list to every member, and the database itself holds the ids of those who
+voted or registered) and see whose hash lands in a register at that rank: for a channel's day with a
+single author, the pair picks out that author among 10,000 members about one time in seven. So the hash
+is keyed (blake2b's own keyed mode) with a secret the database never holds (`AuthorKey`; key_file.py
+keeps it in a file beside the database, outside it and its backups): without the key, the registers are
+ranks tied to no one. The key is not needed to read, merge or estimate, only to add authors; a sketch
+made with one key merges correctly only with sketches made with the same key (an author hashed with
+two keys counts twice).
 """
 
 from __future__ import annotations
 
 import math
+import secrets
 import zlib
 from collections.abc import Iterable
 from hashlib import blake2b
@@ -38,10 +44,36 @@ _FEW = 8
 _PERSON = b"agora.authors"
 
 
-def author_hash(author_id: int) -> int:
-    """A 64-bit hash of an author's id: the only thing of the author the sketch ever sees."""
-    digest = blake2b(author_id.to_bytes(8, "little", signed=False), digest_size=8, person=_PERSON).digest()
-    return int.from_bytes(digest, "little")
+class AuthorKey:
+    """The secret that keys the authors' hashes: `SIZE` random bytes, never shown (not even by repr)."""
+
+    __slots__ = ("_keyed", "_secret")
+    SIZE = 32
+
+    def __init__(self, secret: bytes) -> None:
+        if len(secret) != self.SIZE:
+            raise ValueError(f"an author key has {self.SIZE} bytes, not {len(secret)}")
+        self._secret = bytes(secret)
+        # Copying a hasher that has taken in the key costs less than keying a new one for each id.
+        self._keyed = blake2b(digest_size=8, key=self._secret, person=_PERSON)
+
+    @classmethod
+    def generate(cls) -> AuthorKey:
+        return cls(secrets.token_bytes(cls.SIZE))
+
+    @property
+    def secret(self) -> bytes:
+        """For its file only (key_file.py)."""
+        return self._secret
+
+    def hash(self, author_id: int) -> int:
+        """A 64-bit keyed hash of an author's id: the only thing of the author the sketch ever sees."""
+        hasher = self._keyed.copy()
+        hasher.update(author_id.to_bytes(8, "little", signed=False))
+        return int.from_bytes(hasher.digest(), "little")
+
+    def __repr__(self) -> str:
+        return "AuthorKey(…)"
 
 
 class SketchError(ValueError):
@@ -56,10 +88,12 @@ class AuthorSketch:
             raise SketchError(f"a sketch has {REGISTERS} registers, not {len(registers)}")
         self._registers = bytearray(registers) if registers is not None else bytearray(REGISTERS)
 
-    def add(self, author_ids: Iterable[int]) -> None:
+    def add(self, author_ids: Iterable[int], key: AuthorKey) -> None:
+        """Adds authors by their keyed hashes; every sketch merged with this one must use the same key."""
         registers = self._registers
+        hashed_by = key.hash
         for author_id in author_ids:
-            hashed = author_hash(author_id)
+            hashed = hashed_by(author_id)
             index = hashed >> _RANK_BITS
             rank = _RANK_BITS - (hashed & _RANK_MASK).bit_length() + 1
             if rank > registers[index]:
