@@ -9,7 +9,7 @@ from cogs.events.attendance.checkin_views import CHECKIN_FORM_ID, CheckinButton
 from cogs.events.calendar.views import CalendarButton
 from cogs.events.cog import EventsCog
 from cogs.events.programme.views import SESSION_FORM_ID, ProgrammeButton, RemoveButton, SessionMenu
-from cogs.events.pulse.cog import EventsPulse
+from cogs.events.pulse.cog import EventsPulseCog
 from cogs.events.registration.views import OfferButton, RegisterButton, UnregisterButton
 from cogs.events.rules import FORM_ID
 from cogs.events.sessions.rules import WORDS_FORM_ID
@@ -35,7 +35,7 @@ async def setup(bot: Agora) -> None:
     bot.forms.answer(WORDS_FORM_ID, cog.desk.sessions.save_words)  # the session step's words
     await bot.add_cog(cog)
     # Its digest sections and engagement figures, on bot.pulse until the feature unloads.
-    await bot.add_cog(EventsPulse(bot, cog.store, cog.answers))
+    await bot.add_cog(EventsPulseCog(bot, cog.store, cog.answers))
 
 
 async def teardown(bot: Agora) -> None:

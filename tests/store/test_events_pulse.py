@@ -1,7 +1,7 @@
 """The events' parts of the community's pulse on a real migrated file, filled through the events' own
 stores: the digest's events of the next 14 days (window edges, called-off events, places left, full,
-waitlist, escaping) and the last event's figures once its report is out; the engagement report's
-participants and figures, computed here by hand."""
+waitlist, escaping, events in channels @everyone cannot view) and the last event's figures once its
+report is out; the engagement report's participants and figures, computed here by hand."""
 
 from __future__ import annotations
 
@@ -31,6 +31,8 @@ DIGEST_AT = epoch(datetime(2026, 11, 30, 7, 0, tzinfo=UTC))
 WEEK = Span(DIGEST_AT - 7 * DAY, DIGEST_AT)
 NOVEMBER = Span(epoch(datetime(2026, 11, 1, tzinfo=UTC)), epoch(datetime(2026, 12, 1, tzinfo=UTC)))
 ALICE, BOB, CHLOE, DAVID, EMMA = 101, 102, 103, 104, 105
+ANNOUNCED = 50  # where `follow` announces events: every member may view it
+ORGANISERS, BACKSTAGE = 60, 901  # a text and a voice channel @everyone cannot view
 LINK = "https://discord.com/events/{guild}/{event}"
 
 FR = Catalogue.load("fr").words("fr")
@@ -44,11 +46,16 @@ async def database(tmp_path):
         yield opened
 
 
+def visible(guild_id: int, channel_id: int) -> bool:
+    """The server as the digest sees it: every channel readable by all but the organisers' two."""
+    return channel_id not in (ORGANISERS, BACKSTAGE)
+
+
 @pytest.fixture
 def stores(database):
     events, answers = EventStore(database), AnswerStore(database)
     store = PulseStore(database)
-    return events, answers, EventsDigest(events, answers, store), EventsEngagement(answers, store)
+    return events, answers, EventsDigest(events, answers, store, visible), EventsEngagement(answers, store)
 
 
 @pytest.fixture
@@ -66,12 +73,20 @@ def moment(at: int) -> datetime:
 
 
 async def follow(
-    database, event_id, starts, *, name="Matinale", location="Genève", status="scheduled", guild=GUILD
+    database,
+    event_id,
+    starts,
+    *,
+    name="Matinale",
+    location="Genève",
+    status="scheduled",
+    guild=GUILD,
+    channel=ANNOUNCED,
 ):
     """The event as the events store records it from Discord (seen a week before the digest)."""
     snapshot = EventSnapshot(event_id, guild, name, None, location, starts, starts + 3 * HOUR, status)
     await EventStore(database).record(
-        snapshot, moment(WEEK.start), channel_id=50, language="fr", reminder_offsets=()
+        snapshot, moment(WEEK.start), channel_id=channel, language="fr", reminder_offsets=()
     )
 
 
@@ -179,6 +194,26 @@ async def test_a_voice_event_shows_its_channel_and_one_without_a_place_shows_non
     assert first.endswith(" · 📍 <#900>") and " · " not in second
 
 
+async def test_events_in_channels_everyone_cannot_view_are_left_out(database, digest):
+    await follow(database, 1, DIGEST_AT + 1 * DAY, name="Announced to the organisers", channel=ORGANISERS)
+    await follow(database, 2, DIGEST_AT + 2 * DAY, name="Backstage", location=None)
+    await AttendanceStore(database, opens=1800, attended_after=600).set_voice_channel(2, BACKSTAGE)
+    await follow(database, 3, DIGEST_AT + 3 * DAY, name="Open voice", location=None)
+    await AttendanceStore(database, opens=1800, attended_after=600).set_voice_channel(3, 900)
+    await follow(database, 4, DIGEST_AT + 4 * DAY, name="Public")
+
+    section = (await lines(digest))[DIGEST_EVENTS]
+
+    assert [line.split("](")[0].removeprefix("**[") for line in section.lines] == ["Open voice", "Public"]
+    assert section.more == 0  # the hidden ones are not even counted in "and N more"
+    assert not any("organisers" in line or "Backstage" in line for line in section.lines)
+
+
+async def test_only_hidden_events_leave_no_section(database, digest):
+    await follow(database, 1, DIGEST_AT + DAY, channel=ORGANISERS)
+    assert await digest.digest_sections(GUILD, WEEK, FR) == []
+
+
 async def test_ten_events_at_most_then_and_n_more(database, digest):
     for event_id in range(1, 13):
         await follow(database, event_id, DIGEST_AT + event_id * HOUR, name=f"Event {event_id:02}")
@@ -190,11 +225,11 @@ async def test_ten_events_at_most_then_and_n_more(database, digest):
 # ---- the digest: the last event -------------------------------------------------------------------
 
 
-async def last_event(database, stores, *, report_at, answers):
+async def last_event(database, stores, *, report_at, answers, channel=ANNOUNCED):
     """An event held in the week: 3 present, `answers` feedback answers (ratings 4, 5, 4…)."""
     events = stores[0]
     starts = WEEK.start - 2 * DAY
-    await follow(database, 1, starts, name="Matinée *RH*")
+    await follow(database, 1, starts, name="Matinée *RH*", channel=channel)
     await events.set_announcement(1, 7000)
     await check_in(database, 1, ALICE, BOB, CHLOE, at=starts)
     for member, rating in list(zip((ALICE, BOB, CHLOE, DAVID), (4, 5, 4, 5), strict=True))[:answers]:
@@ -223,6 +258,25 @@ async def test_the_last_event_with_two_answers_shows_less_than_3_and_no_average(
     assert section.lines == (
         f"**[Matinée \\*RH\\*]({announcement})** (<t:{starts}:D>) · 👥 présent·es : 3 · 💬 avis : < 3",
     )
+
+
+async def test_the_last_event_in_a_hidden_channel_is_not_shown(database, digest, stores):
+    await last_event(database, stores, report_at=WEEK.start + DAY, answers=3, channel=ORGANISERS)
+    assert DIGEST_LAST_EVENT not in await lines(digest)
+
+
+async def test_the_last_event_held_in_a_hidden_voice_channel_is_not_shown(database, digest, stores):
+    await last_event(database, stores, report_at=WEEK.start + DAY, answers=3)
+    await AttendanceStore(database, opens=1800, attended_after=600).set_voice_channel(1, BACKSTAGE)
+    assert DIGEST_LAST_EVENT not in await lines(digest)
+
+
+async def test_a_hidden_last_event_gives_way_to_the_latest_one_everyone_may_see(database, digest, stores):
+    starts = await last_event(database, stores, report_at=WEEK.start + DAY, answers=3)
+    await follow(database, 2, starts + HOUR, name="Entre organisateurs", channel=ORGANISERS)
+    await stores[0].set_report_done(2, 8001, moment(WEEK.start + 2 * DAY))
+    (line,) = (await lines(digest))[DIGEST_LAST_EVENT].lines
+    assert line.startswith("**[Matinée \\*RH\\*]") and "organisateurs" not in line
 
 
 async def test_the_last_event_with_three_answers_shows_the_average(database, digest, stores):
@@ -279,12 +333,28 @@ async def test_the_events_figures_of_a_period_computed_by_hand(database, engagem
     for key, count in (("interested", 5), ("registered", 4), ("checked_in", 3), ("feedback", 2)):
         assert (shown[f"events.{key}"].value, shown[f"events.{key}"].people) == (count, True)
     rate = shown["events.response_rate"]
-    assert (rate.value, rate.kind, rate.base) == (2 / 3, "rate", 3)
+    # 2 answers of 3 present: the rate rests on the 2 answers, so the report hides it too.
+    assert (rate.value, rate.kind, rate.base) == (2 / 3, "rate", 2)
     # Resting on 2 answers, the report hides these two: the part says so with their base.
     rating, nps = shown["events.rating"], shown["events.nps"]
     assert (rating.value, rating.kind, rating.base) == (4.5, "average", 2)
     # One promoter (10), one detractor (6): 100 × (1 − 1) / 2 = 0.
     assert (nps.value, nps.kind, nps.base) == (0.0, "score", 2)
+
+
+async def test_the_response_rate_rests_on_the_answers_not_on_who_came(database, engagement, stores):
+    """10 present and 1 answer: "feedback" shows "< 3", and a rate of 10 % would give the 1 away."""
+    starts = NOVEMBER.start + 19 * DAY + 9 * HOUR
+    await follow(database, 1, starts)
+    present = list(range(201, 211))
+    await check_in(database, 1, *present, at=starts)
+    await answer(database, 1, present[0], 5, 10, at=starts + DAY)
+
+    shown = figures(await engagement.engagement(GUILD, NOVEMBER, FR))
+
+    assert (shown["events.checked_in"].value, shown["events.feedback"].value) == (10, 1)
+    rate = shown["events.response_rate"]
+    assert (rate.value, rate.base) == (1 / 10, 1)  # 1 answer among 10 present, resting on 1 answer
 
 
 async def test_a_period_without_events_has_no_funnel_and_nothing_to_rate(database, engagement):

@@ -1,5 +1,6 @@
-"""Registers the events' digest sections and engagement figures on `bot.pulse` while the events
-feature is loaded: a cog of its own, so that unloading the feature withdraws them with it."""
+"""Holds the events' digest sections and engagement figures on `bot.pulse` while the events feature is
+loaded: a cog of its own, as each feature's part of the pulse has, so that unloading the feature
+withdraws them too."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from discord.ext import commands
 
+from agora.channels import readable_by_everyone
 from cogs.events.answer_store import AnswerStore
 from cogs.events.pulse.digest_part import EventsDigest
 from cogs.events.pulse.engagement_part import EventsEngagement
@@ -17,11 +19,11 @@ if TYPE_CHECKING:
     from agora.client import Agora
 
 
-class EventsPulse(commands.Cog):
+class EventsPulseCog(commands.Cog):
     def __init__(self, bot: Agora, events: EventStore, answers: AnswerStore) -> None:
         self.bot = bot
         store = PulseStore(bot.database)
-        self.digest = EventsDigest(events, answers, store)
+        self.digest = EventsDigest(events, answers, store, readable_by_everyone(bot))
         self.engagement = EventsEngagement(answers, store)
 
     async def cog_load(self) -> None:

@@ -1,6 +1,9 @@
 """The events' sections of the weekly digest (agora/pulse.py): the events of the next 14 days, with their
 date, place, places left and link; and, once its report is out, the last event's headline figures.
 
+The digest is read by every member: an event held in a voice or stage channel, or announced in a channel,
+that @everyone cannot view is the organisers' own, and is left out with its name, date, place and figures.
+
 Names and places come from organisers, so they are shown literally and measured after escaping; each
 line stays far below the digest's 1,000 characters. The figures follow the "< 3" rule: a count of
 people of 1 or 2 shows as "< 3", and an average resting on fewer than 3 answers is not shown.
@@ -8,9 +11,9 @@ people of 1 or 2 shows as "< 3", and an average resting on fewer than 3 answers 
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 
+from agora.channels import Visible
 from agora.escaping import fit_escaped, link_text, literal
 from agora.pulse import DIGEST_EVENTS, DIGEST_LAST_EVENT, DigestSection, Span, Words
 from cogs.events.answer_store import AnswerStore
@@ -18,8 +21,6 @@ from cogs.events.figures import format_rating, season
 from cogs.events.model import TrackedEvent
 from cogs.events.pulse.pulse_store import PulseStore, Venue
 from cogs.events.store import EventStore
-
-log = logging.getLogger(__name__)
 
 AHEAD = 14 * 86400  # the digest lists the events starting in the 14 days after its time
 LISTED = 10  # events listed at most; the others are "and N more"
@@ -98,10 +99,21 @@ class EventsDigest:
 
     name = "events"
 
-    def __init__(self, events: EventStore, answers: AnswerStore, store: PulseStore) -> None:
+    def __init__(self, events: EventStore, answers: AnswerStore, store: PulseStore, visible: Visible) -> None:
         self.events = events
         self.answers = answers
         self.store = store
+        self.visible = visible
+
+    def for_everyone(self, event: TrackedEvent, venue: Venue | None) -> bool:
+        """Whether every member may see the event's channels: where it is announced (its reminders and
+        feedback call go there too) and the voice or stage channel hosting it."""
+        voice = venue.voice_channel_id if venue is not None else None
+        return all(
+            self.visible(event.guild_id, channel_id)
+            for channel_id in (event.channel_id, voice)
+            if channel_id is not None
+        )
 
     async def digest_sections(self, guild_id: int, week: Span, words: Words) -> Sequence[DigestSection]:
         sections = [
@@ -111,26 +123,28 @@ class EventsDigest:
         return [section for section in sections if section is not None]
 
     async def upcoming(self, guild_id: int, at: int, words: Words) -> DigestSection | None:
-        """The events starting in [at, at + 14 days), not called off, soonest first."""
+        """The events starting in [at, at + 14 days), not called off, that every member may see, soonest
+        first."""
         # Discord keeps at most 100 scheduled events per server: the window never holds more.
-        coming = [
+        ahead = [
             event
             for event in await self.events.in_guild(guild_id, since=at, limit=200)
             if event.starts_at < at + AHEAD and not event.is_called_off
         ]
+        venues = await self.store.venues([event.id for event in ahead])
+        coming = [event for event in ahead if self.for_everyone(event, venues.get(event.id))]
         if not coming:
             return None
         listed = coming[:LISTED]
-        venues = await self.store.venues([event.id for event in listed])
         lines = tuple(upcoming_line(event, venues.get(event.id), at, words) for event in listed)
         return DigestSection(
             DIGEST_EVENTS, words("events.pulse.digest.upcoming_title"), lines, more=len(coming) - len(listed)
         )
 
     async def last_event(self, guild_id: int, week: Span, words: Words) -> DigestSection | None:
-        """The last event whose report came out during the week, in figures; None before any."""
-        event_id = await self.store.last_reported(guild_id, week)
-        event = await self.events.get(event_id) if event_id is not None else None
+        """The last event every member may see whose report came out during the week, in figures; None
+        without one."""
+        event = await self.last_shown(await self.store.reported(guild_id, week))
         if event is None:
             return None
         responses = await self.answers.responses(event.id)
@@ -139,3 +153,12 @@ class EventsDigest:
             event, await self.store.attendees(event.id), point.responses, point.average_rating, words
         )
         return DigestSection(DIGEST_LAST_EVENT, words("events.pulse.digest.last_title"), (line,))
+
+    async def last_shown(self, event_ids: Sequence[int]) -> TrackedEvent | None:
+        """The first of `event_ids` (latest first) that every member may see."""
+        venues = await self.store.venues(event_ids)
+        for event_id in event_ids:
+            event = await self.events.get(event_id)
+            if event is not None and self.for_everyone(event, venues.get(event_id)):
+                return event
+        return None

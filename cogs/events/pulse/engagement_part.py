@@ -9,14 +9,10 @@ the rating and the NPS are computed as the events' own reports compute them (cog
 
 from __future__ import annotations
 
-import logging
-
 from agora.pulse import EngagementPart, Figure, FunnelStep, Span, Words
 from cogs.events.answer_store import AnswerStore
 from cogs.events.figures import Response, season
 from cogs.events.pulse.pulse_store import PulseStore
-
-log = logging.getLogger(__name__)
 
 SECTION = "events"
 FUNNEL = ("interested", "registered", "checked_in", "feedback")
@@ -38,13 +34,14 @@ def events_part(
         Figure(f"{SECTION}.count", _label(words, "count"), events),
         *(Figure(f"{SECTION}.{key}", _label(words, key), counts[key], people=True) for key in FUNNEL),
         # Members who came without a place or without checking in may answer too (the call's DMs go to
-        # the interested): capped at 100 %, as the events' own reports cap theirs.
+        # the interested): capped at 100 %, as the events' own reports cap theirs. It rests on the
+        # answers: with 1 answer among 10 present, "10 %" would tell the count the report hides.
         Figure(
             f"{SECTION}.response_rate",
             _label(words, "response_rate"),
             min(1.0, counts["feedback"] / present) if present else None,
             kind="rate",
-            base=present,
+            base=counts["feedback"],
         ),
         Figure(
             f"{SECTION}.rating", _label(words, "rating"), point.average_rating, kind="average", base=answers

@@ -70,15 +70,15 @@ class PulseStore:
             for row in rows
         }
 
-    async def last_reported(self, guild_id: int, span: Span) -> int | None:
-        """The event whose report came out during `span` (the latest to start, should there be
-        several), or None."""
-        row = await self.database.fetch_one(
+    async def reported(self, guild_id: int, span: Span) -> list[int]:
+        """The events whose report came out during `span`, the latest to start first (a week holds a
+        few at most)."""
+        rows = await self.database.fetch_all(
             "SELECT id FROM events WHERE guild_id = ? AND report_done_at >= ? AND report_done_at < ? "
-            "ORDER BY starts_at DESC, id DESC LIMIT 1",
+            "ORDER BY starts_at DESC, id DESC",
             (guild_id, span.start, span.end),
         )
-        return int(row[0]) if row else None
+        return [int(row[0]) for row in rows]
 
     async def attendees(self, event_id: int) -> int:
         row = await self.database.fetch_one(
