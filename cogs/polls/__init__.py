@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cogs.polls import pulse
 from cogs.polls.cog import PollsCog
+from cogs.polls.pulse import PollsPulseCog
 from cogs.polls.topics import TopicLibrary
 from cogs.polls.views import ClosePollButton, VoteButton
 
@@ -17,8 +17,5 @@ async def setup(bot: Agora) -> None:
     bot.add_dynamic_items(VoteButton, ClosePollButton)
     cog = PollsCog(bot, TopicLibrary.load())
     await bot.add_cog(cog)
-    pulse.join(bot, cog.store)  # the digest's polls and the engagement report's
-
-
-async def teardown(bot: Agora) -> None:
-    pulse.leave(bot)
+    # The digest's polls and the engagement report's, on bot.pulse until the feature unloads.
+    await bot.add_cog(PollsPulseCog(bot, cog.store))

@@ -1,7 +1,8 @@
 """The polls' part of the community's pulse (agora/pulse.py): the weekly digest's open polls and the
 polls closed during the week with their winning answer, and the engagement report's "polls" section.
 
-Registered on `bot.pulse` while the feature is loaded (`join` in setup, `leave` in teardown).
+Registered on `bot.pulse` while the feature is loaded, by a cog of its own (`PollsPulseCog`): unloading
+the feature withdraws it too.
 
 The digest is read by every member, so it lists only the polls of channels every member can read: a
 poll in the organisers' own channel is not announced to the whole server. Results hidden until the
@@ -11,10 +12,12 @@ close (`hide_results`) are shown once the poll closed, as its results post shows
 from __future__ import annotations
 
 import statistics
-import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from discord.ext import commands
+
+from agora.channels import Visible, readable_by_everyone
 from agora.escaping import fit_escaped, fit_together, link_text
 from agora.pulse import (
     DIGEST_CLOSED_POLLS,
@@ -31,9 +34,6 @@ from cogs.polls.store import Poll, PollStore, Tally
 
 if TYPE_CHECKING:
     from agora.client import Agora
-
-# (guild id, channel id) → may every member of the server read that channel?
-Visible = Callable[[int, int], bool]
 
 CAP = 10  # polls per digest section; the others are counted in "and N more"
 LINE_MAX = 1000  # a digest line, at most (agora/pulse.py)
@@ -69,17 +69,6 @@ def closed_line(poll: Poll, tally: Tally, words: Words) -> str:
 
     room = min(ANSWERS_MAX, LINE_MAX - len(line(result([""] * len(top)))))
     return line(result(fit_together([poll.options[position] for position in top], room)))
-
-
-def readable_by_everyone(bot: Agora) -> Visible:
-    def visible(guild_id: int, channel_id: int) -> bool:
-        guild = bot.get_guild(guild_id)
-        channel = guild.get_channel_or_thread(channel_id) if guild else None
-        if guild is None or channel is None:
-            return False  # gone, or not known yet: its link would lead nowhere anyone can follow
-        return channel.permissions_for(guild.default_role).view_channel
-
-    return visible
 
 
 class PollsPulse:
@@ -143,20 +132,17 @@ class PollsPulse:
         )
 
 
-# The pulse registered for each running bot, so teardown withdraws the very one setup registered.
-_joined: weakref.WeakKeyDictionary[Agora, PollsPulse] = weakref.WeakKeyDictionary()
+class PollsPulseCog(commands.Cog):
+    """Holds the polls' part on `bot.pulse` while the feature is loaded."""
 
+    def __init__(self, bot: Agora, store: PollStore) -> None:
+        self.bot = bot
+        self.part = PollsPulse(store, PollPulseStore(bot.database), readable_by_everyone(bot))
 
-def join(bot: Agora, store: PollStore) -> PollsPulse:
-    pulse = PollsPulse(store, PollPulseStore(bot.database), readable_by_everyone(bot))
-    bot.pulse.contribute(pulse)
-    bot.pulse.measure(pulse)
-    _joined[bot] = pulse
-    return pulse
+    async def cog_load(self) -> None:
+        self.bot.pulse.contribute(self.part)
+        self.bot.pulse.measure(self.part)
 
-
-def leave(bot: Agora) -> None:
-    pulse = _joined.pop(bot, None)
-    if pulse is not None:
-        bot.pulse.stop_contributing(pulse)
-        bot.pulse.stop_measuring(pulse)
+    async def cog_unload(self) -> None:
+        self.bot.pulse.stop_contributing(self.part)
+        self.bot.pulse.stop_measuring(self.part)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cogs.questions import pulse
 from cogs.questions.cog import QuestionsCog
+from cogs.questions.pulse import QuestionsPulseCog
 from cogs.questions.rules import FORM_ID
 from cogs.questions.views import AskButton, ModerationButton, VoteButton
 
@@ -19,9 +19,9 @@ async def setup(bot: Agora) -> None:
     cog = QuestionsCog(bot)
     bot.forms.answer(FORM_ID, cog.desk.submit)  # read from its submission alone: see views.py
     await bot.add_cog(cog)
-    pulse.join(bot)  # the engagement report's askers and voters
+    # The engagement report's askers and voters, on bot.pulse until the feature unloads.
+    await bot.add_cog(QuestionsPulseCog(bot))
 
 
 async def teardown(bot: Agora) -> None:
-    pulse.leave(bot)
     bot.forms.withdraw(FORM_ID)

@@ -2,13 +2,15 @@
 the engagement report's active and first-time members, and its "questions" section. The Q&A has no
 part in the weekly digest: its questions live and die with the event they were asked at.
 
-Registered on `bot.pulse` while the feature is loaded (`join` in setup, `leave` in teardown).
+Registered on `bot.pulse` while the feature is loaded, by a cog of its own (`QuestionsPulseCog`): unloading
+the feature withdraws it too.
 """
 
 from __future__ import annotations
 
-import weakref
 from typing import TYPE_CHECKING
+
+from discord.ext import commands
 
 from agora.pulse import EngagementPart, Figure, Span, Words
 from cogs.questions.pulse_store import QuestionPulseStore
@@ -44,18 +46,15 @@ class QuestionsPulse:
         )
 
 
-# The pulse registered for each running bot, so teardown withdraws the very one setup registered.
-_joined: weakref.WeakKeyDictionary[Agora, QuestionsPulse] = weakref.WeakKeyDictionary()
+class QuestionsPulseCog(commands.Cog):
+    """Holds the live Q&A's part on `bot.pulse` while the feature is loaded."""
 
+    def __init__(self, bot: Agora) -> None:
+        self.bot = bot
+        self.part = QuestionsPulse(QuestionPulseStore(bot.database))
 
-def join(bot: Agora) -> QuestionsPulse:
-    pulse = QuestionsPulse(QuestionPulseStore(bot.database))
-    bot.pulse.measure(pulse)
-    _joined[bot] = pulse
-    return pulse
+    async def cog_load(self) -> None:
+        self.bot.pulse.measure(self.part)
 
-
-def leave(bot: Agora) -> None:
-    pulse = _joined.pop(bot, None)
-    if pulse is not None:
-        bot.pulse.stop_measuring(pulse)
+    async def cog_unload(self) -> None:
+        self.bot.pulse.stop_measuring(self.part)
