@@ -18,8 +18,9 @@ ROOT = Path(__file__).resolve().parents[2]
 CONFIG = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 SETUPTOOLS = CONFIG["tool"]["setuptools"]
 OWN_TOP_LEVEL = {"agora", "cogs", "bot"}
-# What a running Agora writes under data/ (the database, its journal, backups): not part of the code.
-RUNTIME_DATA = ("backups", "*.db", "*.db-*")
+# What a running Agora writes under data/ (the database, its journal, its lock and activity key beside
+# it, backups): not part of the code.
+RUNTIME_DATA = ("backups", "*.db", "*.db-*", "*.db.*")
 
 
 def package_folder(name: str) -> Path:
@@ -100,3 +101,13 @@ def test_every_imported_distribution_is_declared():
         if not {normalised(distribution) for distribution in providers.get(name, [])} & declared
     }
     assert undeclared == {}
+
+
+def test_every_dependency_is_pinned_or_capped_below_its_next_major_version():
+    # A new major version may change what Agora relies on: it comes in by a deliberate edit, once tested.
+    unbounded = [
+        requirement
+        for requirement in CONFIG["project"]["dependencies"]
+        if "==" not in requirement and "<" not in requirement
+    ]
+    assert unbounded == []
