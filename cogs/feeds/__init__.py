@@ -16,6 +16,7 @@ async def setup(bot: Agora) -> None:
     from cogs.feeds.cog import FeedsCog
     from cogs.feeds.fetch import FeedFetcher
     from cogs.feeds.pool import FeedParserPool
+    from cogs.feeds.pulse import FeedsPulseCog
     from cogs.feeds.review.views import FORM_ID, ReviewButton
 
     fetcher = FeedFetcher(
@@ -28,6 +29,8 @@ async def setup(bot: Agora) -> None:
     bot.add_dynamic_items(ReviewButton)
     bot.forms.answer(FORM_ID, cog.review_queue.desk.submit_comment)
     await bot.add_cog(cog)
+    # The digest's articles and the engagement report's, on bot.pulse until the feature unloads.
+    await bot.add_cog(FeedsPulseCog(bot, cog.articles))
 
 
 async def teardown(bot: Agora) -> None:

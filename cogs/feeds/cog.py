@@ -29,7 +29,6 @@ from cogs.feeds.parse import ParsedFeed
 from cogs.feeds.poller import FeedPoller
 from cogs.feeds.pool import FeedParserPool
 from cogs.feeds.publisher import FeedSource, Publisher
-from cogs.feeds.pulse import FeedsPulse
 from cogs.feeds.queue_commands import QueueCommands
 from cogs.feeds.render import describe_error, feed_list_embed, quoted_title
 from cogs.feeds.review.queue import ReviewQueue
@@ -56,7 +55,6 @@ class FeedsCog(ModeCommands, QueueCommands, commands.Cog):
         self.parser = parser
         self.publisher = Publisher(bot)
         self.review_queue = ReviewQueue(bot, self.store, self.publisher)
-        self.pulse = FeedsPulse(self.articles, bot)
         self.interval = timedelta(seconds=bot.settings.feed_interval_seconds)
         self.poller = FeedPoller(
             store=self.store,
@@ -72,15 +70,11 @@ class FeedsCog(ModeCommands, QueueCommands, commands.Cog):
 
     async def cog_load(self) -> None:
         self.bot.member_data.register(self.store)
-        self.bot.pulse.contribute(self.pulse)
-        self.bot.pulse.measure(self.pulse)
         self._task = asyncio.create_task(self.run(), name="feed-poller")
         self.review_queue.start()  # its pass: review posts to send, publishings to finish, expiries
 
     async def cog_unload(self) -> None:
         self.bot.member_data.unregister(self.store)
-        self.bot.pulse.stop_contributing(self.pulse)
-        self.bot.pulse.stop_measuring(self.pulse)
         await cancel_and_wait(self._task)
         await self.review_queue.close()
         await self.fetcher.close()

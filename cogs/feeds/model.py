@@ -15,7 +15,8 @@ FEED_MODES: tuple[FeedMode, ...] = get_args(FeedMode)
 @dataclass(frozen=True, slots=True)
 class SharedArticle:
     """An article that reached members: posted (instant), published after review, or held for the
-    digest (then `channel_id` and `message_id` are None: there is no post).
+    digest (then `message_id` is None: there is no post; `channel_id` is still its feed's channel, whose
+    readers are the members it is meant for).
 
     `blog` is the feed's display title when the article was shared, kept after the feed is removed.
     `shared_at` is in epoch seconds (UTC). `thread_id` is the thread opened on its post (a thread opened

@@ -53,10 +53,6 @@ class Delivery:
     held: int = 0  # digest: kept for the weekly digest
     reviewing: int = 0  # review: handed to the organisers' review queue
 
-    @property
-    def total(self) -> int:
-        return self.posted + self.held + self.reviewing
-
 
 @dataclass(slots=True)
 class CycleReport:
@@ -229,8 +225,11 @@ class FeedPoller:
         return delivery
 
     async def hold_for_digest(self, feed: Feed, entry: FeedEntry) -> None:
-        """Not posted: recorded for the weekly digest, as shared now, with no post."""
-        article = shared_article(feed, entry, mode="digest", shared_at=epoch(self.clock.now()))
+        """Not posted: recorded for the weekly digest, as shared now, with no post. The feed's channel
+        is recorded all the same: the digest announces only what members of that channel could read."""
+        article = shared_article(
+            feed, entry, mode="digest", shared_at=epoch(self.clock.now()), channel_id=feed.channel_id
+        )
         await self.store.mark_posted(feed.id, entry.key, None, article)
 
     async def post(self, feed: Feed, waiting: WaitingEntry) -> None:

@@ -1,22 +1,27 @@
 """The feeds' part of the community's pulse (agora/pulse.py): the week's articles in the digest, one
 section per blog, and the engagement report's "articles" section with the discussion each drew.
 
-Registered on `bot.pulse` while the cog is loaded. Every article that reached members counts, whatever
-its feed's mode (posted at once, published after review, or held for the digest); skipped ones (the
-back catalogue at a feed's first fetch, filtered out, or skipped in review) were never recorded.
+Registered on `bot.pulse` while the feature is loaded, by a cog of its own (`FeedsPulseCog`): unloading
+the feature withdraws it too. Every article that reached members counts, whatever its feed's mode
+(posted at once, published after review, or held for the digest); skipped ones (the back catalogue at a
+feed's first fetch, filtered out, or skipped in review) were never recorded.
 
-The digest is read by every member: an article posted only in a channel @everyone cannot see (a feed
-followed in the organisers' channel) is not announced there. One held for the digest has no channel.
+The digest is read by every member: an article of a feed followed in a channel @everyone cannot see (the
+organisers' channel) is not announced there, whether it was posted there or held for the digest (then
+its record carries the feed's channel all the same).
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from discord.ext import commands
+
+from agora.channels import Visible, readable_by_everyone
 from agora.escaping import fit_escaped, link_text
 from agora.pulse import DIGEST_ARTICLES, DigestSection, Discussion, EngagementPart, Figure, Span, Words
 from cogs.feeds.article_store import ArticleStore
@@ -31,20 +36,6 @@ TITLE_MAX = 256  # a section's title (agora/pulse.py)
 LINK_MAX = 500  # a longer address is left out of the line: the title alone says what it was
 # In a markdown link's address these end it or break it; percent-encoded, the address still works.
 _UNSAFE_IN_LINK = re.compile(r"[()<>\s\\]")
-
-# (guild id, channel id) → may every member of the server read that channel?
-Visible = Callable[[int, int], bool]
-
-
-def readable_by_everyone(bot: Agora) -> Visible:
-    def visible(guild_id: int, channel_id: int) -> bool:
-        guild = bot.get_guild(guild_id)
-        channel = guild.get_channel_or_thread(channel_id) if guild else None
-        if guild is None or channel is None:
-            return True  # a channel since deleted: the article still reached members, its link is the web's
-        return channel.permissions_for(guild.default_role).view_channel
-
-    return visible
 
 
 def safe_link(link: str | None) -> str | None:
@@ -88,17 +79,16 @@ class FeedsPulse:
 
     name = "feeds"
 
-    def __init__(
-        self, articles: ArticleStore, bot: Agora | None = None, *, visible: Visible | None = None
-    ) -> None:
+    def __init__(self, articles: ArticleStore, visible: Visible) -> None:
         self.articles = articles
-        self.visible = visible or (readable_by_everyone(bot) if bot is not None else lambda _g, _c: True)
+        self.visible = visible
 
     async def digest_sections(self, guild_id: int, week: Span, words: Words) -> Sequence[DigestSection]:
         shared = [
             article
             for article in await self.articles.shared_in(guild_id, week)
-            if article.channel_id is None or self.visible(guild_id, article.channel_id)
+            # Every record names its feed's channel; one without could not be checked: not shown.
+            if article.channel_id is not None and self.visible(guild_id, article.channel_id)
         ]
         return blog_sections(shared)
 
@@ -118,3 +108,19 @@ class FeedsPulse:
                 for article in sorted(shared, key=lambda article: (article.shared_at, article.entry_key))
             ),
         )
+
+
+class FeedsPulseCog(commands.Cog):
+    """Holds the feeds' part on `bot.pulse` while the feature is loaded."""
+
+    def __init__(self, bot: Agora, articles: ArticleStore) -> None:
+        self.bot = bot
+        self.part = FeedsPulse(articles, readable_by_everyone(bot))
+
+    async def cog_load(self) -> None:
+        self.bot.pulse.contribute(self.part)
+        self.bot.pulse.measure(self.part)
+
+    async def cog_unload(self) -> None:
+        self.bot.pulse.stop_contributing(self.part)
+        self.bot.pulse.stop_measuring(self.part)

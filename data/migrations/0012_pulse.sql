@@ -18,8 +18,8 @@ CREATE TABLE feed_articles (
     link        TEXT,
     mode        TEXT NOT NULL CHECK (mode IN ('instant', 'digest', 'review')),
     shared_at   INTEGER NOT NULL,              -- posted, published, or held for the digest
-    channel_id  INTEGER,                       -- NULL in digest mode: no post
-    message_id  INTEGER,
+    channel_id  INTEGER,                       -- its feed's channel, in digest mode too (who may read it)
+    message_id  INTEGER,                       -- NULL in digest mode: no post
     thread_id   INTEGER
 ) STRICT;
 

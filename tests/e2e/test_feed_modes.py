@@ -54,8 +54,9 @@ async def test_a_digest_feed_posts_nothing_and_records_its_articles(agora, fake,
     assert posts(fake) == []
     # the newest at the first fetch, then the two new ones; the back catalogue (article 1) never counts
     assert [a.title for a in articles] == [f"Article {n} sur le social business" for n in (2, 3, 4)]
+    # Nothing posted, but the feed's channel is kept: the digest asks whether every member reads it.
     assert {(a.mode, a.channel_id, a.message_id, a.thread_id) for a in articles} == {
-        ("digest", None, None, None)
+        ("digest", fake.channel("général").id, None, None)
     }
     assert {a.blog for a in articles} == {"Social Business Romandie"}
 
@@ -152,6 +153,36 @@ async def test_the_digest_shows_the_weeks_articles_by_blog(agora, fake, feed_ser
     assert len(social.lines) == 10 and social.more == 3
     assert social.lines[0] == "[Article 1 sur le social business](https://blog.example.ch/1)"
     assert later == []
+
+
+async def test_a_digest_feed_followed_in_the_organisers_channel_stays_out_of_the_digest(
+    agora, fake, feed_server, clock
+):
+    feed_server.set_feed("/feed", rss([article(1)]))
+    feed_server.set_feed("/private", rss([article(60, "Entre organisateurs")], title="Blog interne"))
+    async with agora.running() as bot:
+        await fake.wait_for_commands()
+        start = epoch(clock.now())
+        await add_feed(fake, feed_server.url("/feed"), mode="digest")
+        # Followed where only organisers read, then switched to the digest: nothing is ever posted.
+        await add_feed(fake, feed_server.url("/private"), channel="organisateurs")
+        [private] = [f for f in await cog(bot).store.in_guild(fake.guild.id) if f.url.endswith("/private")]
+        edited = await fake.run_command("olivia", "feed edit", {"feed": str(private.id), "mode": "digest"})
+        await edited.response()
+        feed_server.set_feed("/private", rss([article(61, "Budget"), article(60, "Entre organisateurs")]))
+        clock.advance(minutes=16)
+        await poller(bot).cycle_now()
+        held = await recorded(bot, fake, clock)
+        words = bot.catalogue.words("fr")
+        sections = await bot.pulse.digest_sections(fake.guild.id, Span(start, start + 7 * 86400), words)
+    hidden = fake.channel("organisateurs").id
+    assert [(a.title, a.mode, a.channel_id) for a in held if a.blog == "Blog interne"] == [
+        ("Entre organisateurs", "instant", hidden),  # posted there, before the switch
+        ("Budget", "digest", hidden),  # held, and still the organisers' own
+    ]
+    [social] = sections
+    assert social.title == "Social Business Romandie"
+    assert not any("Budget" in line or "organisateurs" in line for line in social.lines)
 
 
 def test_a_malformed_mode_in_agora_feeds_stops_the_bot(tmp_path):

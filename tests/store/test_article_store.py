@@ -70,10 +70,10 @@ async def test_record_in_joins_the_callers_transaction(database):
     assert await store.find(feed, "key-1") is None
 
 
-async def test_a_digest_article_has_no_post(database):
+async def test_a_digest_article_has_no_post_but_keeps_its_feeds_channel(database):
     store = ArticleStore(database)
     feed = await feed_id(database)
-    held = article(feed, 1, mode="digest", channel_id=None, message_id=None, thread_id=None)
+    held = article(feed, 1, mode="digest", message_id=None, thread_id=None)
     await store.record(held)
     assert await store.find(feed, "key-1") == held
 

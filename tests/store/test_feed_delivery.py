@@ -13,7 +13,7 @@ from agora.database import Database
 from agora.pulse import Span
 from cogs.feeds.article_store import ArticleStore
 from cogs.feeds.parse import FeedEntry
-from cogs.feeds.poller import FeedPoller
+from cogs.feeds.poller import Delivery, FeedPoller
 from cogs.feeds.store import Feed, FeedStore, NewFeed
 from tests.clocks import FakeClock
 
@@ -136,13 +136,17 @@ async def test_a_digest_entry_is_recorded_without_a_post_and_done(database, cloc
     delivery = await poller_for(database, clock, publisher, None).publish_waiting(feed)
     assert (delivery.held, delivery.posted) == (2, 0)
     assert publisher.sent == {}
-    assert [(a.entry_key, a.mode, a.message_id, a.shared_at) for a in await shared(database, clock)] == [
-        ("k1", "digest", None, epoch(clock.now())),
-        ("k2", "digest", None, epoch(clock.now())),
+    # No post, but the feed's channel: the digest shows the article only if its readers are everyone.
+    recorded = [
+        (a.entry_key, a.mode, a.channel_id, a.message_id, a.shared_at) for a in await shared(database, clock)
+    ]
+    assert recorded == [
+        ("k1", "digest", CHANNEL, None, epoch(clock.now())),
+        ("k2", "digest", CHANNEL, None, epoch(clock.now())),
     ]
     assert await FeedStore(database).entry_states(feed.id) == {"k1": "posted", "k2": "posted"}
     again = await poller_for(database, clock, publisher, None).publish_waiting(feed)
-    assert again.total == 0
+    assert again == Delivery()
 
 
 async def test_an_instant_post_interrupted_before_it_was_marked_is_recorded_once(
@@ -195,5 +199,5 @@ async def test_a_review_entry_is_handed_over_then_done_even_after_a_crash(databa
 async def test_a_review_entry_waits_while_there_is_no_review_queue(database, clock):
     feed = await feed_with_entries(database, clock, "review", 1)
     delivery = await poller_for(database, clock, StandInPublisher(), None).publish_waiting(feed)
-    assert delivery.total == 0
+    assert delivery == Delivery()
     assert await FeedStore(database).entry_states(feed.id) == {"k1": "pending"}

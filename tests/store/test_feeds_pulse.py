@@ -59,7 +59,7 @@ async def test_reading_articles_is_not_taking_part(articles):
 
 async def test_the_report_counts_the_articles_shared_and_lists_their_discussions(articles, words):
     await articles.record(article(1))
-    await articles.record(article(2, mode="digest", channel_id=None, message_id=None, thread_id=None))
+    await articles.record(article(2, mode="digest", message_id=None, thread_id=None))
     await articles.record(article(3, mode="review", thread_id=None))
     await articles.record(article(9))  # after the span
     part = await pulse(articles).engagement(GUILD, Span(T0, T0 + 5 * DAY), words)
@@ -84,12 +84,26 @@ async def test_a_period_without_articles_shows_zero_once_articles_were_shared(ar
 async def test_the_digest_leaves_out_articles_posted_where_members_cannot_read(articles, words):
     await articles.record(article(1, channel_id=ORGANISERS))
     await articles.record(article(2))
-    await articles.record(article(3, mode="digest", channel_id=None, message_id=None, thread_id=None))
+    await articles.record(article(3, mode="digest", message_id=None, thread_id=None))
     [section] = await pulse(articles).digest_sections(GUILD, Span(T0, T0 + 7 * DAY), words)
     assert section.lines == (
         "[Article 2](https://blog.example.ch/2)",
         "[Article 3](https://blog.example.ch/3)",
     )
+
+
+async def test_the_digest_leaves_out_articles_held_for_it_from_a_feed_members_cannot_read(articles, words):
+    # A feed followed in the organisers' channel, then switched to digest mode: nothing was posted, and
+    # its articles still are the organisers' own.
+    await articles.record(article(1, mode="digest", channel_id=ORGANISERS, message_id=None, thread_id=None))
+    await articles.record(article(2, mode="digest", message_id=None, thread_id=None))
+    [section] = await pulse(articles).digest_sections(GUILD, Span(T0, T0 + 7 * DAY), words)
+    assert section.lines == ("[Article 2](https://blog.example.ch/2)",)
+
+
+async def test_the_digest_leaves_out_an_article_recorded_without_a_channel(articles, words):
+    await articles.record(article(1, mode="digest", channel_id=None, message_id=None, thread_id=None))
+    assert await pulse(articles).digest_sections(GUILD, Span(T0, T0 + 7 * DAY), words) == []
 
 
 async def test_the_digest_has_nothing_to_say_about_a_week_without_articles(articles, words):
