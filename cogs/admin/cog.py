@@ -26,6 +26,8 @@ FEATURE_KEYS = (
     "about.feature.questions",
     "about.feature.polls",
     "about.feature.announce",
+    "about.feature.digest",
+    "about.feature.engagement",
     "about.feature.privacy",
 )
 # What Agora counts, and what it never keeps: said plainly to anyone who asks.
