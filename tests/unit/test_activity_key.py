@@ -73,9 +73,19 @@ def test_a_partial_key_left_by_a_crash_is_never_used(tmp_path):
 
 
 @pytest.mark.parametrize("content", [b"", b"not a key", bytes(AuthorKey.SIZE + 1)])
-def test_a_file_that_is_not_a_key_is_refused_naming_it(tmp_path, content):
+def test_a_file_that_is_not_a_key_is_moved_aside_and_a_new_key_made(tmp_path, caplog, content):
     path = key_path(tmp_path / "agora.db")
     path.write_bytes(content)
-    with pytest.raises(KeyFileError, match=re.escape(f"{path}: is not an activity key")):
+    key = load_or_create(path)
+    assert path.read_bytes() == key.secret
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert path.with_name(path.name + ".invalid").read_bytes() == content  # kept for the admin to look at
+    assert "moved aside" in caplog.text and str(path) in caplog.text
+
+
+def test_a_key_that_cannot_be_read_is_refused_naming_it_not_replaced(tmp_path):
+    path = key_path(tmp_path / "agora.db")
+    path.mkdir()  # anything the key cannot be read from
+    with pytest.raises(KeyFileError, match=re.escape(str(path))):
         load_or_create(path)
-    assert path.read_bytes() == content  # left for the admin to look at
+    assert path.is_dir()

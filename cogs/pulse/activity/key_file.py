@@ -11,10 +11,12 @@ else lets no one recompute whose hash is in a sketch. A restore (agora/restore.p
 place of the database file and leaves the key where it is. Whoever copies the whole data folder copies
 the key with it: keep it out of copies of the database you share.
 
-A lost key (the file deleted, or a backup restored on another machine): a new one is made at the next
-start. The messages counted are unaffected, but an author who wrote both before and after the change is
-counted twice in the distinct authors of any span that crosses it (the day of the change, and the
-month, quarter or season holding it), since their id hashes differently under each key.
+A lost key (the file deleted, or a backup restored on another machine), or a file that is not a key
+(moved aside as `….invalid`): a new one is made at the next start. The messages counted are unaffected,
+but an author who wrote both before and after the change is counted twice in the distinct authors of
+any span that crosses it (the day of the change, and the month, quarter or season holding it), since
+their id hashes differently under each key. A key file that cannot be read (its permissions) is not
+replaced, which would do the same: the pulse does not load until it is fixed.
 """
 
 from __future__ import annotations
@@ -30,10 +32,11 @@ log = logging.getLogger(__name__)
 SUFFIX = ".activity-key"
 MODE = 0o600
 PARTIAL = ".partial"
+INVALID = ".invalid"
 
 
 class KeyFileError(Exception):
-    """The key file is there but cannot be used; the message names it and what to do."""
+    """The key file cannot be read or written; the message names it and why."""
 
 
 def key_path(database: Path) -> Path:
@@ -47,27 +50,41 @@ def load_or_create(path: Path) -> AuthorKey:
     try:
         secret = path.read_bytes()
     except FileNotFoundError:
-        key = AuthorKey.generate()
-        try:
-            _write(path, key.secret)
-        except OSError as error:
-            raise KeyFileError(
-                f"{path}: the activity key cannot be written ({error.strerror or error})"
-            ) from error
-        log.info(
-            "activity: made a new key for the authors' sketches in %s (keep it beside the database; "
-            "distinct authors counted before a lost key would count some authors twice)",
-            path,
-        )
-        return key
+        return _new_key(path)
     except OSError as error:
+        # Not made anew: the key is there, and a new one would count every author twice.
         raise KeyFileError(f"{path}: the activity key cannot be read ({error.strerror or error})") from error
-    if len(secret) != AuthorKey.SIZE:
-        raise KeyFileError(
-            f"{path}: is not an activity key ({len(secret)} bytes, not {AuthorKey.SIZE}); move it away "
-            "and Agora makes a new one (distinct authors counted across the change may count someone twice)"
-        )
-    return AuthorKey(secret)
+    if len(secret) == AuthorKey.SIZE:
+        return AuthorKey(secret)
+    # Not a key Agora wrote (it writes them whole): as good as lost. Kept aside for whoever wants to look.
+    aside = path.with_name(path.name + INVALID)
+    try:
+        os.replace(path, aside)
+    except OSError as error:
+        raise KeyFileError(f"{path}: is not an activity key and cannot be moved aside ({error})") from error
+    log.warning(
+        "activity: %s held %d bytes, not a key of %d: moved aside as %s and a new key made",
+        path,
+        len(secret),
+        AuthorKey.SIZE,
+        aside,
+    )
+    return _new_key(path)
+
+
+def _new_key(path: Path) -> AuthorKey:
+    key = AuthorKey.generate()
+    try:
+        _write(path, key.secret)
+    except OSError as error:
+        reason = error.strerror or error
+        raise KeyFileError(f"{path}: the activity key cannot be written ({reason})") from error
+    log.info(
+        "activity: made a new key for the authors' sketches in %s (an author who wrote before a lost key "
+        "and after this one counts twice in the distinct authors of a span holding both)",
+        path,
+    )
+    return key
 
 
 def _write(path: Path, secret: bytes) -> None:
