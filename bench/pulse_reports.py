@@ -216,7 +216,7 @@ async def measure(folder: Path, sizes: Sizes, runs: int, *, profile: bool = Fals
 
 def fresh(database: Path) -> Path:
     """`database`, and what SQLite keeps beside it, removed: a kept folder's last run is not reused."""
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm", ".activity-key"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
     return database
 

@@ -24,6 +24,7 @@ from agora.database import Database
 from bench.pulse_year_events import Upcoming, events
 from bench.pulse_year_rows import Community, Ids, People, Tables, Year, feeds, polls, the_rest
 from cogs.pulse.activity.activity_store import ActivityStore, DayTally
+from cogs.pulse.activity.key_file import key_path, load_or_create
 from cogs.pulse.activity.sketch import AuthorKey, AuthorSketch
 
 
@@ -59,8 +60,6 @@ QUICK = Sizes(
 )
 WRITERS = 0.35  # the share of members who ever write a message
 THREADED = 0.45  # the share of articles with a thread that draw replies
-# The year's sketches are keyed as the bot keys its own (a key of its own, never in the database).
-KEY = AuthorKey.generate()
 
 
 @dataclass
@@ -130,7 +129,7 @@ class Authors:
 
 
 def day_tallies(
-    guild: int, day: str, counts: dict[int, int], authors: Authors, flushes: int
+    guild: int, day: str, counts: dict[int, int], authors: Authors, flushes: int, key: AuthorKey
 ) -> list[list[DayTally]]:
     """Each flush's tallies for one day: each channel's messages cut into `flushes` stretches, each with
     its count and the sketch of its authors."""
@@ -139,7 +138,7 @@ def day_tallies(
         for batch, written in zip(batches, np.array_split(authors.of(messages), flushes), strict=True):
             if len(written):
                 sketch = AuthorSketch()
-                sketch.add((int(author) for author in np.unique(written)), KEY)
+                sketch.add((int(author) for author in np.unique(written)), key)
                 batch.append(DayTally(guild, channel, day, len(written), sketch))
     return batches
 
@@ -156,6 +155,7 @@ async def activity(
 ) -> tuple[int, int]:
     """The year's messages into activity_days through the activity store; (messages, rows)."""
     store, authors = ActivityStore(db), Authors(rng, people)
+    key = load_or_create(key_path(db.path))  # the key the bot reads beside the database, made now
     channels = {c.general: 30, c.discussions: 20, c.events: 10, c.articles: 8, c.announcements: 2}
     # Channels the fake Discord does not list: work, introductions, help… (the report names them unknown).
     channels |= {900_000_000_000_000_000 + n: weight for n, weight in enumerate((8, 6, 5, 4, 3))}
@@ -173,7 +173,7 @@ async def activity(
         )
         counts |= replies.get(day, {})
         counts = {channel: n for channel, n in counts.items() if n}
-        for batch in day_tallies(c.guild_id, day.isoformat(), counts, authors, sizes.flushes):
+        for batch in day_tallies(c.guild_id, day.isoformat(), counts, authors, sizes.flushes, key):
             await store.add(batch)
         written, rows = written + sum(counts.values()), rows + len(counts)
     return written, rows
