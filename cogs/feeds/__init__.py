@@ -17,7 +17,7 @@ async def setup(bot: Agora) -> None:
     from cogs.feeds.fetch import FeedFetcher
     from cogs.feeds.pool import FeedParserPool
     from cogs.feeds.pulse import FeedsPulseCog
-    from cogs.feeds.review.views import FORM_ID, ReviewButton
+    from cogs.feeds.review.views import FORM_ID, QueuePick, ReviewButton
 
     fetcher = FeedFetcher(
         allow_private=bot.settings.feed_allow_private,
@@ -25,8 +25,9 @@ async def setup(bot: Agora) -> None:
     )
     parser = FeedParserPool(environment=dict(bot.settings.child_environment))
     cog = FeedsCog(bot, fetcher=fetcher, parser=parser)
-    # The review posts' buttons, and their comment form read from its submission alone (review/views.py).
-    bot.add_dynamic_items(ReviewButton)
+    # The review posts' buttons, /feed queue's menu, and the comment form read from its submission alone
+    # (review/views.py).
+    bot.add_dynamic_items(ReviewButton, QueuePick)
     bot.forms.answer(FORM_ID, cog.review_queue.desk.submit_comment)
     await bot.add_cog(cog)
     # The digest's articles and the engagement report's, on bot.pulse until the feature unloads.

@@ -122,6 +122,8 @@ class FeedsCog(ModeCommands, QueueCommands, commands.Cog):
     async def channels_in_use(self, guild: discord.Guild) -> list[ChannelUse]:
         uses = []
         for feed in await self.store.in_guild(guild.id):
+            if feed.mode == "digest":
+                continue  # its articles go to the weekly digest's channel (checked there), never to its own
             channel = guild.get_channel(feed.channel_id)
             postable = channel if isinstance(channel, discord.TextChannel) else None
             uses.append(
@@ -217,15 +219,8 @@ class FeedsCog(ModeCommands, QueueCommands, commands.Cog):
             raise UserError("feeds.error.already_followed", channel=options.channel.mention) from None
         delivery = await self.poller.prime(feed, parsed, result)
         key = added_key(feed.mode, posted=delivery.posted > 0)
-        await send_ephemeral(
-            interaction,
-            t(
-                interaction,
-                key,
-                title=quoted_title(feed.display_name),
-                channel=options.channel.mention,
-            ),
-        )
+        added = t(interaction, key, title=quoted_title(feed.display_name), channel=options.channel.mention)
+        await send_ephemeral(interaction, "\n".join([added, *self.mode_warnings(interaction, feed.mode)]))
 
     def check_can_post(
         self, interaction: discord.Interaction[Agora], channel: discord.TextChannel, *, thread: bool

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
+from agora.channels import find_channel
 from agora.errors import send_ephemeral
 from agora.permissions import Rank, requires
 from cogs.feeds.groups import feed as feed_group
@@ -68,7 +69,8 @@ class ModeCommands:
             "mode": t(interaction, f"feeds.modes.name.{new}"),
         }
         if new == target.mode:
-            await send_ephemeral(interaction, t(interaction, "feeds.modes.unchanged", **values))
+            lines = [t(interaction, "feeds.modes.unchanged", **values), *self.mode_warnings(interaction, new)]
+            await send_ephemeral(interaction, "\n".join(lines))
             return
         await self.store.set_mode(target.guild_id, target.id, new)
         lines = [
@@ -82,9 +84,20 @@ class ModeCommands:
         ]
         if target.mode == "review":
             lines.append(t(interaction, "feeds.modes.review_left"))
-        if new == "digest" and not (self.bot.settings.digest_channel and self.bot.settings.digest_at):
-            lines.append(t(interaction, "feeds.modes.no_digest"))
+        lines += self.mode_warnings(interaction, new)
         await send_ephemeral(interaction, "\n".join(lines))
+
+    def mode_warnings(self, interaction: discord.Interaction[Agora], mode: FeedMode) -> list[str]:
+        """What a feed in `mode` lacks on this server, told when it is set (`/feed add` and `/feed edit`):
+        review without an organisers' channel (the articles wait in `/feed queue` alone), the digest
+        with no channel or no time to be posted."""
+        settings = self.bot.settings
+        guild = interaction.guild
+        if mode == "review" and (guild is None or find_channel(guild, settings.organiser_channel) is None):
+            return [self.bot.catalogue.for_interaction(interaction, "feeds.modes.no_organisers")]
+        if mode == "digest" and not (settings.digest_channel and settings.digest_at):
+            return [self.bot.catalogue.for_interaction(interaction, "feeds.modes.no_digest")]
+        return []
 
     @edit.autocomplete("feed")
     async def edit_feed_autocomplete(

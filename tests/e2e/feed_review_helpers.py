@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import re
 
+from tests.e2e.component_helpers import answered as answered
+from tests.e2e.component_helpers import buttons as buttons
+from tests.e2e.component_helpers import clicked
+from tests.e2e.component_helpers import showing as showing
 from tests.e2e.feeds_helpers import poller
 from tests.feed_server import rss
 
@@ -42,10 +46,6 @@ def custom_ids(message) -> list[str]:
     return [c.get("custom_id") for row in message.components for c in row["components"]]
 
 
-def buttons(message) -> list[dict]:
-    return [c for row in message.components for c in row["components"]]
-
-
 def review_id(message) -> int:
     return next(int(m[1]) for c in custom_ids(message) if (m := _REVIEW.match(c or "")))
 
@@ -62,23 +62,32 @@ def only_review(fake):
     return fake.message(message.id)
 
 
-async def showing(fake, message, text: str):
-    """The review post once it shows `text` (the answer comes first, the post is edited after)."""
-    await fake.wait_for(lambda: text in fake.message(message.id).content, timeout=10, what=repr(text))
-    return fake.message(message.id)
-
-
 async def click(fake, member, message, action: str, *, locale=None):
-    record = await fake.click(member, message, f"feed:{action}:{review_id(message)}", locale=locale)
-    await record.response(timeout=10)
-    return record
+    return await clicked(fake, member, message, f"feed:{action}:{review_id(message)}", locale=locale)
 
 
-async def answered(record):
-    """The click's private answer, once it is not "thinking" any more."""
-    message = await record.final_message(timeout=10)
-    assert message.is_ephemeral
-    return message
+async def listing(fake, member="olivia", *, locale=None):
+    """`/feed queue`, answered."""
+    listed = await fake.run_command(member, "feed queue", locale=locale)
+    await listed.response(timeout=10)
+    return listed
+
+
+def menu(listed) -> dict | None:
+    """`/feed queue`'s menu of the articles waiting for a decision, if it has one."""
+    return next((c for c in buttons(listed) if c.get("custom_id") == "feed:queue-pick"), None)
+
+
+def menu_labels(listed) -> list[str]:
+    return [option["label"] for option in menu(listed)["options"]]
+
+
+async def pick(fake, member, listed, label: str, *, locale=None):
+    """The article labelled `label` chosen in `/feed queue`'s menu: the private copy of its review post."""
+    [value] = [o["value"] for o in menu(listed)["options"] if o["label"] == label]
+    picked = await fake.select(member, listed, "feed:queue-pick", [value], locale=locale)
+    await picked.response(timeout=10)
+    return picked
 
 
 async def publish_with_comment(fake, member, message, comment: str, *, locale=None):

@@ -7,6 +7,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests.e2e.checkin_helpers import until
+from tests.e2e.component_helpers import answered as answered
+from tests.e2e.component_helpers import buttons as buttons
+from tests.e2e.component_helpers import clicked
+from tests.e2e.component_helpers import showing as showing
 from tests.e2e.events_helpers import END, START, create_event, custom_ids, is_call, step
 
 ACTIVE, COMPLETED = 2, 3
@@ -80,27 +84,8 @@ def review(fake, session_id: int):
     return message
 
 
-async def showing(fake, message, text: str):
-    """The review message once it shows `text` (a guest's file is given first, then the review edited)."""
-    await fake.wait_for(lambda: text in fake.message(message.id).content, timeout=10, what=repr(text))
-    return fake.message(message.id)
-
-
-def buttons(message) -> list[dict]:
-    return [c for row in message.components for c in row["components"]]
-
-
 async def click(fake, member, message, choice: str, session_id: int, locale=None):
-    record = await fake.click(member, message, f"speaker:{choice}:{session_id}", locale=locale)
-    await record.response(timeout=10)
-    return record
-
-
-async def answered(record):
-    """The click's private answer, once it is not "thinking" any more."""
-    message = await record.final_message(timeout=10)
-    assert message.is_ephemeral
-    return message
+    return await clicked(fake, member, message, f"speaker:{choice}:{session_id}", locale=locale)
 
 
 def summaries_in_dms(fake, member) -> list:

@@ -185,6 +185,53 @@ async def test_a_digest_feed_followed_in_the_organisers_channel_stays_out_of_the
     assert not any("Budget" in line or "organisateurs" in line for line in social.lines)
 
 
+async def edit_mode(fake, feed, mode: str):
+    edited = await fake.run_command("olivia", "feed edit", {"feed": str(feed.id), "mode": mode})
+    await edited.response()
+    return edited
+
+
+async def test_digest_mode_says_so_when_no_weekly_digest_is_set_up(agora, fake, feed_server):
+    feed_server.set_feed("/feed", rss([article(1)]))
+    async with agora.running(digest_channel=None) as bot:
+        await fake.wait_for_commands()
+        added = await add_feed(fake, feed_server.url("/feed"), mode="digest")
+        assert "AGORA_DIGEST_CHANNEL" in added.content and "nulle part" in added.content
+        feed = await the_feed(bot, fake)
+    async with agora.running(digest_channel="général", digest_at=None):
+        await fake.wait_until_ready(count=2)
+        kept = await edit_mode(fake, feed, "digest")
+        assert "déjà en diffusion" in kept.content and "AGORA_DIGEST_AT" in kept.content
+    async with agora.running(digest_channel="général"):
+        await fake.wait_until_ready(count=3)
+        await edit_mode(fake, feed, "instant")
+        back = await edit_mode(fake, feed, "digest")
+        assert "ne seront plus publiés" in back.content and "AGORA_DIGEST" not in back.content
+
+
+async def test_config_checks_no_posting_rights_in_a_digest_feeds_channel(agora, fake, feed_server):
+    feed_server.set_feed("/digest", rss([article(1)]))
+    feed_server.set_feed("/instant", rss([article(2)]))
+    feed_server.set_feed("/digest-too", rss([article(3)]))
+    declared = (
+        DeclaredFeed(url=feed_server.url("/digest"), channel="général", mode="digest"),
+        DeclaredFeed(url=feed_server.url("/instant"), channel="lecture-seule"),
+        DeclaredFeed(url=feed_server.url("/digest-too"), channel="lecture-seule", mode="digest"),
+    )
+    async with agora.running(feeds=declared) as bot:
+        await fake.wait_for_commands()
+        await poller(bot).cycle_now()  # after the declared feeds are followed
+        assert len(await cog(bot).store.in_guild(fake.guild.id)) == 3
+        config = await fake.run_command("adam", "config", locale="fr")
+        await config.response()
+        fields = {field["name"]: field["value"] for field in config.embeds[0]["fields"]}
+    lines = fields["Salons utilisés"].splitlines()
+    read_only = f"<#{fake.channel('lecture-seule').id}>"
+    # The instant feed's channel is checked, once; the digest feeds' are not (nothing is posted there).
+    [checked] = [line for line in lines if "flux" in line]
+    assert checked.startswith(f"⚠️ {read_only} (nouveaux articles des flux): Agora ne peut pas y écrire")
+
+
 def test_a_malformed_mode_in_agora_feeds_stops_the_bot(tmp_path):
     base = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), "PYTHONDONTWRITEBYTECODE": "1"}
     result = subprocess.run(  # noqa: S603 — our own entry point

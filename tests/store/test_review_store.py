@@ -68,7 +68,7 @@ async def test_an_article_is_queued_once_pending_for_a_week(database):
 async def test_only_one_of_many_simultaneous_claims_wins(database):
     store = ReviewStore(database)
     review = await queued(store, await new_feed(database))
-    results = await asyncio.gather(*(store.claim(review.id, f"comment {n}") for n in range(5)))
+    results = await asyncio.gather(*(store.claim(review.id, f"comment {n}", NOW) for n in range(5)))
     winners = [result for result in results if result is not None]
     assert len(winners) == 1
     assert winners[0].state == "publishing"
@@ -81,12 +81,12 @@ async def test_a_claim_is_refused_once_published_skipped_or_expired(database):
     published = await queued(store, feed, "a")
     skipped = await queued(store, feed, "b")
     expiring = await queued(store, feed, "c")
-    assert await store.claim(published.id, None) is not None
+    assert await store.claim(published.id, None, NOW) is not None
     assert await store.published(published.id, shared(feed), NOW)
     assert await store.skip(skipped.id, NOW)
     assert [r.id for r in await store.expire(NOW + WEEK)] == [expiring.id]
     for review in (published, skipped, expiring):
-        assert await store.claim(review.id, None) is None
+        assert await store.claim(review.id, None, NOW) is None
     assert not await store.skip(published.id, NOW)
 
 
@@ -94,7 +94,7 @@ async def test_publishing_records_the_article_and_clears_the_comment_together(da
     store = ReviewStore(database)
     feed = await new_feed(database)
     review = await queued(store, feed)
-    await store.claim(review.id, "À lire")
+    await store.claim(review.id, "À lire", NOW)
     assert await store.published(review.id, shared(feed), NOW)
     done = await store.get(review.id)
     assert (done.state, done.comment, done.decided_at) == ("published", None, int(NOW.timestamp()))
@@ -107,11 +107,11 @@ async def test_publishing_records_the_article_and_clears_the_comment_together(da
 async def test_a_refused_publishing_goes_back_to_the_queue_with_the_reason(database):
     store = ReviewStore(database)
     review = await queued(store, await new_feed(database))
-    await store.claim(review.id, "À lire")
+    await store.claim(review.id, "À lire", NOW)
     await store.release(review.id, "discord_forbidden")
     back = await store.get(review.id)
     assert (back.state, back.last_error, back.comment) == ("pending", "discord_forbidden", "À lire")
-    claimed = await store.claim(review.id, None)
+    claimed = await store.claim(review.id, None, NOW)
     assert claimed is not None and claimed.comment is None
 
 
@@ -122,7 +122,7 @@ async def test_a_review_whose_feed_was_removed_cannot_be_claimed_and_is_closed(d
     await FeedStore(database).remove(GUILD, feed)
     orphan = await store.get(review.id)
     assert orphan.feed_id is None and orphan.feed_removed
-    assert await store.claim(review.id, None) is None
+    assert await store.claim(review.id, None, NOW) is None
     assert await store.close_removed(review.id, NOW)
     closed = await store.get(review.id)
     assert (closed.state, closed.last_error) == ("skipped", FEED_REMOVED)
@@ -133,7 +133,7 @@ async def test_expiry_takes_only_pending_reviews_past_their_time_and_the_queue_l
     feed = await new_feed(database)
     old = await queued(store, feed, "old")
     claimed = await queued(store, feed, "claimed")
-    await store.claim(claimed.id, None)
+    await store.claim(claimed.id, None, NOW)
     later = await store.add(GUILD, feed, "later", "Blog", "{}", NOW + timedelta(days=3), WEEK)
     expired = await store.expire(NOW + WEEK)
     assert [r.id for r in expired] == [old.id]
@@ -142,4 +142,31 @@ async def test_expiry_takes_only_pending_reviews_past_their_time_and_the_queue_l
     assert [r.id for r in pending] == [claimed.id, later.id]
     assert [r.id for r in recent] == [old.id]
     _, recent = await store.queue(GUILD, NOW + 2 * WEEK + timedelta(seconds=1), WEEK)
-    assert recent == []
+    assert [r.id for r in recent] == [later.id]  # the old one has left; the later one's time is past
+
+
+async def test_past_its_time_a_review_is_neither_published_nor_skipped_though_the_pass_has_not_run(
+    database,
+):
+    store = ReviewStore(database)
+    review = await queued(store, await new_feed(database))
+    due = NOW + WEEK
+    assert await store.claim(review.id, None, due) is None
+    assert not await store.skip(review.id, due)
+    assert (await store.get(review.id)).state == "pending"  # only the pass marks it expired
+    assert await store.claim(review.id, None, due - timedelta(seconds=1)) is not None
+
+
+async def test_the_queue_lists_a_review_past_its_time_as_expired_though_the_pass_has_not_run(database):
+    store = ReviewStore(database)
+    feed = await new_feed(database)
+    overdue = await queued(store, feed, "overdue")
+    later = await store.add(GUILD, feed, "later", "Blog", "{}", NOW + timedelta(days=1), WEEK)
+    pending, expired = await store.queue(GUILD, NOW + WEEK, WEEK)
+    assert [r.id for r in pending] == [later.id]
+    assert [(r.id, r.state) for r in expired] == [(overdue.id, "pending")]
+    # Listed for a week from its time, as the pass's expired ones are from theirs; latest first.
+    _, expired = await store.queue(GUILD, NOW + 2 * WEEK, WEEK)
+    assert [r.id for r in expired] == [later.id, overdue.id]
+    _, expired = await store.queue(GUILD, NOW + 2 * WEEK + timedelta(seconds=1), WEEK)
+    assert [r.id for r in expired] == [later.id]

@@ -3,22 +3,27 @@
 Only organisers decide (a member's click, forged or not, changes nothing). Every answer is private and
 in the organiser's language; publishing is deferred first, since the post (and waiting behind another
 organiser's click on the same review) may take longer than Discord's 3 seconds. The first click wins
-in the store (review/store.py); a later one is told what became of the article.
+in the store (review/store.py); a later one is told what became of the article. A click past the
+review's time is told it expired, and closes the review then rather than at the next pass.
+
+The same buttons come on the review post and on the private copy `/feed queue`'s menu shows (`pick`).
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import discord
 
+from agora.clock import epoch
 from agora.errors import UserError, send_ephemeral
 from agora.i18n import Words
 from agora.ids import StaleComponent
 from agora.permissions import Rank, ensure_rank
 from cogs.feeds.review.render import answer_key, failure_words
-from cogs.feeds.review.store import PENDING, Review
+from cogs.feeds.review.store import EXPIRED, PENDING, Review
 from cogs.feeds.review.views import COMMENT, SKIP, CommentForm, read_form
 
 if TYPE_CHECKING:
@@ -41,10 +46,13 @@ class ReviewDesk:
         self, interaction: discord.Interaction[Agora], review_id: int, *, form: bool = False
     ) -> Review:
         """The review a click or a form names, once the clicker is an organiser of its server and the
-        click came from its own post (a forged or mangled one names nothing: the stale answer)."""
+        click came from its own post (a forged or mangled one names nothing: the stale answer) or from
+        the private copy `/feed queue` showed them (only they see it; it decides nothing they could not
+        decide from the queue)."""
         ensure_rank(interaction, Rank.organiser)
         review = await self.store.get(review_id)
-        shown_on = interaction.message.id if interaction.message is not None else None
+        message = interaction.message
+        shown_on = message.id if message is not None and not message.flags.ephemeral else None
         if (
             review is None
             or review.guild_id != interaction.guild_id
@@ -56,11 +64,7 @@ class ReviewDesk:
     async def click(self, interaction: discord.Interaction[Agora], review_id: int, action: str) -> None:
         review = await self.review_of(interaction, review_id)
         words = self.words(interaction)
-        if review.feed_id is None:
-            await self.feed_removed(interaction, review, words)
-            return
-        if review.state != PENDING:
-            await send_ephemeral(interaction, words(answer_key(review)))
+        if not await self.waiting(interaction, review, words):
             return
         if action == COMMENT:
             await interaction.response.send_modal(CommentForm(review.id, words, review.comment))
@@ -74,19 +78,49 @@ class ReviewDesk:
         review_id, comment = read_form(interaction.data or {})
         review = await self.review_of(interaction, review_id, form=True)
         words = self.words(interaction)
+        if await self.waiting(interaction, review, words):
+            await self.publish(interaction, review.id, comment, words)
+
+    async def pick(self, interaction: discord.Interaction[Agora], review_id: int) -> None:
+        """An article chosen in `/feed queue`'s menu: shown privately as its review post shows it, with
+        the same buttons, in the organiser's language; or what became of it."""
+        review = await self.review_of(interaction, review_id)
+        words = self.words(interaction)
+        if await self.waiting(interaction, review, words):
+            parts = await self.queue.parts(review, words=words)
+            await interaction.response.send_message(
+                **parts, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+            )
+
+    async def waiting(self, interaction: discord.Interaction[Agora], review: Review, words: Words) -> bool:
+        """Whether the review still waits for a decision; if not, the organiser is told what became of
+        it (and it is closed if its feed was removed or its time is past)."""
         if review.feed_id is None:
             await self.feed_removed(interaction, review, words)
-        elif review.state != PENDING:
-            await send_ephemeral(interaction, words(answer_key(review)))
+        elif review.state != PENDING or self.overdue(review):
+            await self.decided(interaction, review, words)
         else:
-            await self.publish(interaction, review.id, comment, words)
+            return True
+        return False
+
+    def overdue(self, review: Review) -> bool:
+        """Past its time on the injected clock, whether or not the pass has marked it expired yet."""
+        return review.state == PENDING and review.expires_at <= epoch(self.bot.clock.now())
+
+    async def decided(self, interaction: discord.Interaction[Agora], review: Review, words: Words) -> None:
+        """A click on a review no longer waiting: told what became of it. One past its time is closed
+        now (its post says so) rather than at the next pass, minutes away."""
+        if not self.overdue(review):
+            await send_ephemeral(interaction, words(answer_key(review)))
+            return
+        await send_ephemeral(interaction, words(answer_key(replace(review, state=EXPIRED))))
+        await self.queue.expire_due()
 
     async def skip(self, interaction: discord.Interaction[Agora], review: Review, words: Words) -> None:
         # Deferred first: the write may wait behind others (counting activity, a publishing).
         await interaction.response.defer(ephemeral=True, thinking=True)
         if not await self.store.skip(review.id, self.bot.clock.now()):
-            current = await self.store.get(review.id) or review
-            await send_ephemeral(interaction, words(answer_key(current)))
+            await self.decided(interaction, await self.store.get(review.id) or review, words)
             return
         await send_ephemeral(interaction, words("feeds.review.answer.skipped"))
         skipped = await self.store.get(review.id)
@@ -99,7 +133,7 @@ class ReviewDesk:
         # Deferred first: the post, and another organiser's click on the same review, take time.
         await interaction.response.defer(ephemeral=True, thinking=True)
         async with self.queue.lock(review_id):
-            claimed = await self.store.claim(review_id, comment)
+            claimed = await self.store.claim(review_id, comment, self.bot.clock.now())
             if claimed is None:
                 current = await self.store.get(review_id)
                 if current is None:
@@ -107,7 +141,7 @@ class ReviewDesk:
                 if current.feed_id is None:
                     await self.feed_removed(interaction, current, words)
                 else:
-                    await send_ephemeral(interaction, words(answer_key(current)))
+                    await self.decided(interaction, current, words)
                 return
             # A failure Discord may have applied anyway (a 5xx): the post is looked for first.
             outcome = await self.queue.publish(claimed, look_first=claimed.last_error == "discord_error")

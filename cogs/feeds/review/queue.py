@@ -1,6 +1,7 @@
 """The review queue of feeds in `review` mode: each new article is stored, then shown to the organisers
-in their channel (AGORA_ORGANISER_CHANNEL) with *Publish*, *Publish with a comment* and *Skip*; without
-that channel it waits in `/feed queue` alone. Unreviewed, it expires after `KEEP` (7 days).
+in their channel (AGORA_ORGANISER_CHANNEL) with *Publish*, *Publish with a comment* and *Skip*, and
+listed in `/feed queue`, where an organiser picks it to get the same buttons privately (the only way
+without that channel). Unreviewed, it expires after `KEEP` (7 days).
 
 Every step is claimed in the store before it is done (review/store.py). A periodic pass sends the review
 posts not sent yet (no channel then, a crash, Discord down) after looking for them in the channel,
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import weakref
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -68,7 +70,9 @@ class ReviewQueue:
         self.store = ReviewStore(bot.database)
         self.desk = ReviewDesk(bot, self)  # the organisers' clicks
         self.recurring: Recurring[int] = Recurring("feed reviews", self.run_pass, tick=PASS_TICK)
-        self._locks: dict[int, asyncio.Lock] = {}
+        # Held only while a step holds or awaits it (a weak mapping): one lock per review ever queued
+        # would otherwise stay for the bot's lifetime.
+        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -79,7 +83,10 @@ class ReviewQueue:
         await cancel_and_wait(self._task)
 
     def lock(self, review_id: int) -> asyncio.Lock:
-        return self._locks.setdefault(review_id, asyncio.Lock())
+        lock = self._locks.get(review_id)
+        if lock is None:
+            lock = self._locks[review_id] = asyncio.Lock()
+        return lock
 
     def words(self) -> Words:
         """The review post is the organisers' together: in the community's language."""
@@ -141,14 +148,18 @@ class ReviewQueue:
             await self.store.set_posted(review.id, channel.id, message.id)
             return True
 
-    async def parts(self, review: Review, *, published: str | None = None) -> dict[str, Any]:
+    async def parts(
+        self, review: Review, *, published: str | None = None, words: Words | None = None
+    ) -> dict[str, Any]:
         """The review post: where the article would go and what became of it, above its embed exactly as
-        it would be posted (the role is shown, never pinged); buttons while it waits."""
-        words = self.words()
+        it would be posted (the role is shown, never pinged); buttons while it waits. With `words` (an
+        organiser's language), the same review shown privately by `/feed queue`: always with its embed."""
+        card = words is not None
+        words = words or self.words()
         feed = await self.feeds.get(review.feed_id) if review.feed_id is not None else None
         target = Target(feed.channel_id, feed.role_id, feed.open_thread) if feed is not None else None
         parts: dict[str, Any] = {"content": review_content(review, target, words, published=published)}
-        if review.review_message_id is None:
+        if review.review_message_id is None or card:
             source = FeedSource.of(feed) if feed is not None else FeedSource(review.blog, None, None)
             _, parts["embed"] = await self.publisher.message_for(
                 source, entry_from_json(review.payload), None
@@ -219,16 +230,20 @@ class ReviewQueue:
 
     async def run_pass(self) -> int:
         """Expiries, publishings a crash interrupted, review posts not sent yet; how many were done."""
-        done = 0
-        for review in await self.store.expire(self.bot.clock.now()):
-            log.info("review %s expired unreviewed", review.id)
-            await self._guarded(review, self.redraw(review))
-            done += 1
+        done = await self.expire_due()
         for review in await self.store.publishing():
             done += await self._guarded(review, self.recover(review))
         for review in await self.store.unposted():
             done += await self._guarded(review, self.post_review(review))
         return done
+
+    async def expire_due(self) -> int:
+        """Pending reviews past their time marked expired, their posts saying so; how many."""
+        expired = await self.store.expire(self.bot.clock.now())
+        for review in expired:
+            log.info("review %s expired unreviewed", review.id)
+            await self._guarded(review, self.redraw(review))
+        return len(expired)
 
     async def _guarded(self, review: Review, work: Any) -> int:
         # One review's trouble must not hold up the others'.

@@ -17,6 +17,8 @@ from cogs.feeds.review.store import EXPIRED, PENDING, PUBLISHED, PUBLISHING, SKI
 TITLE_SHOWN = 100  # an article's title in a line of /feed queue, once escaped
 BLOG_SHOWN = 80  # its blog's, the same
 LINK_MAX = 300  # a longer article address is not linked: one line must not eat the embed
+OPTION_MAX = 100  # a menu option's label and description (Discord's limit)
+PICK_MAX = 25  # options in a menu (Discord's limit): the soonest to expire
 QUEUE_BUDGET = 3800  # the pending reviews, under the description's 4096 characters
 EXPIRED_BUDGET = 1000  # the expired ones, in one field (1024)
 # The published post's content (Discord's limit: 2000) is the role's ping and a line break (at most 24
@@ -106,7 +108,9 @@ def queue_line(review: Review, entry: FeedEntry, words: Words, *, expired: bool)
     shown = f"[{title}]({entry.link})" if entry.link and len(entry.link) <= LINK_MAX else title
     parts = [f"**{fit_escaped(' '.join(review.blog.split()), BLOG_SHOWN)}** — {shown}"]
     if expired:
-        parts.append(words("feeds.review.queue.expired_at", when=f"<t:{review.decided_at}:R>"))
+        # A review past its time that the pass has not marked yet expired at its time.
+        when = review.decided_at or review.expires_at
+        parts.append(words("feeds.review.queue.expired_at", when=f"<t:{when}:R>"))
     else:
         parts.append(words("feeds.review.queue.expires", when=f"<t:{review.expires_at}:R>"))
     link = review_link(review)
@@ -139,3 +143,25 @@ def queue_embed(
             inline=False,
         )
     return embed
+
+
+def pick_options(pending: Sequence[tuple[Review, FeedEntry]]) -> list[discord.SelectOption]:
+    """`/feed queue`'s menu: the articles waiting for a decision (not one being published), soonest to
+    expire first; each title as it reads (a menu shows no markdown), its blog below."""
+    options = []
+    for review, entry in pending:
+        if review.state != PENDING or review.feed_removed:
+            continue
+        title = " ".join(entry.title.split()) or entry.link or entry.key
+        options.append(
+            discord.SelectOption(
+                label=fit_escaped(title, OPTION_MAX, escape=_as_typed),
+                value=str(review.id),
+                description=fit_escaped(" ".join(review.blog.split()), OPTION_MAX, escape=_as_typed) or None,
+            )
+        )
+    return options[:PICK_MAX]
+
+
+def _as_typed(text: str) -> str:
+    return text

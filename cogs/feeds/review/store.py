@@ -9,7 +9,9 @@ loses it, and two organisers clicking at once never both publish:
   the article's record and the state `published` are written together, the comment cleared (it then
   lives in the post). A `publishing` left by a crash is finished by the pass, which looks for the post
   first; a refusal puts it back to `pending` with the reason (`last_error`);
-- `skipped` and `expired` are decided the same way, from `pending` only.
+- `skipped` and `expired` are decided the same way, from `pending` only. Publishing and skipping are
+  claimed only before the review's time (`expires_at`, on the injected clock): a click after it never
+  publishes, even before the pass (minutes apart) marks the review expired.
 
 No member id is stored: not who decided, not who commented.
 """
@@ -114,14 +116,15 @@ class ReviewStore:
                 (channel_id, message_id, review_id),
             )
 
-    async def claim(self, review_id: int, comment: str | None) -> Review | None:
+    async def claim(self, review_id: int, comment: str | None, now: datetime) -> Review | None:
         """Publishing claimed for one click: the review after the claim, or None when another click (or
-        the feed's removal, or its expiry) got there first."""
+        the feed's removal, or its expiry) got there first. Past its time it is expired, whether or not
+        the pass (minutes apart) has marked it yet."""
         async with self.database.transaction() as db:
             cursor = await db.execute(
                 "UPDATE feed_reviews SET state = 'publishing', comment = ? "
-                "WHERE id = ? AND state = 'pending' AND feed_id IS NOT NULL",
-                (comment, review_id),
+                "WHERE id = ? AND state = 'pending' AND feed_id IS NOT NULL AND expires_at > ?",
+                (comment, review_id, epoch(now)),
             )
             if cursor.rowcount != 1:
                 return None
@@ -158,12 +161,13 @@ class ReviewStore:
             )
 
     async def skip(self, review_id: int, now: datetime) -> bool:
-        """An organiser's *Skip*: whether this click decided it (the review was still pending)."""
+        """An organiser's *Skip*: whether this click decided it (the review was still pending, and not
+        past its time)."""
         async with self.database.transaction() as db:
             cursor = await db.execute(
-                "UPDATE feed_reviews SET state = 'skipped', comment = NULL, decided_at = ? "
-                "WHERE id = ? AND state = 'pending'",
-                (epoch(now), review_id),
+                "UPDATE feed_reviews SET state = 'skipped', comment = NULL, decided_at = :now "
+                "WHERE id = :id AND state = 'pending' AND expires_at > :now",
+                {"now": epoch(now), "id": review_id},
             )
             return cursor.rowcount == 1
 
@@ -191,14 +195,18 @@ class ReviewStore:
         self, guild_id: int, now: datetime, since: timedelta
     ) -> tuple[list[Review], list[Review]]:
         """What `/feed queue` shows: the open reviews (soonest to expire first), and those expired since
-        `now - since` (latest first)."""
+        `now - since` (latest first). A pending review past its time is expired, whether or not the
+        pass (minutes apart) has marked it yet: it shows with the expired ones, at its expiry time."""
+        values = {"guild": guild_id, "now": epoch(now), "since": epoch(now - since)}
         rows = await self.database.fetch_all(
-            _SELECT + " WHERE guild_id = ? AND state IN ('pending', 'publishing') ORDER BY expires_at, id",
-            (guild_id,),
+            _SELECT + " WHERE guild_id = :guild AND (state = 'publishing' OR "
+            "(state = 'pending' AND expires_at > :now)) ORDER BY expires_at, id",
+            values,
         )
         expired = await self.database.fetch_all(
-            _SELECT + " WHERE guild_id = ? AND state = 'expired' AND decided_at >= ? "
-            "ORDER BY decided_at DESC, id DESC",
-            (guild_id, epoch(now - since)),
+            _SELECT + " WHERE guild_id = :guild AND (state = 'expired' OR "
+            "(state = 'pending' AND expires_at <= :now)) AND COALESCE(decided_at, expires_at) >= :since "
+            "ORDER BY COALESCE(decided_at, expires_at) DESC, id DESC",
+            values,
         )
         return [_review(row) for row in rows], [_review(row) for row in expired]

@@ -1,7 +1,8 @@
 """The review post's buttons — *Publish*, *Publish with a comment*, *Skip* — and the comment's form.
 
 One `DynamicItem` (`feed:<action>:<review id>`): a review posted before a restart keeps working after it
-without registering a view per review. The form (`feed:comment-form:<review id>`) is stopped before it
+without registering a view per review. `/feed queue`'s menu (`feed:queue-pick`) shows a chosen review
+privately with the same buttons. The form (`feed:comment-form:<review id>`) is stopped before it
 is sent, so discord.py keeps no copy of it: its submission is read from the interaction alone, handed
 over by `bot.forms` (agora/forms.py), and a form filled in across a restart still counts. Who may click,
 and what a click does, is the desk's (review/desk.py).
@@ -18,7 +19,7 @@ import discord
 from agora.components import reports_errors, submitted_values
 from agora.errors import UserError
 from agora.i18n import Words
-from agora.ids import ID_TEMPLATE, MAX_ID, record_id
+from agora.ids import ID_TEMPLATE, MAX_ID, StaleComponent, record_id
 from cogs.feeds.review.render import COMMENT_MAX
 
 if TYPE_CHECKING:
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
 
 PUBLISH, COMMENT, SKIP = "publish", "comment", "skip"
 ACTIONS = (PUBLISH, COMMENT, SKIP)
+PICK_ID = "feed:queue-pick"  # /feed queue's menu of the articles waiting
+MAX_OPTIONS = 25
+MAX_PLACEHOLDER = 150
 FORM_PREFIX = "feed:comment-form:"
 FORM_ID = re.compile(rf"^feed:comment-form:({ID_TEMPLATE})\Z")
 COMMENT_INPUT = "comment"
@@ -81,6 +85,54 @@ def review_view(review_id: int, words: Words) -> discord.ui.View:
         view.add_item(ReviewButton(action, review_id, words(f"feeds.review.button.{action}")))
     # Stopped before it is sent: its buttons are dynamic items, found by their custom_id.
     view.stop()
+    return view
+
+
+class QueuePick(discord.ui.DynamicItem[discord.ui.Select[Any]], template=PICK_ID):
+    """`/feed queue`'s menu: the article chosen is shown privately with the review post's buttons, so
+    the queue can be reviewed without an organisers' channel (and after a restart)."""
+
+    def __init__(
+        self, options: list[discord.SelectOption] | None = None, placeholder: str | None = None
+    ) -> None:
+        super().__init__(
+            discord.ui.Select(
+                custom_id=PICK_ID,
+                placeholder=placeholder[:MAX_PLACEHOLDER] if placeholder else None,
+                options=(options or [discord.SelectOption(label="…", value="0")])[:MAX_OPTIONS],
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Select[Any], match: re.Match[str]
+    ) -> QueuePick:
+        return cls(item.options, item.placeholder)
+
+    @reports_errors
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await _desk(interaction).pick(interaction, chosen(interaction))
+
+
+def chosen(interaction: discord.Interaction[Any]) -> int:
+    """The review the menu's choice names, read from what Discord sent (a modified client can send any
+    value): one id of ASCII digits within 64 bits."""
+    values = (interaction.data or {}).get("values")
+    if not isinstance(values, list) or len(values) != 1 or not isinstance(values[0], str):
+        raise StaleComponent
+    value = values[0]
+    if not (value.isascii() and value.isdigit() and len(value) <= len(str(MAX_ID))):
+        raise StaleComponent
+    return record_id(int(value))
+
+
+def pick_view(options: list[discord.SelectOption], words: Words) -> discord.ui.View | None:
+    """The menu under `/feed queue`'s list, or None when no article waits for a decision."""
+    if not options:
+        return None
+    view = discord.ui.View(timeout=None)
+    view.add_item(QueuePick(options, words("feeds.review.queue.pick")))
+    view.stop()  # a dynamic item, found by its custom_id: no view kept
     return view
 
 
