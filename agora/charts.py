@@ -45,7 +45,7 @@ def poll_results_png(
 ) -> bytes:
     """One bar per option with its count and share of the votes; the leading option(s) stand out."""
     _check_counts(labels, counts)
-    canvas = _Canvas(title, subtitle, max_title_lines=5)
+    canvas = Canvas(title, subtitle, max_title_lines=5)
     body_px = min(ROW_PX, (MAX_HEIGHT_PX - 200) / len(counts)) * len(counts)
     canvas.size_to(body_px + 24)
     colours = [HIGHLIGHT if count == max(counts) > 0 else ACCENT for count in counts]
@@ -68,16 +68,16 @@ def feedback_report_png(
     if len(rating_counts) != 5 or min(rating_counts) < 0:
         raise ValueError("rating_counts needs five counts, for ratings 1 to 5, none negative")
     _check_counts(nps_labels, nps_counts)
-    canvas = _Canvas(title, None, max_title_lines=2)
+    canvas = Canvas(title, None, max_title_lines=2)
     canvas.size_to(410)
     panel_px, panel_h = (CONTENT_PX - 80) / 2, 340
 
     ratings = canvas.axes(MARGIN_PX, 40, panel_px, panel_h)
     heading = canvas.fit(rating_title, 14, panel_px, bold=True)
-    ratings.set_title(heading, loc="left", pad=14, **_style(14, True))
+    ratings.set_title(heading, loc="left", pad=14, **style(14, True))
     bars = ratings.bar(range(1, 6), rating_counts, width=0.62, color=ACCENT)
-    ratings.bar_label(bars, padding=4, **_style(12, True))
-    ratings.set_xticks(range(1, 6), labels=[f"{star} ★" for star in range(1, 6)], **_style(12))
+    ratings.bar_label(bars, padding=4, **style(12, True))
+    ratings.set_xticks(range(1, 6), labels=[f"{star} ★" for star in range(1, 6)], **style(12))
     ratings.set(ylim=(0, max(max(rating_counts), 1) * 1.15), yticks=[])
     ratings.tick_params(axis="x", length=0, pad=8)
     ratings.spines[["top", "right", "left"]].set_visible(False)
@@ -85,9 +85,9 @@ def feedback_report_png(
 
     nps = canvas.axes(WIDTH_PX - MARGIN_PX - panel_px, 40, panel_px, panel_h)
     score = canvas.fit(nps_text, 24, panel_px / 2, bold=True)
-    nps.text(1, 1 + 10 / panel_h, score, transform=nps.transAxes, ha="right", **_style(24, True, ACCENT))
+    nps.text(1, 1 + 10 / panel_h, score, transform=nps.transAxes, ha="right", **style(24, True, ACCENT))
     heading = canvas.fit(nps_title, 14, panel_px - canvas.width(score, 24, bold=True) - 16, bold=True)
-    nps.set_title(heading, loc="left", pad=14, **_style(14, True))
+    nps.set_title(heading, loc="left", pad=14, **style(14, True))
     canvas.rows(nps, nps_labels, nps_counts, list(NPS_COLOURS), percent_format)
     nps.set_ylim(panel_h / 80, 0)  # rows of 80 px from the top, not stretched over the panel
     return canvas.png("feedback", sum(nps_counts))
@@ -113,7 +113,7 @@ def season_comparison_png(
     from matplotlib.patches import Patch
     from matplotlib.patheffects import withStroke
 
-    canvas = _Canvas(title, None, max_title_lines=2)
+    canvas = Canvas(title, None, max_title_lines=2)
     left, plot_w, plot_h = MARGIN_PX + 55, CONTENT_PX - 110, 380
     spacing = plot_w / n
     rotate = spacing < 130
@@ -124,9 +124,9 @@ def season_comparison_png(
     for x, rating in zip(xs, ratings, strict=True):
         if rating is not None and rating >= 0.5:  # at the foot of the bar, clear of the NPS line
             text = f"{rating:.1f}".replace(".", decimal_mark)
-            ax.text(x, 0.08, text, ha="center", va="bottom", zorder=3, **_style(size, False, "white"))
+            ax.text(x, 0.08, text, ha="center", va="bottom", zorder=3, **style(size, False, "white"))
     ax.set(ylim=(0, 5), xlim=(-0.6, n - 0.4))
-    ax.set_ylabel(canvas.fit(rating_label, 12, plot_h), **_style(12, False, ACCENT))
+    ax.set_ylabel(canvas.fit(rating_label, 12, plot_h), **style(12, False, ACCENT))
     ax.yaxis.grid(True, color=GRID, linewidth=0.8, zorder=0)
     # A rotated label runs down-left from its tick: the first ones have the least room in the image.
     room = [min(170, (left + (x + 0.6) * spacing) / math.cos(math.radians(ANGLE)) - 8) for x in xs]
@@ -135,7 +135,7 @@ def season_comparison_png(
         canvas.fit(label, 10, px, max_lines=lines)
         for label, (px, lines) in zip(event_labels, fit, strict=True)
     ]
-    ax.set_xticks(xs, labels=ticks, **_style(10))
+    ax.set_xticks(xs, labels=ticks, **style(10))
     if rotate:
         ax.tick_params(axis="x", labelrotation=ANGLE)
         for tick in ax.get_xticklabels():
@@ -145,18 +145,18 @@ def season_comparison_png(
     right.axhline(0, color=MUTED, linewidth=0.8, linestyle=(0, (4, 4)), zorder=1)
     nps_values = [math.nan if value is None else value for value in nps]
     right.plot(xs, nps_values, color=HIGHLIGHT, linewidth=2.5, marker="o", markersize=7, zorder=4)
-    style = {"ha": "center", "textcoords": "offset points", "zorder": 5, **_style(size, True, HIGHLIGHT)}
-    style["path_effects"] = [withStroke(linewidth=3, foreground="white")]  # readable over bars and grid
+    note = {"ha": "center", "textcoords": "offset points", "zorder": 5, **style(size, True, HIGHLIGHT)}
+    note["path_effects"] = [withStroke(linewidth=3, foreground="white")]  # readable over bars and grid
     for x, value in enumerate(nps):
         neighbours = [v for i in (x - 1, x + 1) if 0 <= i < n and (v := nps[i]) is not None]
         if value is not None:  # a dip is labelled below its point, so the label stays off the line
             dip = bool(neighbours) and value < sum(neighbours) / len(neighbours)
             text = f"{value:+.0f}".replace("-", "−")
             right.annotate(
-                text, (x, value), xytext=(0, -9 if dip else 8), va="top" if dip else "bottom", **style
+                text, (x, value), xytext=(0, -9 if dip else 8), va="top" if dip else "bottom", **note
             )
     right.set(ylim=(-110, 110), yticks=range(-100, 101, 50))
-    right.set_ylabel(canvas.fit(nps_label, 12, plot_h), **_style(12, False, HIGHLIGHT))
+    right.set_ylabel(canvas.fit(nps_label, 12, plot_h), **style(12, False, HIGHLIGHT))
     for axes in (ax, right):
         axes.spines["top"].set_visible(False)
         axes.tick_params(length=0, colors=MUTED)
@@ -164,13 +164,16 @@ def season_comparison_png(
     handles = [Patch(color=ACCENT), Line2D([], [], color=HIGHLIGHT, linewidth=2.5, marker="o")]
     names = [canvas.fit(name, 11, 300) for name in (rating_label, nps_label)]
     ax.legend(
-        handles, names, loc="lower right", bbox_to_anchor=(1, 1.01), ncols=2, frameon=False, prop=_font(11)
+        handles, names, loc="lower right", bbox_to_anchor=(1, 1.01), ncols=2, frameon=False, prop=font(11)
     )
     return canvas.png("season", n)
 
 
-class _Canvas:
-    """One figure with its title block, and a renderer that measures text to fit it before drawing."""
+class Canvas:
+    """One figure with its title block, and a renderer that measures text to fit it before drawing.
+
+    Features drawing charts of their own (the engagement report's funnel and trend) build on it and on
+    `style` and `font`, so every chart of the house looks alike."""
 
     def __init__(self, title: str, subtitle: str | None, max_title_lines: int) -> None:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -183,10 +186,10 @@ class _Canvas:
         if text.count("\n") >= 3:  # a long question reads better smaller than as a wall of lines
             size = 14
             text = self.fit(title, size, CONTENT_PX, bold=True, max_lines=max_title_lines)
-        self.header: list[Text] = [self.fig.text(0, 0, text, **_style(size, True))]
+        self.header: list[Text] = [self.fig.text(0, 0, text, **style(size, True))]
         if subtitle:
             subtitle = self.fit(subtitle, 12, CONTENT_PX)
-            self.header.append(self.fig.text(0, 0, subtitle, **_style(12, False, MUTED)))
+            self.header.append(self.fig.text(0, 0, subtitle, **style(12, False, MUTED)))
         for line in self.header:
             line.set(va="top", linespacing=1.3)
 
@@ -223,12 +226,12 @@ class _Canvas:
         ):
             strong = colour == HIGHLIGHT
             text = self.fit(label, 12.5, width_px, bold=strong)
-            ax.text(0, row + 0.42, text, va="bottom", **_style(12.5, strong))
+            ax.text(0, row + 0.42, text, va="bottom", **style(12.5, strong))
             note = self.fit(fmt.format(count=count, percent=percent), 11.5, width_px / 2, bold=True)
             # Past half the track the note may not fit after the bar: measure it and go inside if need be.
             inside = percent > 50 and percent + 100 * (self.width(note, 11.5, True) + 12) / width_px > 100
             x, ha, colour = (percent - 1, "right", "white") if inside else (percent + 1, "left", INK)
-            ax.text(x, row + 0.68, note, ha=ha, va="center", **_style(11.5, True, colour))
+            ax.text(x, row + 0.68, note, ha=ha, va="center", **style(11.5, True, colour))
 
     def png(self, kind: str, items: int) -> bytes:
         from PIL import Image  # a dependency of matplotlib's
@@ -253,7 +256,7 @@ class _Canvas:
     def width(self, text: str, size: float, bold: bool = False) -> float:
         """Width in pixels of text as drawn (with `\\$` escapes read as `$`, as matplotlib does)."""
         plain = text.replace(r"\$", "$")
-        return self.renderer.get_text_width_height_descent(plain, _font(size, bold), ismath=False)[0]
+        return self.renderer.get_text_width_height_descent(plain, font(size, bold), ismath=False)[0]
 
     def fit(self, text: str, size: float, width_px: float, *, bold: bool = False, max_lines: int = 1) -> str:
         """text ready to draw: cleaned, wrapped on words to width_px, the last line cut with "…",
@@ -295,13 +298,15 @@ def _check_counts(labels: Sequence[str], counts: Sequence[int]) -> None:
         raise ValueError("labels and counts must be non-empty, the same length, and counts not negative")
 
 
-def _font(size: float, bold: bool = False) -> FontProperties:
+def font(size: float, bold: bool = False) -> FontProperties:
+    """The house's font at `size`, as text is measured and drawn."""
     from matplotlib.font_manager import FontProperties
 
     return FontProperties(family=FONT, size=size, weight="bold" if bold else "normal")
 
 
-def _style(size: float, bold: bool = False, colour: str = INK) -> dict[str, Any]:
+def style(size: float, bold: bool = False, colour: str = INK) -> dict[str, Any]:
+    """Keywords for matplotlib's text: the house's font at `size`, bold or not, in `colour`."""
     return {"fontsize": size, "fontweight": "bold" if bold else "normal", "color": colour, "fontfamily": FONT}
 
 
@@ -310,7 +315,7 @@ def _covered() -> frozenset[int]:
     """Code points both the regular and the bold face can draw."""
     from matplotlib.font_manager import findfont, get_font
 
-    regular, bold = (get_font(findfont(_font(12, heavy))).get_charmap() for heavy in (False, True))
+    regular, bold = (get_font(findfont(font(12, heavy))).get_charmap() for heavy in (False, True))
     return frozenset(regular.keys() & bold.keys())
 
 
@@ -326,10 +331,3 @@ def _clean(text: str) -> str:
         elif not out or out[-1] != MISSING:
             out.append(MISSING)
     return "".join(out)
-
-
-# What a feature's own charts build on (the engagement report's funnel and trend): the same canvas,
-# text fitting and styles, so every chart of the house looks alike.
-Canvas = _Canvas
-style = _style
-font = _font

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from urllib.parse import urlsplit
 
 import discord
 
@@ -20,6 +21,10 @@ Escape = Callable[[str], str]
 ELLIPSIS = "…"
 _BARE_BRACKET = re.compile(r"(?<!\\)([\[\]])")
 _TRAILING = " \n\u00a0,;:-–—"
+LINK_MAX = 500  # a longer address is left out: the title alone says what it was
+_LINKED_TITLE_MIN = 8  # a title cut shorter than this is no link worth showing: the title alone is
+# In a markdown link's address these end it or break it; percent-encoded, the address still works.
+_UNSAFE_IN_LINK = re.compile(r"[()<>\s\\]")
 
 
 def literal(text: str) -> str:
@@ -31,6 +36,33 @@ def link_text(text: str) -> str:
     """`text` shown as typed inside a markdown link's brackets: `literal`, and no bracket left bare
     (a `]` would end the link's text there and show the rest, address included, as plain text)."""
     return _BARE_BRACKET.sub(r"\\\1", literal(text))
+
+
+def link_target(url: str | None) -> str | None:
+    """`url` as a markdown link's address, or None when it cannot be one: not http(s), no host, or
+    longer than LINK_MAX. What would end the link or break it (brackets, spaces, a backslash) is
+    percent-encoded, so the address still leads where it did."""
+    if not url or len(url) > LINK_MAX:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return _UNSAFE_IN_LINK.sub(lambda match: "".join(f"%{byte:02X}" for byte in match[0].encode()), url)
+
+
+def markdown_link(title: str, url: str | None, limit: int, *, title_limit: int | None = None) -> str:
+    """`title` (from the web: shown literally, on one line) linked to `url`, in at most `limit`
+    characters, the title's escaped text in at most `title_limit`. The title alone, escaped, when `url`
+    cannot be a link's address (see `link_target`) or leaves the title too little room."""
+    text = " ".join(title.split()) or " ".join((url or "").split())
+    shown_limit = limit if title_limit is None else min(limit, title_limit)
+    target = link_target(url)
+    if target is None:
+        return fit_escaped(text, shown_limit)
+    room = min(shown_limit, limit - len(target) - len("[]()"))
+    if room < _LINKED_TITLE_MIN:
+        return fit_escaped(text, shown_limit)
+    return f"[{fit_escaped(text, room, escape=link_text)}]({target})"
 
 
 def fit_escaped(text: str, limit: int, *, escape: Escape = literal, ellipsis: str = ELLIPSIS) -> str:
@@ -90,15 +122,16 @@ def fit_together(
     shown = [escape(text) for text in texts]
     if sum(len(text) for text in shown) <= budget:
         return shown
-    cap = _cap([len(text) for text in shown], max(0, budget))
+    cap = largest_cap([len(text) for text in shown], max(0, budget))
     return [
         text if len(text) <= cap else fit_escaped(original, cap, escape=escape, ellipsis=ellipsis)
         for original, text in zip(texts, shown, strict=True)
     ]
 
 
-def _cap(lengths: list[int], budget: int) -> int:
-    """The largest `cap` with sum(min(length, cap)) <= budget."""
+def largest_cap(lengths: Sequence[int], budget: int) -> int:
+    """The largest `cap` with sum(min(length, cap)) <= budget: how long the longest of several texts
+    sharing `budget` may be, so that the short ones are kept whole and the long ones cut alike."""
     left, remaining = budget, len(lengths)
     for length in sorted(lengths):
         if length * remaining > left:

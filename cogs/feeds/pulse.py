@@ -14,15 +14,13 @@ its record carries the feed's channel all the same).
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from discord.ext import commands
 
 from agora.channels import Visible, readable_by_everyone
-from agora.escaping import fit_escaped, link_text
+from agora.escaping import fit_escaped, markdown_link
 from agora.pulse import DIGEST_ARTICLES, DigestSection, Discussion, EngagementPart, Figure, Span, Words
 from cogs.feeds.article_store import ArticleStore
 from cogs.feeds.model import SharedArticle
@@ -33,28 +31,12 @@ if TYPE_CHECKING:
 CAP = 10  # articles per blog in the digest; the others are counted in "and N more"
 LINE_MAX = 1000  # a digest line, at most (agora/pulse.py)
 TITLE_MAX = 256  # a section's title (agora/pulse.py)
-LINK_MAX = 500  # a longer address is left out of the line: the title alone says what it was
-# In a markdown link's address these end it or break it; percent-encoded, the address still works.
-_UNSAFE_IN_LINK = re.compile(r"[()<>\s\\]")
-
-
-def safe_link(link: str | None) -> str | None:
-    """The article's address as a markdown link's target, or None when it cannot be one."""
-    if not link or len(link) > LINK_MAX:
-        return None
-    parts = urlsplit(link)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return None
-    return _UNSAFE_IN_LINK.sub(lambda match: "".join(f"%{byte:02X}" for byte in match[0].encode()), link)
 
 
 def article_line(article: SharedArticle) -> str:
-    """The article's title linked to it, escaped, within LINE_MAX characters (cut at a word)."""
-    link = safe_link(article.link)
-    if link is None:
-        return fit_escaped(" ".join(article.title.split()), LINE_MAX)
-    room = LINE_MAX - len(link) - len("[]()")
-    return f"[{fit_escaped(' '.join(article.title.split()), room, escape=link_text)}]({link})"
+    """The article's title linked to it, escaped, within LINE_MAX characters (cut at a word); the title
+    alone when its address cannot be a link (agora.escaping.link_target)."""
+    return markdown_link(article.title, article.link, LINE_MAX)
 
 
 def blog_sections(articles: Sequence[SharedArticle]) -> list[DigestSection]:

@@ -13,8 +13,9 @@ each kind of post in the process, which is why the claims in flight are kept on 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from agora.database import Database
 
@@ -52,17 +53,35 @@ class PostStore:
         # than taken for an interrupted one.
         self._in_flight: set[tuple[int, str, str]] = set()
 
-    async def claim(self, guild_id: int, kind: PostKind, period: str, now: int) -> Claim:
-        """Claim the post of `period` in one write transaction (see the module's docstring)."""
+    async def claim(
+        self,
+        guild_id: int,
+        kind: PostKind,
+        period: str,
+        now: int,
+        *,
+        until: int | None = None,
+        retake_skipped: bool = False,
+    ) -> Claim:
+        """Claim the post of `period` in one write transaction (see the module's docstring). `until`:
+        the end of the span it covers (a digest), kept from the claim on, so an attempt left
+        interrupted can be looked for and settled (`interrupted`). `retake_skipped`: a period skipped
+        for good is claimed all the same (an organiser asks for that post now)."""
         key = (guild_id, kind, period)
         if key in self._in_flight:
             return Claim(owned=False, state="posting")
         async with self.database.transaction() as db:
             cursor = await db.execute(
-                "INSERT INTO pulse_posts (guild_id, kind, period, state, at) VALUES (?, ?, ?, 'posting', ?) "
-                "ON CONFLICT (guild_id, kind, period) DO NOTHING",
-                (guild_id, kind, period, now),
+                "INSERT INTO pulse_posts (guild_id, kind, period, state, at, until) "
+                "VALUES (?, ?, ?, 'posting', ?, ?) ON CONFLICT (guild_id, kind, period) DO NOTHING",
+                (guild_id, kind, period, now, until),
             )
+            if cursor.rowcount == 0 and retake_skipped:
+                cursor = await db.execute(
+                    "UPDATE pulse_posts SET state = 'posting', at = ?, reason = NULL "
+                    "WHERE guild_id = ? AND kind = ? AND period = ? AND state = 'skipped'",
+                    (now, guild_id, kind, period),
+                )
             if cursor.rowcount == 1:
                 self._in_flight.add(key)
                 return Claim(owned=True)
@@ -71,10 +90,14 @@ class PostStore:
                 (guild_id, kind, period),
             )
             row = await cursor.fetchone()
-        state: PostState = str(row[0]) if row else "posting"  # type: ignore[assignment]
-        if state != "posting":
-            return Claim(owned=False, state=state)
-        self._in_flight.add(key)
+            state: PostState = str(row[0]) if row else "posting"  # type: ignore[assignment]
+            if state != "posting":
+                return Claim(owned=False, state=state)
+            # Looked at again within the transaction: a claim of this process made while this one
+            # waited for it is under way, not interrupted.
+            if key in self._in_flight:
+                return Claim(owned=False, state="posting")
+            self._in_flight.add(key)
         return Claim(owned=True, interrupted=True)
 
     async def mark_posted(
@@ -143,6 +166,26 @@ class PostStore:
         )
         return row is not None
 
+    async def posted(self, guild_id: int, kind: PostKind, period: str) -> Posted | None:
+        """The post of `period`, if it was posted."""
+        row = await self.database.fetch_one(
+            "SELECT period, channel_id, message_id, at, until FROM pulse_posts "
+            "WHERE guild_id = ? AND kind = ? AND period = ? AND state = 'posted'",
+            (guild_id, kind, period),
+        )
+        return _posted(row) if row is not None else None
+
+    async def interrupted(self, guild_id: int, kind: PostKind) -> list[Posted]:
+        """The periods left 'posting' by attempts that ended without knowing whether their post went
+        out (not those under way in this process), oldest first: `at` is when each was claimed,
+        `until` the end of its span if the claim gave one."""
+        rows = await self.database.fetch_all(
+            "SELECT period, channel_id, message_id, at, until FROM pulse_posts "
+            "WHERE guild_id = ? AND kind = ? AND state = 'posting' ORDER BY at, period",
+            (guild_id, kind),
+        )
+        return [_posted(row) for row in rows if (guild_id, kind, str(row[0])) not in self._in_flight]
+
     async def last_posted(self, guild_id: int, kind: PostKind) -> Posted | None:
         """The post that covered the latest span (by `until`, else by when it was posted)."""
         row = await self.database.fetch_one(
@@ -151,9 +194,7 @@ class PostStore:
             "ORDER BY COALESCE(until, at) DESC, at DESC LIMIT 1",
             (guild_id, kind),
         )
-        if row is None:
-            return None
-        return Posted(str(row[0]), row[1], row[2], int(row[3]), None if row[4] is None else int(row[4]))
+        return _posted(row) if row is not None else None
 
     # ---- problems the organisers were told about once ---------------------------------------------
 
@@ -174,3 +215,8 @@ class PostStore:
             await db.execute(
                 "DELETE FROM pulse_notices WHERE guild_id = ? AND problem = ?", (guild_id, problem)
             )
+
+
+def _posted(row: Sequence[Any]) -> Posted:
+    """A row of (period, channel_id, message_id, at, until)."""
+    return Posted(str(row[0]), row[1], row[2], int(row[3]), None if row[4] is None else int(row[4]))

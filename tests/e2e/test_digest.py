@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 
 from agora.pulse import Span
+from cogs.pulse.digest import schedule
 from tests.e2e.digest_helpers import (
     CONTRIBUTOR,
     CONTRIBUTOR_EXTENSION,
@@ -266,3 +267,42 @@ def test_a_malformed_digest_time_stops_the_bot_naming_the_variable(tmp_path, val
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "AGORA_DIGEST_AT" in lines[0]
+
+
+async def test_a_digest_now_the_bot_stopped_posting_is_found_and_the_next_digest_starts_after_it(
+    agora, fake, clock, contributor
+):
+    channel = fake.channel("général")
+    async with running(agora) as bot:
+        await step(bot)
+        # Discord applies the post, but its answer never reaches the bot before it stops.
+        held = fake.outages.hold("POST", rf"/channels/{channel.id}/messages$", applied=True)
+        await fake.run_command("olivia", "digest now", locale="fr")
+        await fake.wait_for(lambda: held.waiting >= 1, what="the digest's post")
+        posted_at = clock.now()
+    held.release()
+    clock.set(GENEVA_MONDAY_8)
+    async with running(agora) as bot:
+        await step(bot)
+        assert len(digest_posts(fake)) == 2
+        # The scheduled digest starts where the one posted by hand ended: nothing in it twice.
+        assert contributor.asked[-1] == Span(epoch(posted_at), epoch(GENEVA_MONDAY_8))
+        assert await state(bot, schedule.manual_period(posted_at, bot.settings.timezone)) == ("posted", None)
+
+
+async def test_a_digest_now_that_never_reached_discord_leaves_the_next_digest_its_whole_week(
+    agora, fake, clock, contributor
+):
+    channel = fake.channel("général")
+    async with running(agora) as bot:
+        await step(bot)
+        fake.outages.fail("POST", rf"/channels/{channel.id}/messages$", times=1)  # a 503, never applied
+        now = await fake.run_command("olivia", "digest now", locale="fr")
+        assert "Désolé" in (await now.final_message(timeout=15)).content
+        posted_at = clock.now()
+        clock.set(GENEVA_MONDAY_8)
+        await step(bot)
+        assert len(digest_posts(fake)) == 1
+        assert contributor.asked[-1] == Span(epoch(WEEK_BEFORE), epoch(GENEVA_MONDAY_8))
+        manual = schedule.manual_period(posted_at, bot.settings.timezone)
+        assert await state(bot, manual) == ("skipped", "interrupted")

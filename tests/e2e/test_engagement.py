@@ -1,13 +1,16 @@
 """The engagement report through the real bot: /engagement report shown to an organiser (its charts
 and its CSV), refused to a member; the button that posts it in the organisers' channel, after a
 restart too, checking the rank again; and the previous month's report posted on the 1st, once across
-restarts, or at startup when the 1st passed while the bot was down.
+restarts, or at startup when the 1st passed while the bot was down; once too when the bot stops or
+Discord fails mid-post, or when the button is clicked twice at once.
 
 November 2026 has: a poll with alice, bob and olivia voting (3 active members), 6 messages in #général
 by the same three, and a test feature's funnel (tests/e2e/engagement_source.py); October has nothing."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import csv
 import io
 from datetime import UTC, datetime
@@ -46,6 +49,18 @@ def files_of(message) -> dict[str, bytes]:
 
 def engagement(bot):
     return bot.get_cog("EngagementCog")
+
+
+def reports(fake) -> list:
+    """The reports posted in the organisers' channel."""
+    return [m for m in fake.messages("organisateurs") if m.embeds]
+
+
+async def recorded(bot, period="2026-11"):
+    row = await bot.database.fetch_one(
+        "SELECT state, message_id FROM pulse_posts WHERE kind = 'engagement' AND period = ?", (period,)
+    )
+    return (row[0], row[1]) if row else None
 
 
 async def ask_report(fake, member="olivia", **options):
@@ -129,12 +144,13 @@ async def test_the_button_posts_the_report_in_the_organisers_channel_even_after_
         assert not posted.components and not posted.pings_anyone
 
     async with agora.running(organiser_channel="organisateurs", extra_extensions=[SOURCE]) as bot:
-        # Restarted in December, the bot posts November's report on its own first (see below).
-        await engagement(bot).monthly.run_now()
+        # Restarted in December: November's report is the monthly one, posted already by the button.
+        assert await engagement(bot).monthly.run_now() == 0
         again = await fake.click("olivia", shown, BUTTON)
-        await again.final_message(timeout=15)
-        reports = [m for m in fake.messages("organisateurs") if m.embeds]
-        assert [m.embeds[0]["title"] for m in reports] == [TITLE, TITLE, TITLE]
+        told = await again.final_message(timeout=15)
+        assert told.content.startswith(f"Ce rapport est déjà publié dans <#{organisers}>")
+        assert str(posted.id) in told.content
+        assert [m.embeds[0]["title"] for m in reports(fake)] == [TITLE]
 
         # The rank is checked again at the click: an organiser no longer is one.
         await fake.set_member_roles("olivia", [])
@@ -142,7 +158,7 @@ async def test_the_button_posts_the_report_in_the_organisers_channel_even_after_
         assert (
             await refused.final_message(timeout=10)
         ).content == "Cette action est réservée aux organisateurs."
-        assert len([m for m in fake.messages("organisateurs") if m.embeds]) == 3
+        assert len(reports(fake)) == 1
 
 
 async def test_the_button_says_so_when_there_is_no_organisers_channel(agora, fake, clock):
@@ -235,8 +251,82 @@ async def test_a_forged_button_naming_a_period_not_over_or_none_posts_nothing(ag
         shown, _ = await ask_report(fake)
         await engagement(bot).monthly.run_now()  # November's own post, out of the way
         before = len([m for m in fake.messages("organisateurs") if m.embeds])
-        for forged in ("engagement:post:month:2026-12", "engagement:post:quarter:2026-11"):
+        # A period not over, one that is no quarter, one whose end is past the last date there is.
+        for forged in (
+            "engagement:post:month:2026-12",
+            "engagement:post:quarter:2026-11",
+            "engagement:post:quarter:9999-10",
+        ):
             click = await fake.forge_click("olivia", shown, forged, on_message=True)
             answer = await click.final_message(timeout=10)
             assert answer.content.startswith("Ce bouton n’est plus valide")
         assert len([m for m in fake.messages("organisateurs") if m.embeds]) == before
+
+
+async def test_a_monthly_report_the_bot_stopped_sending_is_found_after_the_restart_not_posted_again(
+    agora, fake, clock
+):
+    clock.set(NOVEMBER_10)
+    organisers = fake.channel("organisateurs")
+    async with agora.running(organiser_channel="organisateurs", extra_extensions=[SOURCE]) as bot:
+        await live_november(fake, bot, clock)
+        clock.set(DECEMBER_2)
+        # Discord applies the post, but its answer never reaches the bot before it stops.
+        held = fake.outages.hold("POST", rf"/channels/{organisers.id}/messages$", applied=True)
+        passing = asyncio.create_task(engagement(bot).monthly.run_now())
+        await fake.wait_for(lambda: held.waiting >= 1, what="the report's post")
+        assert len(reports(fake)) == 1
+    passing.cancel()
+    with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+        await passing
+    held.release()
+
+    async with agora.running(organiser_channel="organisateurs", extra_extensions=[SOURCE]) as bot:
+        assert await engagement(bot).monthly.run_now() == 0
+        [posted] = reports(fake)
+        assert await recorded(bot) == ("posted", posted.id)
+        assert fake.find_requests("GET", rf"/channels/{organisers.id}/messages")  # looked before posting
+
+
+async def test_a_monthly_report_discord_failed_is_posted_by_the_next_pass_once(agora, fake, clock):
+    clock.set(NOVEMBER_10)
+    organisers = fake.channel("organisateurs")
+    async with agora.running(organiser_channel="organisateurs", extra_extensions=[SOURCE]) as bot:
+        await live_november(fake, bot, clock)
+        clock.set(DECEMBER_2)
+        fake.outages.fail("POST", rf"/channels/{organisers.id}/messages$", times=1)
+        assert await engagement(bot).monthly.run_now() == 0
+        assert reports(fake) == [] and await recorded(bot) == ("posting", None)
+        assert await engagement(bot).monthly.run_now() == 1
+        assert await engagement(bot).monthly.run_now() == 0
+        [posted] = reports(fake)
+        assert await recorded(bot) == ("posted", posted.id)
+
+
+async def test_two_clicks_at_once_post_the_report_once(agora, fake, clock):
+    clock.set(NOVEMBER_10)
+    organisers = fake.channel("organisateurs")
+    async with agora.running(organiser_channel="organisateurs", extra_extensions=[SOURCE]) as bot:
+        await live_november(fake, bot, clock)
+        clock.set(DECEMBER_2)
+        shown, _ = await ask_report(fake)
+        # The first click's post is on its way when the second arrives.
+        held = fake.outages.hold("POST", rf"/channels/{organisers.id}/messages$")
+        clicks = await asyncio.gather(
+            fake.click("olivia", shown, BUTTON), fake.click("olivia", shown, BUTTON)
+        )
+        await fake.wait_for(lambda: held.waiting >= 1, timeout=15, what="the first post on its way")
+        being_posted = f"Ce rapport est en cours de publication dans <#{organisers.id}>."
+        await fake.wait_for(
+            lambda: any(c.message and c.message.content == being_posted for c in clicks),
+            timeout=15,
+            what="the second click answered while the first posts",
+        )
+        held.release()
+        answers = sorted([(await click.final_message(timeout=15)).content for click in clicks])
+        [posted] = reports(fake)
+        assert held.waiting == 1
+        assert answers[0] == being_posted
+        assert answers[1].startswith(f"Le rapport est publié dans <#{organisers.id}>")
+        assert str(posted.id) in answers[1]
+        assert await recorded(bot) == ("posted", posted.id)

@@ -3,6 +3,7 @@ told once until cleared."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -119,3 +120,45 @@ async def test_organisers_are_told_once_until_the_problem_is_cleared(database: D
     assert await store.claim_notice(GUILD, "engagement_channel", 200)
     await store.clear_notice(GUILD, "digest_channel")
     assert await store.claim_notice(GUILD, "digest_channel", 300)
+
+
+async def test_two_claims_at_once_in_one_process_give_the_post_to_one(database: Database) -> None:
+    store = PostStore(database)
+    first, second = await asyncio.gather(
+        store.claim(GUILD, "engagement", "2026-11", 100), store.claim(GUILD, "engagement", "2026-11", 100)
+    )
+    assert sorted([first.owned, second.owned]) == [False, True]
+    assert not (first.interrupted or second.interrupted)
+    assert (first if not first.owned else second).state == "posting"
+
+
+async def test_a_claim_left_unfinished_is_listed_with_the_end_of_its_span_until_settled(
+    database: Database,
+) -> None:
+    store = PostStore(database)
+    await store.claim(GUILD, "digest", "2026-12-01T10:00:00", 700, until=700)
+    assert await store.interrupted(GUILD, "digest") == []  # under way in this process
+    store.leave(GUILD, "digest", "2026-12-01T10:00:00")
+    [left] = await store.interrupted(GUILD, "digest")
+    assert (left.period, left.at, left.until) == ("2026-12-01T10:00:00", 700, 700)
+    after_restart = PostStore(database)
+    assert [p.period for p in await after_restart.interrupted(GUILD, "digest")] == ["2026-12-01T10:00:00"]
+    assert (await after_restart.claim(GUILD, "digest", "2026-12-01T10:00:00", 800)).interrupted
+    await after_restart.mark_skipped(GUILD, "digest", "2026-12-01T10:00:00", "interrupted", 800)
+    assert await after_restart.interrupted(GUILD, "digest") == []
+    assert await after_restart.interrupted(GUILD + 1, "digest") == []
+
+
+async def test_a_skipped_period_is_claimed_again_only_when_asked_for(database: Database) -> None:
+    store = PostStore(database)
+    await store.mark_skipped(GUILD, "engagement", "2026-11", "empty", 100)
+    assert not (await store.claim(GUILD, "engagement", "2026-11", 200)).owned
+    again = await store.claim(GUILD, "engagement", "2026-11", 300, retake_skipped=True)
+    assert again.owned and not again.interrupted
+    assert await store.state(GUILD, "engagement", "2026-11") == ("posting", None)
+    await store.mark_posted(GUILD, "engagement", "2026-11", 5, 6, 310)
+    posted = await store.posted(GUILD, "engagement", "2026-11")
+    assert posted is not None and (posted.channel_id, posted.message_id, posted.at) == (5, 6, 310)
+    taken = await store.claim(GUILD, "engagement", "2026-11", 400, retake_skipped=True)
+    assert not taken.owned and taken.state == "posted"
+    assert await store.posted(GUILD, "engagement", "2026-10") is None

@@ -3,7 +3,7 @@ import re
 import discord
 import pytest
 
-from agora.escaping import fit_escaped, fit_together, literal
+from agora.escaping import fit_escaped, fit_together, largest_cap, link_target, literal, markdown_link
 
 MARKDOWN_HEAVY = [
     "*" * 300,
@@ -89,3 +89,34 @@ def test_texts_fitted_together_share_the_budget_and_short_ones_stay_whole():
 
 def test_texts_that_fit_together_are_only_escaped():
     assert fit_together(["a_b", "c"], 10) == ["a\\_b", "c"]
+
+
+def test_a_linked_title_is_escaped_and_its_address_made_safe():
+    link = markdown_link("Agora [v2] *enfin*", "https://fr.wikipedia.org/wiki/Agora_(Athènes) x", 200)
+    assert link == "[Agora \\[v2\\] \\*enfin\\*](https://fr.wikipedia.org/wiki/Agora_%28Athènes%29%20x)"
+
+
+def test_an_address_that_cannot_be_a_link_leaves_the_title_alone():
+    assert markdown_link("Titre_", "javascript:alert(1)", 100) == "Titre\\_"
+    assert markdown_link("Titre", "https://x.org/" + "a" * 600, 100) == "Titre"
+    assert markdown_link("Titre", None, 100) == "Titre"
+    assert link_target("ftp://x.org/a") is None and link_target("https:///a") is None
+
+
+def test_a_linked_title_fits_its_limits_with_its_address():
+    url = "https://blog.example/" + "a" * 50
+    shown = markdown_link("mot " * 100, url, 1000, title_limit=40)
+    assert shown.startswith("[") and shown.endswith(f"]({url})")
+    assert (
+        len(shown) == len(url) + 4 + len(shown[1 : shown.index("]")])
+        and len(shown[1 : shown.index("]")]) <= 40
+    )
+    tight = markdown_link("mot " * 100, url, len(url) + 4 + 20)
+    assert len(tight) <= len(url) + 24 and tight.endswith(f"]({url})")
+    assert markdown_link("mot " * 100, url, len(url) + 6) == fit_escaped(("mot " * 100).strip(), len(url) + 6)
+
+
+def test_the_largest_cap_keeps_short_lengths_whole_and_cuts_long_ones_alike():
+    assert largest_cap([10, 100, 100], 110) == 50
+    assert largest_cap([10, 20], 100) == 20
+    assert largest_cap([], 100) == 0

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import discord
 
-from agora.escaping import fit_escaped, join_within, link_text
+from agora.escaping import fit_escaped, join_within, markdown_link
 from agora.i18n import Words
 from cogs.feeds.parse import FeedEntry
 from cogs.feeds.render import quoted_title
@@ -102,10 +102,11 @@ def answer_key(review: Review) -> str:
 
 
 def queue_line(review: Review, entry: FeedEntry, words: Words, *, expired: bool) -> str:
-    title = fit_escaped(
-        " ".join(entry.title.split()) or entry.link or entry.key, TITLE_SHOWN, escape=link_text
+    link = entry.link if entry.link and len(entry.link) <= LINK_MAX else None
+    limit = TITLE_SHOWN + len("[]()") + 3 * LINK_MAX  # an address percent-encoded whole, at worst
+    shown = markdown_link(
+        entry.title.strip() or entry.link or entry.key, link, limit, title_limit=TITLE_SHOWN
     )
-    shown = f"[{title}]({entry.link})" if entry.link and len(entry.link) <= LINK_MAX else title
     parts = [f"**{fit_escaped(' '.join(review.blog.split()), BLOG_SHOWN)}** — {shown}"]
     if expired:
         # A review past its time that the pass has not marked yet expired at its time.

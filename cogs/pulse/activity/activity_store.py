@@ -107,6 +107,16 @@ class ActivityStore:
             for day, channels in groups.items()
         ]
 
+    async def daily_messages(self, guild_id: int, first_day: str, last_day: str) -> dict[str, int]:
+        """Messages on each day of the span with any, every channel summed: `daily` without the
+        authors, so without reading or merging a sketch."""
+        rows = await self.database.fetch_all(
+            "SELECT day, sum(messages) AS messages FROM activity_days "
+            "WHERE guild_id = ? AND day BETWEEN ? AND ? GROUP BY day",
+            (guild_id, first_day, last_day),
+        )
+        return {row["day"]: row["messages"] for row in rows}
+
     async def authors(self, guild_id: int, first_day: str, last_day: str) -> int:
         """Distinct authors over the span, every channel and day merged."""
         rows = await self.database.fetch_all(

@@ -135,9 +135,6 @@ class AuthorSketch:
             return round(REGISTERS * math.log(REGISTERS / empty))
         return round(raw)
 
-    def is_empty(self) -> bool:
-        return not any(self._registers)
-
     def to_bytes(self) -> bytes:
         """For the database: a day's few registers set compress to a few dozen bytes."""
         return zlib.compress(bytes(self._registers), level=6)

@@ -113,6 +113,7 @@ class DigestCog(commands.Cog):
             await self.publisher.tell_organisers(guild, where, due, schedule.following(due, at, zone))
             return None
         async with self._posting:
+            await self.publisher.settle_interrupted(guild, where)
             start = await self.publisher.start_of(guild.id, epoch(earlier))
             return await self.publisher.post(guild, where, period, Span(start, epoch(due)))
 
@@ -158,6 +159,9 @@ class DigestCog(commands.Cog):
         guild, where = self._checked(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         t = self.bot.catalogue.words(interaction.locale)
+        if where is not None:
+            async with self._posting:  # shown as it will be: from where the last digest really ended
+                await self.publisher.settle_interrupted(guild, where)
         span, when = await self.next_span(guild.id, self.bot.clock.now())
         embeds = await self.publisher.build(guild.id, span) if span.start < span.end else []
         lines = []
@@ -191,6 +195,7 @@ class DigestCog(commands.Cog):
             )
         await interaction.response.defer(ephemeral=True, thinking=True)
         async with self._posting:
+            await self.publisher.settle_interrupted(guild, where)
             moment = self.bot.clock.now()
             start = await self.publisher.start_of(guild.id, epoch(moment) - WEEK)
             period = schedule.manual_period(moment, self.bot.settings.timezone)

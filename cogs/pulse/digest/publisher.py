@@ -9,7 +9,9 @@ each minute (no request reaches Discord meanwhile) until the digest is posted or
 it is recorded skipped for that reason. Discord's own refusal of the post (403, 404) is not retried —
 Discord counts refusals against the bot — and is recorded skipped 'refused', the organisers told.
 Discord's trouble (5xx, 429, a broken connection) or the bot stopping mid-post leaves the claim: the next
-attempt, in this process or after a restart, looks for the post in the channel before sending it.
+attempt, in this process or after a restart, looks for the post in the channel before sending it. A
+/digest now has no next attempt of its own (its key is its second): the next digest settles it first
+(`settle_interrupted`), so that it starts where that post ended if it went out.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from agora.channels import ChannelUse, PostableChannel, find_channel, find_own_p
 from agora.clock import epoch
 from agora.i18n import Words
 from agora.pulse import Span
-from cogs.pulse.digest import render
+from cogs.pulse.digest import render, schedule
 from cogs.pulse.post_store import PostStore
 
 if TYPE_CHECKING:
@@ -114,7 +116,7 @@ class Publisher:
     async def post(self, guild: discord.Guild, where: Where, period: str, span: Span) -> Result:
         """Post the digest of `span` as `period`, once; `where` must be usable (see `where`)."""
         now = epoch(self.bot.clock.now())
-        claim = await self.store.claim(guild.id, KIND, period, now)
+        claim = await self.store.claim(guild.id, KIND, period, now, until=span.end)
         if not claim.owned:
             return Result("busy" if claim.state == "posting" else "taken")
         channel = where.channel
@@ -124,9 +126,9 @@ class Publisher:
             if span.start >= span.end:
                 await self.store.mark_skipped(guild.id, KIND, period, "covered", now)
                 return Result("covered")
-            found = await self._find(channel, span) if claim.interrupted else None
+            found = await self._find(channel, span.end) if claim.interrupted else None
             if found is not None:
-                await self._posted(guild, period, found, span)
+                await self._posted(guild, period, found, span.end)
                 return Result("posted", found)
             embeds = await self.build(guild.id, span)
             if not embeds:
@@ -156,10 +158,36 @@ class Publisher:
             else:
                 await self.store.release(guild.id, KIND, period)
             raise
-        await self._posted(guild, period, message, span)
+        await self._posted(guild, period, message, span.end)
         return Result("posted", message)
 
-    async def _posted(self, guild: discord.Guild, period: str, message: discord.Message, span: Span) -> None:
+    async def settle_interrupted(self, guild: discord.Guild, where: Where) -> None:
+        """Each /digest now an attempt left unrecorded (the bot stopped mid-post, Discord failed): found
+        in the channel, it is recorded posted, with the end of its span, so the next digest starts
+        there; not found, it never went out and is recorded skipped ('interrupted'). A scheduled
+        digest's own next claim settles it (`post`). Done before a digest reads where the last ended."""
+        channel = where.channel
+        if channel is None or not where.usable:
+            return  # looked at again once the channel can be read
+        for left in await self.store.interrupted(guild.id, KIND):
+            if not schedule.is_manual(left.period) or left.until is None:
+                continue
+            now = epoch(self.bot.clock.now())
+            claim = await self.store.claim(guild.id, KIND, left.period, now)
+            if not claim.owned:
+                continue
+            try:
+                found = await self._find(channel, left.until)
+            except BaseException:
+                self.store.leave(guild.id, KIND, left.period)  # still unknown: looked for again next time
+                raise
+            if found is not None:
+                await self._posted(guild, left.period, found, left.until)
+            else:
+                await self.store.mark_skipped(guild.id, KIND, left.period, "interrupted", now)
+                log.info("digest %s (guild %s) never reached its channel", left.period, guild.id)
+
+    async def _posted(self, guild: discord.Guild, period: str, message: discord.Message, until: int) -> None:
         await self.store.mark_posted(
             guild.id,
             KIND,
@@ -167,20 +195,20 @@ class Publisher:
             message.channel.id,
             message.id,
             epoch(self.bot.clock.now()),
-            until=span.end,
+            until=until,
         )
         log.info("digest %s posted in channel %s (message %s)", period, message.channel.id, message.id)
         # Posting works again: if the channel breaks later, the organisers are told again.
         await self.store.clear_notice(guild.id, NOTICE)
         self._told.discard(guild.id)
 
-    async def _find(self, channel: PostableChannel, span: Span) -> discord.Message | None:
+    async def _find(self, channel: PostableChannel, until: int) -> discord.Message | None:
         """The post of an attempt interrupted before it was recorded: the digest's last embed carries
-        its time."""
+        the end of its span."""
 
         def is_it(message: discord.Message) -> bool:
             stamp = message.embeds[-1].timestamp if message.embeds else None
-            return stamp is not None and epoch(stamp) == span.end
+            return stamp is not None and epoch(stamp) == until
 
         return await find_own_post(channel, self.bot.user, is_it)
 

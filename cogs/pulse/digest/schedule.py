@@ -31,11 +31,6 @@ def latest_due(at: WeeklyTime, zone: ZoneInfo, now: datetime) -> datetime:
     return due if due <= now else wall_time(day - WEEK, at, zone)
 
 
-def next_due(at: WeeklyTime, zone: ZoneInfo, now: datetime) -> datetime:
-    """The first time the digest falls due after `now` (UTC)."""
-    return following(latest_due(at, zone, now), at, zone)
-
-
 def previous(due: datetime, at: WeeklyTime, zone: ZoneInfo) -> datetime:
     """The due time a week (seven local days) before `due`: where its digest's week starts."""
     return wall_time(due.astimezone(zone).date() - WEEK, at, zone)
@@ -55,3 +50,9 @@ def manual_period(moment: datetime, zone: ZoneInfo) -> str:
     """The key of a digest posted by /digest now: its local date and time, to the second, so it never
     takes the place of a scheduled one."""
     return moment.astimezone(zone).replace(tzinfo=None, microsecond=0).isoformat()
+
+
+def is_manual(period: str) -> bool:
+    """Whether a digest's key is one of /digest now (a date and a time) rather than a scheduled one's
+    (a date)."""
+    return "T" in period

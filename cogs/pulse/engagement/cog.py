@@ -97,13 +97,20 @@ class EngagementCog(commands.Cog):
             problem = self.bot.catalogue.for_interaction(interaction, problems[0])
             raise UserError("pulse.engagement.error.cannot_post", channel=channel.mention, problem=problem)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        composed = await self.reporter.compose(guild, period, self.bot.settings.locale)
-        message = await self.publisher.send(channel, composed)
-        log.info(
-            "engagement report %s posted in channel %s by %s", period.key, channel.id, interaction.user.id
-        )
+        # Claimed like the monthly report: two clicks (or two organisers) post it once.
+        result = await self.publisher.publish(guild, channel, period, asked=True)
+        if result.outcome == "posted":
+            log.info("engagement report %s posted by %s", period.key, interaction.user.id)
+        key = {
+            "posted": "pulse.engagement.posted",
+            "found": "pulse.engagement.already_posted",
+            "taken": "pulse.engagement.already_posted",
+            "busy": "pulse.engagement.being_posted",
+            "empty": "pulse.engagement.nothing_to_post",
+            "refused": "pulse.engagement.refused",
+        }[result.outcome]
         text = self.bot.catalogue.for_interaction(
-            interaction, "pulse.engagement.posted", channel=channel.mention, link=message.jump_url
+            interaction, key, channel=channel.mention, link=result.link or channel.mention
         )
         await interaction.followup.send(text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none())
 

@@ -1,6 +1,6 @@
 """The engagement report's CSV: every figure of every section, one a row — key, label, value, the
-previous period's value, the change — under the same "< 3" rule as the embeds (a hidden value is
-written as the words the report shows, a change involving one is left empty).
+previous period's value, the change — under the same "< 3" rule as the embeds (a hidden or withheld
+value is written as the words the report shows, a change involving one is left empty).
 
 Values are numbers a spreadsheet reads as numbers where it can: counts as integers, rates as
 percentages (the label says "(%)"), averages with the language's decimal mark (the file's delimiter is
@@ -30,18 +30,20 @@ def report_csv(report: Report, words: Words, *, period: str, previous: str) -> b
 def _row(row: Row, words: Words) -> list[Cell]:
     figure = row.figure
     label = figure.label + (" (%)" if figure.kind == "rate" else "")
-    previous = _value(row.previous, words) if row.previous is not None else ""
+    previous = _value(row.previous, words, row.previous_withheld) if row.previous is not None else ""
     change = delta(row)
     change_cell = "" if change is None else _number(_scaled(figure, change), figure, words)
-    return [figure.key, label, _value(figure, words), previous, change_cell]
+    return [figure.key, label, _value(figure, words, row.withheld), previous, change_cell]
 
 
-def _value(figure: Figure, words: Words) -> Cell:
-    reason = hidden(figure)
+def _value(figure: Figure, words: Words, withheld: bool) -> Cell:
+    reason = hidden(figure, withheld=withheld)
     if reason == "people":
         return words("pulse.engagement.fewer_than_three")
     if reason == "answers":
         return words("pulse.engagement.too_few_answers")
+    if reason == "withheld":
+        return words("pulse.engagement.withheld")
     if figure.value is None:
         return ""
     return _number(_scaled(figure, figure.value), figure, words)

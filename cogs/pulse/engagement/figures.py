@@ -1,10 +1,13 @@
 """The engagement report's figures: what was measured over a period and the period before it, turned
 into sections of figures, each against the previous period, with the "< 3" rule applied.
 
-The rule, everywhere a figure is shown (embed and CSV): a count of people of 1 or 2 shows as "< 3"
-(0 shows as 0, it identifies no one); a rate, an average or a score resting on fewer than 3 people's
-answers is not shown; and a change involving a value not shown is not shown either, since it would
-give that value away. Pure: no discord, no I/O.
+The rule, everywhere a figure is shown (embed, charts and CSV): a count of people of 1 or 2 shows as
+"< 3" (0 shows as 0, it identifies no one); a rate, an average or a score resting on fewer than 3
+people's answers is not shown; a change involving a value not shown is not shown either, since it
+would give that value away; and neither is a figure that would give one away by a subtraction (it is
+"withheld"): the active members are the first-time ones plus the returning ones, so when one of those
+two is hidden the other is withheld, or "active − first-time" would tell the hidden one. Pure: no
+discord, no I/O.
 """
 
 from __future__ import annotations
@@ -18,10 +21,15 @@ from agora.pulse import Discussion, EngagementPart, Figure, FunnelStep, Words
 SMALLEST_SHOWN = 3  # people: fewer than this (but some) could be recognised
 TOP_DISCUSSIONS = 5
 
-Hidden = Literal["people", "answers"]
+Hidden = Literal["people", "answers", "withheld"]
 
 # Counts that are changes themselves, shown with their sign ("+10 members").
 SIGNED = frozenset({"members.growth"})
+
+# Figures that add up to a figure shown: when one of them is hidden, the others are withheld with it.
+# (The events' response rate rests on the feedback answers, its `base`, so it is hidden with their
+# count; the share of active members rests on the active members.)
+COMPLEMENTS: tuple[frozenset[str], ...] = (frozenset({"active.first_time", "active.returning"}),)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,10 +70,21 @@ class Measured:
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """A figure of the period and the same one (same key) of the period before, if it had it."""
+    """A figure of the period and the same one (same key) of the period before, if it had it, and
+    whether each is withheld (see the module's docstring)."""
 
     figure: Figure
     previous: Figure | None = None
+    withheld: bool = False
+    previous_withheld: bool = False
+
+    @property
+    def hidden_now(self) -> Hidden | None:
+        return hidden(self.figure, withheld=self.withheld)
+
+    @property
+    def hidden_before(self) -> Hidden | None:
+        return None if self.previous is None else hidden(self.previous, withheld=self.previous_withheld)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,20 +127,28 @@ class Report:
     trend: tuple[TrendPoint, ...]
     has_data: bool
 
-    @property
-    def funnel(self) -> tuple[FunnelStep, ...]:
-        return next((block.funnel for block in self.blocks if block.funnel), ())
 
-
-def hidden(figure: Figure) -> Hidden | None:
-    """Why `figure` is not shown, or None when it is."""
+def hidden(figure: Figure, *, withheld: bool = False) -> Hidden | None:
+    """Why `figure` is not shown, or None when it is; `withheld`: it would give a hidden one away."""
     if figure.value is None:
         return None
     if figure.people and 0 < figure.value < SMALLEST_SHOWN:
         return "people"
     if figure.kind != "count" and figure.base is not None and figure.base < SMALLEST_SHOWN:
         return "answers"
-    return None
+    return "withheld" if withheld else None
+
+
+def withheld(figures: list[Figure]) -> frozenset[str]:
+    """The keys among one period's `figures` that are withheld: shown by their own rule, but one of
+    their complements (COMPLEMENTS) is hidden."""
+    by_key = {figure.key: figure for figure in figures}
+    keys: set[str] = set()
+    for group in COMPLEMENTS:
+        present = [by_key[key] for key in group if key in by_key]
+        if any(hidden(figure) for figure in present):
+            keys.update(figure.key for figure in present if not hidden(figure))
+    return frozenset(keys)
 
 
 def delta(row: Row) -> float | None:
@@ -129,9 +156,21 @@ def delta(row: Row) -> float | None:
     now, before = row.figure, row.previous
     if before is None or now.value is None or before.value is None:
         return None
-    if hidden(now) or hidden(before):
+    if row.hidden_now or row.hidden_before:
         return None
     return now.value - before.value
+
+
+def funnel_counts(block: Block) -> list[int | None]:
+    """The block's funnel steps' counts as the charts may draw them: None for a step not shown (under
+    the same rule as its figure, whether the part gives it as a figure or the step became one)."""
+    rows = {row.figure.key.rsplit(".", 1)[-1]: row for row in block.rows}  # as _funnel_figures matches
+    counts: list[int | None] = []
+    for step in block.funnel:
+        row = rows.get(step.key)
+        shown = row.hidden_now is None if row is not None else not 0 < step.count < SMALLEST_SHOWN
+        counts.append(step.count if shown else None)
+    return counts
 
 
 def build_report(now: Measured, before: Measured, words: Words) -> Report:
@@ -239,8 +278,10 @@ def _channel_row(
 def _part(
     part: EngagementPart, previous: EngagementPart | None, now: Measured, before: Measured, words: Words
 ) -> Block:
-    funnel_rows = _pair(_funnel_figures(part), _funnel_figures(previous) if previous else [])
-    rows = _pair(list(part.figures), list(previous.figures) if previous else [])
+    rows = _pair(
+        [*_funnel_figures(part), *part.figures],
+        [*_funnel_figures(previous), *previous.figures] if previous else [],
+    )
     top: tuple[Ranked, ...] = ()
     extra: tuple[Row, ...] = ()
     if part.discussions or (previous and previous.discussions):
@@ -258,7 +299,7 @@ def _part(
             Row(Figure(f"{part.section}.discussion.{n}", article.title, article.replies))
             for n, article in enumerate(ranked, start=1)
         )
-    return Block(part.section, part.title, (*funnel_rows, *rows), (), part.funnel, top, extra)
+    return Block(part.section, part.title, rows, (), part.funnel, top, extra)
 
 
 def _funnel_figures(part: EngagementPart) -> list[Figure]:
@@ -287,6 +328,16 @@ def rank(discussions: tuple[Discussion, ...], replies: Mapping[int, int]) -> lis
 
 
 def _pair(now: list[Figure], before: list[Figure]) -> tuple[Row, ...]:
-    """Each figure of the period with the previous period's of the same key."""
+    """Each figure of the period with the previous period's of the same key, and whether each is
+    withheld (a figure's complements are among the same period's figures given here)."""
     previous = {figure.key: figure for figure in before}
-    return tuple(Row(figure, previous.get(figure.key)) for figure in now)
+    withheld_now, withheld_before = withheld(now), withheld(before)
+    return tuple(
+        Row(
+            figure,
+            previous.get(figure.key),
+            withheld=figure.key in withheld_now,
+            previous_withheld=figure.key in withheld_before,
+        )
+        for figure in now
+    )

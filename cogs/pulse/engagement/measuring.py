@@ -9,7 +9,6 @@ the trend. Nothing here is stored.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
@@ -18,8 +17,6 @@ from agora.pulse import Pulse, Span, Words
 from cogs.pulse.activity.activity_store import ActivityStore
 from cogs.pulse.engagement.figures import ChannelCount, Measured, TrendPoint
 from cogs.pulse.engagement.periods import Period, stretches
-
-log = logging.getLogger(__name__)
 
 EARLIEST_DAY = "0001-01-01"
 
@@ -70,9 +67,7 @@ class Measurer:
 
     async def _trend(self, guild_id: int, period: Period) -> list[TrendPoint]:
         first_day, last_day = period.days
-        per_day = {
-            day: messages for day, messages, _ in await self.activity.daily(guild_id, first_day, last_day)
-        }
+        per_day = await self.activity.daily_messages(guild_id, first_day, last_day)
         points = []
         for stretch in stretches(period):
             messages = sum(

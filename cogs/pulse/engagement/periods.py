@@ -28,6 +28,10 @@ SEASONS = {2: "spring", 5: "summer", 8: "autumn", 11: "winter"}  # by the month 
 
 # What a button's custom_id carries: the kind and the first month, e.g. "quarter:2026-07".
 KEY = re.compile(r"(?P<kind>month|quarter|season):(?P<year>[0-9]{4})-(?P<month>[0-9]{2})")
+# The years a key may name. No report can have been shown before Discord (2015); and a period of
+# 9998 still has a day after it and a period before it among Python's dates (9999's last season would
+# end in the year 10000, the year 1's first has no period before it).
+FIRST_YEAR, LAST_YEAR = 2000, 9998
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +68,13 @@ class Period:
     def month_key(self) -> str:
         """'YYYY-MM' of its first month: the monthly report's period in pulse_posts."""
         return f"{self.first_day:%Y-%m}"
+
+    @property
+    def posted_key(self) -> str:
+        """Its report's period in pulse_posts, posted once in the organisers' channel: a month's is
+        the monthly report's ('YYYY-MM'), whether posted on the 1st or with the button, as both are
+        the same report; a quarter's or a season's is its own key ('quarter:YYYY-MM')."""
+        return self.month_key if self.kind == "month" else self.key
 
     def label(self, words: Words) -> str:
         """ "novembre 2026", "T3 2026", "automne 2026", "hiver 2026-2027" (in the words' language)."""
@@ -119,13 +130,14 @@ def last_complete(kind: PeriodKind, now: datetime, zone: ZoneInfo) -> Period:
 
 
 def from_key(key: str) -> Period | None:
-    """The period a button's custom_id names, or None when it names none (a forged one)."""
+    """The period a button's custom_id names, or None when it names none (a forged one, or one
+    outside FIRST_YEAR…LAST_YEAR)."""
     match = KEY.fullmatch(key)
     if match is None:
         return None
     kind: PeriodKind = match["kind"]  # type: ignore[assignment]
     year, month = int(match["year"]), int(match["month"])
-    if not 1 <= month <= 12 or year < 1:
+    if not 1 <= month <= 12 or not FIRST_YEAR <= year <= LAST_YEAR:
         return None
     first_month = year * 12 + month - 1
     if (first_month - PHASE[kind]) % LENGTH[kind]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import discord
 
-from agora.escaping import fit_escaped, join_within, link_text
+from agora.escaping import LINK_MAX, fit_escaped, join_within, largest_cap, markdown_link
 from agora.pulse import Figure, Words
 from cogs.pulse.engagement.figures import SIGNED, Block, Report, Row, delta, hidden
 
@@ -24,6 +24,7 @@ MARGIN = 100  # below Discord's total, for what Discord counts that Agora might 
 CHANNELS_SHOWN = 10
 NAME_LIMIT = 60  # a channel's name, escaped
 TITLE_LIMIT = 90  # an article's title, escaped
+LINKED_TITLE_LIMIT = TITLE_LIMIT + len("[]()") + LINK_MAX  # and the longest address linked to it
 LABEL_LIMIT = 120  # a feature's figure label, escaped
 MINUS = "\u2212"
 COLOUR = discord.Colour.teal()
@@ -55,13 +56,16 @@ def signed(value: float, words: Words, places: int = 0) -> str:
     return ("+" if value > 0 else "") + number(value, words, places)
 
 
-def value_text(figure: Figure, words: Words) -> str:
-    """How a figure is shown: "< 3", "< 3 réponses", "—" (nothing to measure), or its value."""
-    reason = hidden(figure)
+def value_text(figure: Figure, words: Words, *, withheld: bool = False) -> str:
+    """How a figure is shown: "< 3", "< 3 réponses", "masqué" (`withheld`: it would give a hidden one
+    away), "—" (nothing to measure), or its value."""
+    reason = hidden(figure, withheld=withheld)
     if reason == "people":
         return words("pulse.engagement.fewer_than_three")
     if reason == "answers":
         return words("pulse.engagement.too_few_answers")
+    if reason == "withheld":
+        return words("pulse.engagement.withheld")
     value = figure.value
     if value is None:
         return "—"
@@ -87,7 +91,7 @@ def change_text(row: Row, words: Words) -> str | None:
 
 def shown(row: Row, words: Words) -> str:
     """ "**42** (+5)": a figure's value, and its change when it has one."""
-    value, change = value_text(row.figure, words), change_text(row, words)
+    value, change = value_text(row.figure, words, withheld=row.withheld), change_text(row, words)
     return f"**{value}** ({change})" if change else f"**{value}**"
 
 
@@ -157,13 +161,13 @@ def _feature(block: Block, words: Words, funnel: bool) -> Part:
     if block.top:
         lines += ["", words("pulse.engagement.most_discussed")]
     for position, article in enumerate(block.top, start=1):
-        title = fit_escaped(article.title, TITLE_LIMIT, escape=link_text)
-        shown_title = f"[{title}](<{article.link}>)" if article.link else title
+        # The web's title and address: escaped, and the address made safe in a markdown link.
+        title = markdown_link(article.title, article.link, LINKED_TITLE_LIMIT, title_limit=TITLE_LIMIT)
         lines.append(
             words(
                 "pulse.engagement.discussion_line",
                 position=position,
-                title=shown_title,
+                title=title,
                 replies=number(article.replies, words),
             )
         )
@@ -179,7 +183,7 @@ def _fitted(parts: Sequence[Part], footer: str) -> list[discord.Embed]:
     fixed = sum(len(part.title) for part in parts) + len(footer)
     budget = max(0, TOTAL - MARGIN - fixed)
     texts = ["\n".join(part.lines) for part in parts]
-    cap = min(DESCRIPTION, _cap([len(text) for text in texts], budget))
+    cap = min(DESCRIPTION, largest_cap([len(text) for text in texts], budget))
     embeds = []
     for part, text in zip(parts, texts, strict=True):
         description = text if len(text) <= cap else join_within(part.lines, cap, part.more)
@@ -189,14 +193,3 @@ def _fitted(parts: Sequence[Part], footer: str) -> list[discord.Embed]:
         embeds.append(embed)
     embeds[-1].set_footer(text=footer)
     return embeds
-
-
-def _cap(lengths: list[int], budget: int) -> int:
-    """The largest cap with sum(min(length, cap)) <= budget."""
-    left, remaining = budget, len(lengths)
-    for length in sorted(lengths):
-        if length * remaining > left:
-            return left // remaining
-        left -= length
-        remaining -= 1
-    return max(lengths, default=0)

@@ -15,7 +15,7 @@ from agora.pulse import Words
 from cogs.pulse.activity.activity_store import ActivityStore
 from cogs.pulse.engagement import charts
 from cogs.pulse.engagement.export import report_csv
-from cogs.pulse.engagement.figures import SMALLEST_SHOWN, Report, build_report
+from cogs.pulse.engagement.figures import SMALLEST_SHOWN, Report, build_report, funnel_counts
 from cogs.pulse.engagement.measuring import Measurer
 from cogs.pulse.engagement.periods import Period
 from cogs.pulse.engagement.render import FUNNEL_FILE, TREND_FILE, number, report_embeds
@@ -104,8 +104,8 @@ class Reporter:
         if block is None:
             return None
         steps = block.funnel
-        # A step of 1 or 2 people would be recognisable: it gets "< 3" and no bar.
-        counts = [None if 0 < step.count < SMALLEST_SHOWN else step.count for step in steps]
+        # A step not shown in the embed (1 or 2 people) gets "< 3" and no bar.
+        counts = funnel_counts(block)
         top = max((count for count in counts if count is not None), default=0)
         if not top:
             return None

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from agora.escaping import link_target
 from agora.i18n import Catalogue
 from agora.pulse import DIGEST_ARTICLES
 from agora.settings import Settings, SettingsError
 from cogs.feeds.model import FEED_MODES, SharedArticle
-from cogs.feeds.pulse import LINE_MAX, article_line, blog_sections, safe_link
+from cogs.feeds.pulse import LINE_MAX, article_line, blog_sections
 
 TOKEN = "abc.def.ghi"
 
@@ -86,9 +87,9 @@ def test_a_long_title_is_cut_at_a_word_within_the_line_limit():
 
 
 def test_an_address_that_would_break_the_link_is_encoded_or_left_out():
-    assert safe_link("https://fr.wikipedia.org/wiki/Agora_(Athènes)") == (
+    assert link_target("https://fr.wikipedia.org/wiki/Agora_(Athènes)") == (
         "https://fr.wikipedia.org/wiki/Agora_%28Athènes%29"
     )
-    assert safe_link("javascript:alert(1)") is None
-    assert safe_link("https://x.org/" + "a" * 600) is None
+    assert link_target("javascript:alert(1)") is None
+    assert link_target("https://x.org/" + "a" * 600) is None
     assert article_line(shared(1, link=None)) == "Article 1"

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 from agora.settings import WeeklyTime
 from cogs.pulse.digest.schedule import (
     following,
+    is_manual,
     latest_due,
     manual_period,
-    next_due,
     period,
     previous,
 )
@@ -22,6 +22,11 @@ MONDAY_8 = WeeklyTime(0, 8, 0)
 
 def utc(*parts: int) -> datetime:
     return datetime(*parts, tzinfo=UTC)
+
+
+def next_due(at: WeeklyTime, zone: ZoneInfo, now: datetime) -> datetime:
+    """The first time the digest falls due after `now`: the week after the last one due."""
+    return following(latest_due(at, zone, now), at, zone)
 
 
 def test_the_next_digest_is_the_coming_monday_at_eight_local_time():
@@ -103,3 +108,4 @@ def test_a_digest_posted_now_has_a_period_of_its_own_beside_the_scheduled_one():
     moment = utc(2026, 11, 30, 7, 0, 5)
     assert manual_period(moment, GENEVA) == "2026-11-30T08:00:05"
     assert manual_period(moment, GENEVA) != period(moment, GENEVA)
+    assert is_manual(manual_period(moment, GENEVA)) and not is_manual(period(moment, GENEVA))

@@ -108,7 +108,17 @@ def test_a_key_names_its_period_and_reads_back():
 
 @pytest.mark.parametrize(
     "key",
-    ["month:2026-13", "month:2026-00", "quarter:2026-02", "season:2026-01", "week:2026-01", "month:0000-01"],
+    [
+        "month:2026-13",
+        "month:2026-00",
+        "quarter:2026-02",
+        "season:2026-01",
+        "week:2026-01",
+        "month:0000-01",
+        "month:0001-01",  # no period before it among Python's dates
+        "quarter:9999-10",  # ends in the year 10000
+        "season:9999-12",
+    ],
 )
 def test_a_key_naming_no_period_reads_as_none(key):
     assert from_key(key) is None
