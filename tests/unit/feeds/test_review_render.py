@@ -9,7 +9,7 @@ import pytest
 
 from agora.i18n import Catalogue
 from cogs.feeds.parse import FeedEntry
-from cogs.feeds.review.render import Target, queue_embed, review_content
+from cogs.feeds.review.render import Target, pick_options, queue_embed, queue_line, review_content
 from cogs.feeds.review.store import Review
 
 T0 = 1_790_000_000
@@ -88,3 +88,25 @@ def test_the_review_post_says_where_the_article_would_go_and_what_became_of_it(w
     removed = review_content(review(1, feed_id=None), None, words)
     assert removed.endswith("🗑️ Ce flux n’est plus suivi : l’article ne sera pas publié.")
     assert "Serait publié" not in removed
+
+
+def test_an_address_that_would_break_its_link_in_the_queue_is_encoded_or_left_unlinked(words):
+    odd = queue_line(review(1), entry(1, "Lire", "https://blog.example.ch/a b)<x>"), words, expired=False)
+    assert "[Lire](https://blog.example.ch/a%20b%29%3Cx%3E)" in odd
+    script = queue_line(review(2), entry(2, "Piège", "javascript:alert(1)"), words, expired=False)
+    assert "Piège" in script and "javascript" not in script
+
+
+def test_the_queue_menu_offers_the_articles_waiting_as_they_read_at_most_25(words):
+    long = "Un titre *vraiment* très long " * 10
+    waiting = [(review(n), entry(n, long if n == 0 else "")) for n in range(30)]
+    others = [
+        (review(100, state="publishing"), entry(100)),
+        (review(101, feed_id=None), entry(101)),
+    ]
+    options = pick_options(others + waiting)
+    assert [o.value for o in options] == [str(n) for n in range(25)]
+    first = options[0]
+    assert first.label.startswith("Un titre *vraiment* très long") and first.label.endswith("…")
+    assert len(first.label) <= 100 and first.description == "Blog"
+    assert options[1].label == "Article 1"
