@@ -171,8 +171,7 @@ async def measure(folder: Path, sizes: Sizes, runs: int, *, profile: bool = Fals
             measurer, words = engagement.reporter.measurer, bot.catalogue.words(settings.locale)
 
             async def figures() -> None:
-                await measurer.measure(guild.id, period, words, str, trend=True)
-                await measurer.measure(guild.id, period.previous(), words, str, trend=False)
+                await measurer.measure(guild.id, period, words, str)
 
             for _ in range(runs):
                 await timed(figures, outcome.figures)

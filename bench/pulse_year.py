@@ -97,12 +97,12 @@ def day_weights(rng: np.random.Generator, year: Year, event_days: set[date]) -> 
 
 
 def thread_replies(
-    rng: np.random.Generator, year: Year, threads: list[tuple[int, int]]
+    rng: np.random.Generator, year: Year, threads: list[tuple[int, int, int]]
 ) -> dict[date, dict[int, int]]:
     """Replies in the articles' threads: some draw none, most a few, some a real discussion, over the
     three days after the article was shared."""
     replies: dict[date, dict[int, int]] = defaultdict(dict)
-    for thread, shared in threads:
+    for thread, _, shared in threads:
         if rng.random() >= THREADED:
             continue
         total, first = int(min(80, 1 + rng.geometric(0.15))), year.day_of(shared)
@@ -129,17 +129,24 @@ class Authors:
 
 
 def day_tallies(
-    guild: int, day: str, counts: dict[int, int], authors: Authors, flushes: int, key: AuthorKey
+    guild: int,
+    day: str,
+    counts: dict[int, int],
+    parents: dict[int, int],
+    authors: Authors,
+    flushes: int,
+    key: AuthorKey,
 ) -> list[list[DayTally]]:
     """Each flush's tallies for one day: each channel's messages cut into `flushes` stretches, each with
-    its count and the sketch of its authors."""
+    its count and the sketch of its authors; a thread's with the channel it is in (`parents`), as the
+    bot records it."""
     batches: list[list[DayTally]] = [[] for _ in range(flushes)]
     for channel, messages in counts.items():
         for batch, written in zip(batches, np.array_split(authors.of(messages), flushes), strict=True):
             if len(written):
                 sketch = AuthorSketch()
                 sketch.add((int(author) for author in np.unique(written)), key)
-                batch.append(DayTally(guild, channel, day, len(written), sketch))
+                batch.append(DayTally(guild, channel, day, len(written), sketch, parents.get(channel)))
     return batches
 
 
@@ -149,7 +156,7 @@ async def activity(
     year: Year,
     c: Community,
     people: People,
-    threads: list[tuple[int, int]],
+    threads: list[tuple[int, int, int]],
     event_days: set[date],
     sizes: Sizes,
 ) -> tuple[int, int]:
@@ -160,6 +167,7 @@ async def activity(
     # Channels the fake Discord does not list: work, introductions, help… (the report names them unknown).
     channels |= {900_000_000_000_000_000 + n: weight for n, weight in enumerate((8, 6, 5, 4, 3))}
     replies = thread_replies(rng, year, threads)
+    parents = {thread: channel for thread, channel, _ in threads}
     threaded = sum(sum(day.values()) for day in replies.values())
     totals = rng.multinomial(sizes.messages - threaded, (w := day_weights(rng, year, event_days)) / w.sum())
     shares = np.array(list(channels.values()), dtype=float)
@@ -173,7 +181,7 @@ async def activity(
         )
         counts |= replies.get(day, {})
         counts = {channel: n for channel, n in counts.items() if n}
-        for batch in day_tallies(c.guild_id, day.isoformat(), counts, authors, sizes.flushes, key):
+        for batch in day_tallies(c.guild_id, day.isoformat(), counts, parents, authors, sizes.flushes, key):
             await store.add(batch)
         written, rows = written + sum(counts.values()), rows + len(counts)
     return written, rows

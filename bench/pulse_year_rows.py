@@ -175,10 +175,11 @@ def polls(t: Tables, rng: np.random.Generator, year: Year, c: Community, people:
 
 
 def feeds(t: Tables, rng: np.random.Generator, year: Year, c: Community, people: People, ids: Ids, *,
-          count: int, articles: int) -> list[tuple[int, int]]:
+          count: int, articles: int) -> list[tuple[int, int, int]]:
     """`count` blogs followed in every mode and `articles` articles shared (in review mode, a third more
-    reviewed and skipped or left to expire); the threads opened on them: (thread id, shared at)."""
-    threads: list[tuple[int, int]] = []
+    reviewed and skipped or left to expire; in digest mode, held for the digest: their feed's channel
+    recorded, no post); the threads opened on them: (thread id, the channel it is in, shared at)."""
+    threads: list[tuple[int, int, int]] = []
     added = year.start - 30 * DAY
     modes = ["instant"] * round(count * 0.6) + ["digest"] * round(count * 0.25)
     modes += ["review"] * (count - len(modes))
@@ -218,11 +219,10 @@ def feeds(t: Tables, rng: np.random.Generator, year: Year, c: Community, people:
                 continue
             opened = ids.at(at + 5) if thread else None
             if opened:
-                threads.append((opened, at))
+                threads.append((opened, c.articles, at))
             t.add("feed_articles", "guild_id, feed_id, entry_key, blog, title, link, mode, shared_at, "
                   "channel_id, message_id, thread_id",
-                  (c.guild_id, feed, key, blog, title, link, mode, at,
-                   None if mode == "digest" else c.articles, message, opened))
+                  (c.guild_id, feed, key, blog, title, link, mode, at, c.articles, message, opened))
     return threads
 
 

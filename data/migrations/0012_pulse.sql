@@ -57,6 +57,9 @@ CREATE INDEX feed_reviews_open ON feed_reviews (guild_id, state, expires_at) WHE
 CREATE TABLE activity_days (
     guild_id    INTEGER NOT NULL,
     channel_id  INTEGER NOT NULL,
+    -- A thread's parent channel (NULL for a channel): the report folds each thread into its channel,
+    -- even once the thread, or the channel, is deleted and Discord can no longer say which it was.
+    parent_id   INTEGER,
     day         TEXT NOT NULL,
     messages    INTEGER NOT NULL,
     authors     INTEGER NOT NULL,

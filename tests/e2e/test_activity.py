@@ -25,28 +25,31 @@ from tests.e2e.activity_helpers import (
 GUILD_MESSAGES, DM_MESSAGES, MESSAGE_CONTENT = 1 << 9, 1 << 12, 1 << 15
 
 
-async def test_messages_and_distinct_authors_are_counted_per_channel_and_thread(agora, fake):
+async def test_messages_and_distinct_authors_are_counted_per_channel_its_threads_folded_in(agora, fake):
     async with agora.running() as bot:
         thread = await open_thread(fake, "on en parle")
         await post(fake, "alice", "général", 3)
         await post(fake, "bob", "général", 2)
         await post(fake, "olivia", "général")
         await post(fake, "alice", thread.id, 2)
-        await post(fake, "bob", thread.id)
+        await post(fake, "adam", thread.id)
         await post(fake, "adam", "annonces")
         assert await flushed(fake, bot, 10) == 10
 
         today = local_day(datetime.now(UTC))  # the fake dates messages by the real time, as Discord
         store = activity(bot).store
+        general = fake.channel("général").id
+        # The thread's row keeps the channel it is in, as Discord's thread says.
+        rows = await bot.database.fetch_all("SELECT channel_id, parent_id, messages FROM activity_days")
+        assert sorted(tuple(row) for row in rows) == sorted(
+            [(general, None, 6), (thread.id, general, 3), (fake.channel("annonces").id, None, 1)]
+        )
         totals = {
             t.channel_id: (t.messages, t.authors)
             for t in await store.channel_totals(fake.guild.id, today, today)
         }
-        assert totals == {
-            fake.channel("général").id: (6, 3),
-            thread.id: (3, 2),
-            fake.channel("annonces").id: (1, 1),
-        }
+        # Alice wrote in #général and in its thread: one author.
+        assert totals == {general: (6 + 3, 4), fake.channel("annonces").id: (1, 1)}
         assert await store.daily(fake.guild.id, today, today) == [(today, 10, 4)]
         assert await store.authors(fake.guild.id, today, today) == 4
         assert await store.messages_in(fake.guild.id, [thread.id], today, today) == {thread.id: 3}

@@ -25,10 +25,12 @@ async def store(tmp_path: Path) -> AsyncIterator[ActivityStore]:
         yield ActivityStore(database)
 
 
-def tally(channel: int, day: str, messages: int, *authors: int, guild: int = GUILD) -> DayTally:
+def tally(
+    channel: int, day: str, messages: int, *authors: int, guild: int = GUILD, parent: int | None = None
+) -> DayTally:
     sketch = AuthorSketch()
     sketch.add(authors, KEY)
-    return DayTally(guild, channel, day, messages, sketch)
+    return DayTally(guild, channel, day, messages, sketch, parent)
 
 
 async def test_flushes_of_one_day_add_messages_and_merge_authors(store):
@@ -60,6 +62,64 @@ async def test_channel_totals_count_each_author_once_over_the_span_busiest_first
         ChannelActivity(THREAD, 4, 1),
         ChannelActivity(GENERAL, 3, 2),
     ]
+
+
+async def test_a_channels_threads_are_folded_into_its_row_each_author_counted_once(store):
+    first, second = 20, 21  # two threads opened in #général
+    await store.add(
+        [
+            tally(GENERAL, "2026-11-27", 2, ALICE),
+            tally(first, "2026-11-27", 3, ALICE, BOB, parent=GENERAL),
+            tally(second, "2026-11-28", 4, OLIVIA, parent=GENERAL),
+            tally(NEWS, "2026-11-28", 5, ADAM),
+        ]
+    )
+
+    assert await store.channel_totals(GUILD, "2026-11-27", "2026-11-28") == [
+        ChannelActivity(GENERAL, 2 + 3 + 4, 3),  # Alice wrote in #général and in a thread: once
+        ChannelActivity(NEWS, 5, 1),
+    ]
+    # Each thread is still counted on its own for the articles' replies.
+    assert await store.messages_in(GUILD, [first, second], "2026-11-27", "2026-11-28") == {
+        first: 3,
+        second: 4,
+    }
+
+
+async def test_a_threads_parent_is_kept_across_flushes(store):
+    await store.add([tally(THREAD, "2026-11-28", 1, ALICE, parent=GENERAL)])
+    await store.add([tally(THREAD, "2026-11-28", 2, BOB, parent=GENERAL)])
+
+    row = await store.database.fetch_one("SELECT channel_id, parent_id, messages FROM activity_days")
+    assert tuple(row) == (THREAD, GENERAL, 3)
+    assert await store.channel_totals(GUILD, "2026-11-28", "2026-11-28") == [ChannelActivity(GENERAL, 3, 2)]
+
+
+async def test_a_thread_whose_channel_has_no_messages_of_its_own_counts_under_that_channel(store):
+    # Its channel may have been deleted since: the id it was recorded with still groups it.
+    gone = 30
+    await store.add(
+        [tally(THREAD, "2026-11-28", 2, ALICE, parent=gone), tally(GENERAL, "2026-11-28", 1, BOB)]
+    )
+
+    assert await store.channel_totals(GUILD, "2026-11-28", "2026-11-28") == [
+        ChannelActivity(gone, 2, 1),
+        ChannelActivity(GENERAL, 1, 1),
+    ]
+
+
+async def test_threads_left_out_count_in_no_channel(store):
+    article = 40  # a thread opened on an article, in #annonces
+    await store.add(
+        [
+            tally(NEWS, "2026-11-28", 1, ADAM),
+            tally(article, "2026-11-28", 6, ALICE, BOB, parent=NEWS),
+            tally(THREAD, "2026-11-28", 2, OLIVIA, parent=NEWS),
+        ]
+    )
+
+    totals = await store.channel_totals(GUILD, "2026-11-28", "2026-11-28", leave_out={article})
+    assert totals == [ChannelActivity(NEWS, 1 + 2, 2)]
 
 
 async def test_daily_merges_every_channel_of_each_day_in_order(store):

@@ -28,7 +28,7 @@ from cogs.pulse.engagement.render import change_text, report_embeds, value_text
 GUILD = 7
 KEY = AuthorKey(bytes(range(AuthorKey.SIZE)))  # the authors' hashes keyed, the same on every run
 ZURICH = ZoneInfo("Europe/Zurich")
-GENERAL, NEWS, ARTICLE_THREAD = 10, 11, 99
+GENERAL, NEWS, CHAT_THREAD, ARTICLE_THREAD = 10, 11, 12, 99
 NOVEMBER = last_complete("month", datetime(2026, 12, 1, 12, tzinfo=UTC), ZURICH)
 NAMES = {GENERAL: "#général", NEWS: "#annonces", ARTICLE_THREAD: "#Un article"}
 
@@ -64,10 +64,18 @@ async def activity(tmp_path: Path) -> AsyncIterator[ActivityStore]:
         yield ActivityStore(database)
 
 
-async def wrote(store: ActivityStore, channel: int, day: str, messages: int, authors: Sequence[int]) -> None:
+async def wrote(
+    store: ActivityStore,
+    channel: int,
+    day: str,
+    messages: int,
+    authors: Sequence[int],
+    *,
+    parent: int | None = None,
+) -> None:
     sketch = AuthorSketch()
     sketch.add(authors, KEY)
-    await store.add([DayTally(GUILD, channel, day, messages, sketch)])
+    await store.add([DayTally(GUILD, channel, day, messages, sketch, parent)])
 
 
 def measurer(activity: ActivityStore, *sources: FakeSource) -> Measurer:
@@ -79,8 +87,7 @@ def measurer(activity: ActivityStore, *sources: FakeSource) -> Measurer:
 
 async def report_of(activity: ActivityStore, words, *sources: FakeSource) -> Report:
     measuring = measurer(activity, *sources)
-    now = await measuring.measure(GUILD, NOVEMBER, words, NAMES.__getitem__, trend=True)
-    before = await measuring.measure(GUILD, NOVEMBER.previous(), words, NAMES.__getitem__, trend=False)
+    now, before = await measuring.measure(GUILD, NOVEMBER, words, NAMES.__getitem__)
     return build_report(now, before, words)
 
 
@@ -95,13 +102,15 @@ async def community(activity: ActivityStore) -> tuple[ActivityStore, FakeSource,
         await activity.record_member_count(GUILD, day, members)
     # October: 3 messages in #général by members 1, 2, 3.
     await wrote(activity, GENERAL, "2026-10-20", 3, [1, 2, 3])
-    # November: #général 5 messages by 1, 2, 3 on the 3rd and 3 by 3, 4 on the 4th (4 distinct authors);
-    # #annonces 2 by member 1; the article's thread 4 by 5, 6, 7 (and 1 in October, before it was shared).
+    # November: #général 5 messages by 1, 2, 3 on the 3rd and 3 by 3, 4 on the 4th, and a thread in it 2
+    # by 3, 4 (4 distinct authors); #annonces 2 by member 1; the article's thread (in #annonces) 4 by 5,
+    # 6, 7 (and 1 in October, before it was shared).
     await wrote(activity, GENERAL, "2026-11-03", 5, [1, 2, 3])
     await wrote(activity, GENERAL, "2026-11-04", 3, [3, 4])
+    await wrote(activity, CHAT_THREAD, "2026-11-06", 2, [3, 4], parent=GENERAL)
     await wrote(activity, NEWS, "2026-11-04", 2, [1])
-    await wrote(activity, ARTICLE_THREAD, "2026-11-10", 4, [5, 6, 7])
-    await wrote(activity, ARTICLE_THREAD, "2026-10-31", 1, [8])  # 31 October: not November's reply
+    await wrote(activity, ARTICLE_THREAD, "2026-11-10", 4, [5, 6, 7], parent=NEWS)
+    await wrote(activity, ARTICLE_THREAD, "2026-10-31", 1, [8], parent=NEWS)  # 31 October: not a reply
     # Who took part: member 1 in September; 1, 2, 3, 4 in October; 3, 4, 5, 6, 7 in November.
     polls = FakeSource(
         "polls", [(1, moment(9, 15)), (1, moment(10, 5)), (2, moment(10, 6)), (3, moment(11, 3))]
@@ -171,13 +180,14 @@ async def test_chat_counts_messages_and_distinct_authors_and_leaves_article_thre
     activity, *sources = community
     report = await report_of(activity, words, *sources)
     figures = rows(report)
-    assert figures["chat.messages"].figure.value == 5 + 3 + 2 + 4
+    assert figures["chat.messages"].figure.value == 5 + 3 + 2 + 2 + 4
     assert figures["chat.authors"].figure.value == 7  # 1 to 7, each once
     assert figures["chat.messages"].previous.value == 3 + 1
     chat = next(block for block in report.blocks if block.key == "chat")
+    # The thread in #général is folded into it; the article's, in #annonces, is the article's only.
     assert [channel.name for channel in chat.channels] == ["#général", "#annonces"]
     general, news = chat.channels
-    assert (general.messages.figure.value, general.authors.figure.value) == (8, 4)
+    assert (general.messages.figure.value, general.authors.figure.value) == (5 + 3 + 2, 4)
     assert (general.messages.previous.value, general.authors.previous.value) == (3, 3)
     assert (news.messages.figure.value, news.authors.figure.value) == (2, 1)
     articles = next(block for block in report.blocks if block.key == "articles")
@@ -224,7 +234,7 @@ async def test_the_csv_holds_every_figure_with_the_same_rule(community, words):
     assert lines["active.share"][2] == "4,2"  # 5 of 120
     assert lines["events.rating"][2:] == ["< 3 réponses", "4", ""]
     assert lines[f"chat.channel.{NEWS}.authors"][2:] == ["< 3", "0", ""]
-    assert lines[f"chat.channel.{GENERAL}.messages"][1:] == ["#général — messages", "8", "3", "5"]
+    assert lines[f"chat.channel.{GENERAL}.messages"][1:] == ["#général — messages", "10", "3", "7"]
     assert lines["articles.discussion.1"][1:3] == ["Un article", "4"]
 
 

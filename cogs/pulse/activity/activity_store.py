@@ -10,7 +10,7 @@ text in the right order.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from agora.database import Database
@@ -22,18 +22,20 @@ _CHUNK = 500
 
 @dataclass(frozen=True, slots=True)
 class DayTally:
-    """Messages counted in one channel on one local day since the last flush, and their authors' sketch."""
+    """Messages counted in one channel on one local day since the last flush, and their authors' sketch;
+    `parent_id`: the channel a thread is in (None for a channel)."""
 
     guild_id: int
     channel_id: int
     day: str
     messages: int
     authors: AuthorSketch
+    parent_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class ChannelActivity:
-    channel_id: int
+    channel_id: int  # a channel, never a thread: its threads are folded in
     messages: int
     authors: int  # distinct over the whole span asked, not a sum of days
 
@@ -45,19 +47,20 @@ class ActivityStore:
     async def add(self, tallies: Iterable[DayTally]) -> None:
         """Adds a flush's tallies in one write transaction: messages summed, sketches merged, and each
         row's `authors` the estimate of its merged sketch."""
-        merged: dict[tuple[int, int, str], tuple[int, AuthorSketch]] = {}
+        merged: dict[tuple[int, int, str], tuple[int, AuthorSketch, int | None]] = {}
         for tally in tallies:
             key = (tally.guild_id, tally.channel_id, tally.day)
             if key in merged:
-                messages, sketch = merged[key]
+                messages, sketch, parent_id = merged[key]
                 sketch.merge(tally.authors)
-                merged[key] = (messages + tally.messages, sketch)
+                merged[key] = (messages + tally.messages, sketch, parent_id if parent_id else tally.parent_id)
             else:
-                merged[key] = (tally.messages, tally.authors.copy())  # the caller's sketch left as it was
+                # The caller's sketch left as it was.
+                merged[key] = (tally.messages, tally.authors.copy(), tally.parent_id)
         if not merged:
             return
         async with self.database.transaction() as connection:
-            for (guild_id, channel_id, day), (messages, sketch) in merged.items():
+            for (guild_id, channel_id, day), (messages, sketch, parent_id) in merged.items():
                 async with connection.execute(
                     "SELECT messages, sketch FROM activity_days "
                     "WHERE guild_id = ? AND day = ? AND channel_id = ?",
@@ -68,23 +71,34 @@ class ActivityStore:
                     messages += row["messages"]
                     sketch.merge(AuthorSketch.from_bytes(row["sketch"]))
                 await connection.execute(
-                    "INSERT INTO activity_days (guild_id, channel_id, day, messages, authors, sketch) "
-                    "VALUES (?, ?, ?, ?, ?, ?) "
+                    "INSERT INTO activity_days "
+                    "(guild_id, channel_id, parent_id, day, messages, authors, sketch) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?) "
                     "ON CONFLICT (guild_id, day, channel_id) DO UPDATE SET "
-                    "messages = excluded.messages, authors = excluded.authors, sketch = excluded.sketch",
-                    (guild_id, channel_id, day, messages, sketch.estimate(), sketch.to_bytes()),
+                    "messages = excluded.messages, authors = excluded.authors, sketch = excluded.sketch, "
+                    "parent_id = coalesce(excluded.parent_id, parent_id)",
+                    (guild_id, channel_id, parent_id, day, messages, sketch.estimate(), sketch.to_bytes()),
                 )
 
-    async def channel_totals(self, guild_id: int, first_day: str, last_day: str) -> list[ChannelActivity]:
-        """Each channel with messages in the span, busiest first (then by id)."""
+    async def channel_totals(
+        self, guild_id: int, first_day: str, last_day: str, *, leave_out: Collection[int] = frozenset()
+    ) -> list[ChannelActivity]:
+        """Each channel with messages in the span, its threads' messages and authors folded in (an
+        author in the channel and in a thread counts once), busiest first (then by id). The channels
+        and threads in `leave_out` are not counted at all (the threads opened on articles, say, whose
+        replies the report counts as the articles' discussion). A thread whose channel was deleted
+        still counts in that channel's row, under its id."""
         rows = await self.database.fetch_all(
-            "SELECT channel_id, messages, authors, sketch FROM activity_days "
-            "WHERE guild_id = ? AND day BETWEEN ? AND ?",
+            "SELECT channel_id, coalesce(parent_id, channel_id) AS grouped, messages, authors, sketch "
+            "FROM activity_days WHERE guild_id = ? AND day BETWEEN ? AND ?",
             (guild_id, first_day, last_day),
         )
+        # Left out here rather than in SQL: the list may be longer than a statement's parameters.
+        left_out = frozenset(leave_out)
         groups: dict[int, list[tuple[int, int, bytes]]] = defaultdict(list)
         for row in rows:
-            groups[row["channel_id"]].append((row["messages"], row["authors"], row["sketch"]))
+            if row["channel_id"] not in left_out:
+                groups[row["grouped"]].append((row["messages"], row["authors"], row["sketch"]))
         totals = [
             ChannelActivity(channel_id, sum(messages for messages, _, _ in days), _distinct(days))
             for channel_id, days in groups.items()

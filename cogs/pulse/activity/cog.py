@@ -2,7 +2,8 @@
 how many distinct authors; and the server's member count each day.
 
 A member's message is counted from what every message event carries anyway: its server, its channel
-(a thread is a channel of its own), its author's id and its id, whose snowflake gives the moment it was
+(a thread is a channel of its own, and the channel it is in is kept beside it, so the report can fold
+threads into their channels), its author's id and its id, whose snowflake gives the moment it was
 written. Its text is never read (Agora has no message-content intent, so Discord does not even send
 it), and its author's id never leaves this process: it is kept in memory, in a set per channel and
 day, until the next flush turns the set into a sketch of keyed hash bits (sketch.py; the key is in a
@@ -49,10 +50,12 @@ COUNTED_TYPES = frozenset({discord.MessageType.default, discord.MessageType.repl
 
 @dataclass(slots=True)
 class Pending:
-    """One channel's day since the last flush: its message count and its authors, in memory only."""
+    """One channel's day since the last flush: its message count and its authors, in memory only;
+    `parent_id`: the channel a thread is in (None for a channel)."""
 
     messages: int = 0
     authors: set[int] = field(default_factory=set)
+    parent_id: int | None = None
 
 
 Key = tuple[int, int, str]  # guild, channel, local day
@@ -130,7 +133,9 @@ class ActivityCog(commands.Cog):
         key = (guild.id, message.channel.id, self.days.of(message.created_at))
         pending = self._pending.get(key)
         if pending is None:
-            pending = self._pending[key] = Pending()
+            channel = message.channel
+            parent_id = channel.parent_id if isinstance(channel, discord.Thread) else None
+            pending = self._pending[key] = Pending(parent_id=parent_id)
         pending.messages += 1
         pending.authors.add(message.author.id)
 
@@ -160,7 +165,7 @@ class ActivityCog(commands.Cog):
 
     def _put_back(self, batch: dict[Key, Pending]) -> None:
         for key, pending in batch.items():
-            current = self._pending.setdefault(key, Pending())
+            current = self._pending.setdefault(key, Pending(parent_id=pending.parent_id))
             current.messages += pending.messages
             current.authors |= pending.authors
 
@@ -190,4 +195,4 @@ def tallies(batch: dict[Key, Pending], key: AuthorKey) -> Iterable[DayTally]:
     for (guild_id, channel_id, day), pending in batch.items():
         sketch = AuthorSketch()
         sketch.add(pending.authors, key)
-        yield DayTally(guild_id, channel_id, day, pending.messages, sketch)
+        yield DayTally(guild_id, channel_id, day, pending.messages, sketch, pending.parent_id)

@@ -34,7 +34,8 @@ COMPLEMENTS: tuple[frozenset[str], ...] = (frozenset({"active.first_time", "acti
 
 @dataclass(frozen=True, slots=True)
 class ChannelCount:
-    """Messages and distinct authors in one channel (or thread) over a period, and its name."""
+    """Messages and distinct authors in one channel over a period (its threads folded in, the articles'
+    threads left out), and its name."""
 
     channel_id: int
     name: str
@@ -221,10 +222,7 @@ def _members(now: Measured, before: Measured, words: Words) -> Block:
 
 def _chat(now: Measured, before: Measured, words: Words) -> Block:
     """The server's messages and authors, then each channel's, busiest first. The threads opened on
-    articles are left to the articles' section, which counts their replies."""
-    article_threads = {
-        d.thread_id for m in (now, before) for part in m.parts for d in part.discussions if d.thread_id
-    }
+    articles were left out of the channels when measured: the articles' section counts their replies."""
     totals = [
         Row(
             Figure("chat.messages", words("pulse.engagement.figure.messages"), now.messages),
@@ -235,8 +233,8 @@ def _chat(now: Measured, before: Measured, words: Words) -> Block:
             Figure("chat.authors", words("pulse.engagement.figure.authors"), before.authors, people=True),
         ),
     ]
-    current = {c.channel_id: c for c in now.channels if c.channel_id not in article_threads}
-    previous = {c.channel_id: c for c in before.channels if c.channel_id not in article_threads}
+    current = {c.channel_id: c for c in now.channels}
+    previous = {c.channel_id: c for c in before.channels}
     order = sorted(
         current.keys() | previous.keys(),
         key=lambda cid: (-_messages(current.get(cid)), -_messages(previous.get(cid)), cid),

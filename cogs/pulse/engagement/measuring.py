@@ -1,6 +1,7 @@
-"""Everything the engagement report reads for one period: the server's member counts and activity
-(the activity part's store), who took part in what Agora runs and each feature's figures (through
-`bot.pulse`, never by importing a feature), and the replies in the articles' threads.
+"""Everything the engagement report reads for a period and the one before it: the server's member
+counts and activity (the activity part's store: per channel, its threads folded in), who took part in
+what Agora runs and each feature's figures (through `bot.pulse`, never by importing a feature), and the
+replies in the articles' threads (left out of their channels: they are the articles' discussion).
 
 Who took part is held in memory as sets of ids only long enough to count them: the active members,
 those active before the period (to tell first-timers), and the active members of each day or week of
@@ -13,7 +14,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from agora.pulse import Pulse, Span, Words
+from agora.pulse import EngagementPart, Pulse, Span, Words
 from cogs.pulse.activity.activity_store import ActivityStore
 from cogs.pulse.engagement.figures import ChannelCount, Measured, TrendPoint
 from cogs.pulse.engagement.periods import Period, stretches
@@ -30,29 +31,59 @@ class Measurer:
         self.zone = zone
 
     async def measure(
-        self, guild_id: int, period: Period, words: Words, name_of: NameOf, *, trend: bool
+        self, guild_id: int, period: Period, words: Words, name_of: NameOf
+    ) -> tuple[Measured, Measured]:
+        """The period's figures, with its messages and active members day by day (or week), and the
+        previous period's figures, to compare them with."""
+        previous = period.previous()
+        parts = [
+            tuple(await self.pulse.engagement_parts(guild_id, p.span(self.zone), words))
+            for p in (period, previous)
+        ]
+        # The threads opened on either period's articles are their articles' discussion, counted in the
+        # articles' section as their replies: left out of the channels they are in, in both periods.
+        threads = frozenset(
+            d.thread_id
+            for some in parts
+            for part in some
+            for d in part.discussions
+            if d.thread_id is not None
+        )
+        return (
+            await self._measure(guild_id, period, parts[0], threads, name_of, trend=True),
+            await self._measure(guild_id, previous, parts[1], threads, name_of, trend=False),
+        )
+
+    async def _measure(
+        self,
+        guild_id: int,
+        period: Period,
+        parts: tuple[EngagementPart, ...],
+        threads: frozenset[int],
+        name_of: NameOf,
+        *,
+        trend: bool,
     ) -> Measured:
-        """The period's figures; `trend`: also its messages and active members day by day (or week)."""
         span = period.span(self.zone)
         first_day, last_day = period.days
         members, before = await self._members(guild_id, period)
         active = await self.pulse.participants(guild_id, span)
         earlier = await self.pulse.participants(guild_id, Span(0, span.start)) if active else frozenset()
-        channels = await self.activity.channel_totals(guild_id, first_day, last_day)
-        parts = await self.pulse.engagement_parts(guild_id, span, words)
-        threads = {d.thread_id for part in parts for d in part.discussions if d.thread_id is not None}
+        channels = await self.activity.channel_totals(guild_id, first_day, last_day, leave_out=threads)
         replies = await self.activity.messages_in(guild_id, threads, first_day, last_day) if threads else {}
+        # Every message of the period: the channels' (their other threads folded in) and the articles'.
+        messages = sum(channel.messages for channel in channels) + sum(replies.values())
         return Measured(
             members=members,
             members_before=before,
             active=len(active),
             first_time=len(active - earlier),
-            messages=sum(channel.messages for channel in channels),
-            authors=await self.activity.authors(guild_id, first_day, last_day) if channels else 0,
+            messages=messages,
+            authors=await self.activity.authors(guild_id, first_day, last_day) if messages else 0,
             channels=tuple(
                 ChannelCount(c.channel_id, name_of(c.channel_id), c.messages, c.authors) for c in channels
             ),
-            parts=tuple(parts),
+            parts=parts,
             replies=replies,
             trend=tuple(await self._trend(guild_id, period)) if trend else (),
         )

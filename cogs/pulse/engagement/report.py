@@ -51,8 +51,7 @@ class Reporter:
             channel = guild.get_channel_or_thread(channel_id)
             return f"#{channel.name}" if channel is not None else words("pulse.engagement.unknown_channel")
 
-        now = await self.measurer.measure(guild.id, period, words, name_of, trend=True)
-        before = await self.measurer.measure(guild.id, period.previous(), words, name_of, trend=False)
+        now, before = await self.measurer.measure(guild.id, period, words, name_of)
         report = build_report(now, before, words)
         label, previous = period.label(words), period.previous().label(words)
         attachments: list[tuple[str, bytes]] = []
