@@ -159,12 +159,13 @@ class PostStore:
         )
         return (str(row[0]), row[1]) if row else None  # type: ignore[return-value]
 
-    async def any_period(self, guild_id: int, kind: PostKind) -> bool:
-        """Whether any period of `kind` was ever claimed, posted or skipped in the guild."""
+    async def first_period(self, guild_id: int, kind: PostKind) -> str | None:
+        """The earliest period of `kind` ever claimed, posted or skipped in the guild (periods compare as
+        text in the order of time), or None when there is none."""
         row = await self.database.fetch_one(
-            "SELECT 1 FROM pulse_posts WHERE guild_id = ? AND kind = ? LIMIT 1", (guild_id, kind)
+            "SELECT min(period) FROM pulse_posts WHERE guild_id = ? AND kind = ?", (guild_id, kind)
         )
-        return row is not None
+        return None if row is None or row[0] is None else str(row[0])
 
     async def posted(self, guild_id: int, kind: PostKind, period: str) -> Posted | None:
         """The post of `period`, if it was posted."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from datetime import timedelta
 
 import pytest
@@ -90,6 +91,19 @@ async def test_down_over_its_time_and_back_within_the_week_it_is_posted_at_start
         post = await fake.wait_for_message("général", lambda m: bool(m.embeds), timeout=10)
         assert post.embeds[0]["title"] == "La revue de la semaine, du 23 au 30 novembre 2026"
         assert contributor.asked[-1] == Span(epoch(WEEK_BEFORE), epoch(GENEVA_MONDAY_8))
+
+
+async def test_the_week_before_the_install_is_neither_recorded_nor_logged_as_late(agora, fake, clock, caplog):
+    with caplog.at_level(logging.INFO, logger="cogs.pulse.digest"):
+        async with running(agora) as bot:
+            # Installed on a Saturday: the first pass records the week due on Monday 23rd as not the
+            # digest's; the passes after it must not take the week before that for one it missed.
+            await step(bot)
+            await step(bot)
+            assert await state(bot, "2026-11-23") == ("skipped", "not_running")
+            assert await state(bot, "2026-11-16") is None
+    assert "was not posted in its week" not in caplog.text
+    assert digest_posts(fake) == []
 
 
 async def test_back_after_its_week_it_is_not_posted_but_recorded_skipped(agora, fake, clock, contributor):

@@ -6,7 +6,8 @@ skipped yet, it is posted now, so one due while the bot was down is posted at st
 its week (until the next one is due). The week before it, if never posted, is recorded skipped then:
 'late', or 'channel' when the digest channel still refuses posts. The very first pass on a server
 (a new install, or AGORA_DIGEST_CHANNEL just set) posts nothing: the week that fell due before it is
-recorded 'not_running', so a digest never appears the moment Agora is installed.
+recorded 'not_running', so a digest never appears the moment Agora is installed; and the weeks before
+that first one recorded were never the digest's, so none of them is recorded late.
 """
 
 from __future__ import annotations
@@ -99,13 +100,16 @@ class DigestCog(commands.Cog):
         where = self.publisher.where(guild, words)
         assert where is not None  # noqa: S101 — a digest channel is configured (post_due)
         period = schedule.period(due, zone)
-        if not await self.store.any_period(guild.id, KIND):
+        first = await self.store.first_period(guild.id, KIND)
+        if first is None:
             # The digest's first pass here (a new install, or a digest channel just set): the week that
             # ended before was not the digest's, so it is not posted late; the next one is the first.
             await self.store.mark_skipped(guild.id, KIND, period, "not_running", epoch(self.bot.clock.now()))
             return None
         earlier = schedule.previous(due, at, zone)
-        await self._close_week(guild, schedule.period(earlier, zone), where)
+        week_before = schedule.period(earlier, zone)
+        if week_before >= first:  # one that fell due before the first pass here was never the digest's
+            await self._close_week(guild, week_before, where)
         if await self.store.state(guild.id, KIND, period) not in (None, ("posting", None)):
             return None  # posted or skipped already
         if not where.usable:
