@@ -33,7 +33,7 @@ UPCOMING, OPEN, CLOSED, LAST = (
     "📅 Les prochains événements",
     "📊 Sondages ouverts",
     "🗳️ Sondages clos dans la semaine",
-    "📊 Le dernier événement",
+    "📋 Le dernier événement",
 )
 
 

@@ -254,7 +254,7 @@ async def test_the_last_event_with_two_answers_shows_less_than_3_and_no_average(
     starts = await last_event(database, stores, report_at=WEEK.start + DAY, answers=2)
     section = (await lines(digest))[DIGEST_LAST_EVENT]
     announcement = f"https://discord.com/channels/{GUILD}/50/7000"
-    assert section.title == "📊 Le dernier événement"
+    assert section.title == "📋 Le dernier événement"
     assert section.lines == (
         f"**[Matinée \\*RH\\*]({announcement})** (<t:{starts}:D>) · 👥 présent·es : 3 · 💬 avis : < 3",
     )
