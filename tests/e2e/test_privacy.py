@@ -357,6 +357,7 @@ NOT_MEMBERS = {
     "question_id",  # qa_questions.id
     "author_language",  # not an id: the author's language, forgotten with author_id in its row
     "authors",  # activity_days: how many distinct authors wrote that day, a count, never who
+    "parent_id",  # activity_days: the channel a thread is in
     "members",  # member_counts: the server's member count that day
     "review_channel_id",  # feed_reviews: the organisers' channel where an article awaits review
     "review_message_id",  # feed_reviews: that review's post
