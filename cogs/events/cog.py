@@ -323,6 +323,11 @@ class EventsCog(
 
     async def event_in_guild(self, interaction: discord.Interaction[Agora], value: str) -> TrackedEvent:
         event = await self.store.get(event_id) if (event_id := parse_id(value)) is not None else None
+        if event is None and event_id is not None and interaction.guild is not None:
+            # Made in Discord a moment ago: the gateway told discord.py, whose listener has not recorded
+            # it yet (it may be busy). Recording it now is what the listener would do.
+            scheduled = interaction.guild.get_scheduled_event(event_id)
+            event = await self.track(scheduled) if scheduled is not None else None
         if event is None or event.guild_id != interaction.guild_id:
             raise UserError("events.error.unknown_event")
         return event
