@@ -117,6 +117,14 @@ class Agora(commands.Bot):
         command. discord.py's default would look for a prefix in each one, and log a mention of the bot
         as a command not found."""
 
+    def served_guilds(self) -> list[discord.Guild]:
+        """The servers Agora serves: AGORA_GUILD_ID's alone when it is set (and joined), else every one."""
+        guild_id = self.settings.guild_id
+        if guild_id is None:
+            return list(self.guilds)
+        guild = self.get_guild(guild_id)
+        return [guild] if guild else []
+
     async def close(self) -> None:
         await self.stale_components.close()  # before the HTTP session its answers go through closes
         await super().close()

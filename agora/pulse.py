@@ -160,6 +160,26 @@ class Pulse:
         if source in self._sources:
             self._sources.remove(source)
 
+    def join(self, *parts: object) -> None:
+        """Register each of a feature's parts as what it is: a digest contributor, an engagement source,
+        or both."""
+        for part in parts:
+            contributes, measures = isinstance(part, DigestContributor), isinstance(part, EngagementSource)
+            if not (contributes or measures):
+                raise TypeError(f"{type(part).__name__} is no DigestContributor nor EngagementSource")
+            if contributes:
+                self.contribute(part)
+            if measures:
+                self.measure(part)
+
+    def leave(self, *parts: object) -> None:
+        """Withdraw each of a feature's parts (when it unloads)."""
+        for part in parts:
+            if isinstance(part, DigestContributor):
+                self.stop_contributing(part)
+            if isinstance(part, EngagementSource):
+                self.stop_measuring(part)
+
     async def digest_sections(self, guild_id: int, week: Span, words: Words) -> list[DigestSection]:
         """Every contributor's sections, by `order`. One that fails is logged and left out: the digest is
         never lost to one feature's fault."""

@@ -22,17 +22,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def guilds_of(bot: Agora) -> list[discord.Guild]:
-    guild_id = bot.settings.guild_id
-    if guild_id is None:
-        return list(bot.guilds)
-    guild = bot.get_guild(guild_id)
-    return [guild] if guild else []
-
-
 async def subscribe_declared(bot: Agora, store: FeedStore) -> None:
     for declared in bot.settings.feeds:
-        for guild in guilds_of(bot):
+        for guild in bot.served_guilds():
             try:
                 await _subscribe(bot, store, guild, declared)
             except FeedFailure as error:

@@ -100,9 +100,7 @@ class FeedsPulseCog(commands.Cog):
         self.part = FeedsPulse(articles, readable_by_everyone(bot))
 
     async def cog_load(self) -> None:
-        self.bot.pulse.contribute(self.part)
-        self.bot.pulse.measure(self.part)
+        self.bot.pulse.join(self.part)
 
     async def cog_unload(self) -> None:
-        self.bot.pulse.stop_contributing(self.part)
-        self.bot.pulse.stop_measuring(self.part)
+        self.bot.pulse.leave(self.part)

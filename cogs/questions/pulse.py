@@ -54,7 +54,7 @@ class QuestionsPulseCog(commands.Cog):
         self.part = QuestionsPulse(QuestionPulseStore(bot.database))
 
     async def cog_load(self) -> None:
-        self.bot.pulse.measure(self.part)
+        self.bot.pulse.join(self.part)
 
     async def cog_unload(self) -> None:
-        self.bot.pulse.stop_measuring(self.part)
+        self.bot.pulse.leave(self.part)

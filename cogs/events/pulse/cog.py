@@ -27,9 +27,7 @@ class EventsPulseCog(commands.Cog):
         self.engagement = EventsEngagement(answers, store)
 
     async def cog_load(self) -> None:
-        self.bot.pulse.contribute(self.digest)
-        self.bot.pulse.measure(self.engagement)
+        self.bot.pulse.join(self.digest, self.engagement)
 
     async def cog_unload(self) -> None:
-        self.bot.pulse.stop_contributing(self.digest)
-        self.bot.pulse.stop_measuring(self.engagement)
+        self.bot.pulse.leave(self.digest, self.engagement)

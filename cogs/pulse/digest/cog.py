@@ -63,13 +63,6 @@ class DigestCog(commands.Cog):
     async def cog_unload(self) -> None:
         await cancel_and_wait(self._task)
 
-    def _guilds(self) -> list[discord.Guild]:
-        guild_id = self.bot.settings.guild_id
-        if guild_id is None:
-            return list(self.bot.guilds)
-        guild = self.bot.get_guild(guild_id)
-        return [guild] if guild else []
-
     # ---- the scheduled digest ---------------------------------------------------------------------
 
     async def post_due(self) -> int:
@@ -80,7 +73,7 @@ class DigestCog(commands.Cog):
         now = self.bot.clock.now()
         due = schedule.latest_due(at, zone, now)
         posted = 0
-        for guild in self._guilds():
+        for guild in self.bot.served_guilds():
             if guild.unavailable:
                 continue  # Discord's outage: the channel cannot be judged; the next pass will
             try:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from agora.pulse import Figure, Words
 from agora.spreadsheets import Cell, csv_bytes
-from cogs.pulse.engagement.figures import Report, Row, delta, hidden
-from cogs.pulse.engagement.render import number
+from cogs.pulse.engagement.figures import Report, Row, delta
+from cogs.pulse.engagement.render import hidden_text, number
 
 
 def report_csv(report: Report, words: Words, *, period: str, previous: str) -> bytes:
@@ -37,13 +37,9 @@ def _row(row: Row, words: Words) -> list[Cell]:
 
 
 def _value(figure: Figure, words: Words, withheld: bool) -> Cell:
-    reason = hidden(figure, withheld=withheld)
-    if reason == "people":
-        return words("pulse.engagement.fewer_than_three")
-    if reason == "answers":
-        return words("pulse.engagement.too_few_answers")
-    if reason == "withheld":
-        return words("pulse.engagement.withheld")
+    shown_instead = hidden_text(figure, words, withheld=withheld)
+    if shown_instead is not None:
+        return shown_instead
     if figure.value is None:
         return ""
     return _number(_scaled(figure, figure.value), figure, words)

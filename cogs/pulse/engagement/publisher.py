@@ -68,20 +68,12 @@ class Publisher:
         )
         return posting_problems(use, channel.permissions_for(channel.guild.me))
 
-    def _guilds(self) -> list[discord.Guild]:
-        """The servers Agora serves: AGORA_GUILD_ID's alone when it is set, as the digest does."""
-        guild_id = self.bot.settings.guild_id
-        if guild_id is None:
-            return list(self.bot.guilds)
-        guild = self.bot.get_guild(guild_id)
-        return [guild] if guild else []
-
     async def monthly(self) -> int:
         """One pass: the month just ended, posted in each server that has not had it; how many posted."""
         now = self.bot.clock.now()
         period = last_complete("month", now, self.bot.settings.timezone)
         posted = 0
-        for guild in self._guilds():
+        for guild in self.bot.served_guilds():
             try:
                 posted += await self._monthly_in(guild, period)
             except Exception:

@@ -13,7 +13,7 @@ import discord
 
 from agora.escaping import LINK_MAX, fit_escaped, join_within, largest_cap, markdown_link
 from agora.pulse import Figure, Words
-from cogs.pulse.engagement.figures import SIGNED, Block, Report, Row, delta, hidden
+from cogs.pulse.engagement.figures import SIGNED, Block, Hidden, Report, Row, delta, hidden
 
 log = logging.getLogger(__name__)
 
@@ -56,16 +56,27 @@ def signed(value: float, words: Words, places: int = 0) -> str:
     return ("+" if value > 0 else "") + number(value, words, places)
 
 
+# What stands instead of a figure not shown, by the reason `hidden` gives.
+HIDDEN_WORDS: dict[Hidden, str] = {
+    "people": "pulse.engagement.fewer_than_three",
+    "answers": "pulse.engagement.too_few_answers",
+    "withheld": "pulse.engagement.withheld",
+}
+
+
+def hidden_text(figure: Figure, words: Words, *, withheld: bool = False) -> str | None:
+    """ "< 3", "< 3 réponses" or "masqué" when the figure is not shown (the same in the embed and the
+    CSV); None when it is."""
+    reason = hidden(figure, withheld=withheld)
+    return None if reason is None else words(HIDDEN_WORDS[reason])
+
+
 def value_text(figure: Figure, words: Words, *, withheld: bool = False) -> str:
     """How a figure is shown: "< 3", "< 3 réponses", "masqué" (`withheld`: it would give a hidden one
     away), "—" (nothing to measure), or its value."""
-    reason = hidden(figure, withheld=withheld)
-    if reason == "people":
-        return words("pulse.engagement.fewer_than_three")
-    if reason == "answers":
-        return words("pulse.engagement.too_few_answers")
-    if reason == "withheld":
-        return words("pulse.engagement.withheld")
+    shown_instead = hidden_text(figure, words, withheld=withheld)
+    if shown_instead is not None:
+        return shown_instead
     value = figure.value
     if value is None:
         return "—"
