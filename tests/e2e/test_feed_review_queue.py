@@ -1,7 +1,9 @@
 """The review queue's time and /feed queue: unreviewed articles expire after 7 days, and a click after
 that publishes nothing though the pass has not run yet; /feed queue lists what waits and what expired,
 and its menu offers the same decisions privately, so the queue is reviewed without an organisers'
-channel too; /feed add and /feed edit say when review mode has no organisers' channel."""
+channel too; a decision taken on that private card updates the card itself (what became of the article,
+no buttons), as the review post is redrawn; /feed add and /feed edit say when review mode has no
+organisers' channel."""
 
 from __future__ import annotations
 
@@ -27,6 +29,28 @@ from tests.e2e.feed_review_helpers import (
     stored,
 )
 from tests.e2e.feeds_helpers import article, posts
+
+ALREADY_PUBLISHED = "Déjà traité : cet article a été publié."
+
+
+async def on_card(fake, member, card, action: str, *, comment: str | None = None):
+    """A decision taken on `/feed queue`'s private card: Discord told at once that the card will be
+    updated (a deferred update), then the private answer, a follow-up; returns (the answer, the card
+    once edited)."""
+    if comment is None:
+        record = await click(fake, member, card, action)
+    else:
+        record = await publish_with_comment(fake, member, card, comment)
+    assert (await record.response(timeout=10)).name == "DEFERRED_UPDATE_MESSAGE"
+    [answer] = await record.followups(count=1, timeout=10)
+    assert answer.is_ephemeral and not answer.pings_anyone
+    edited = await record.final_message(timeout=10)
+    assert edited.id == card.id and edited.is_ephemeral
+    return answer, edited
+
+
+def link_to(fake, post) -> str:
+    return f"https://discord.com/channels/{fake.guild.id}/{post.channel_id}/{post.id}"
 
 
 async def test_unreviewed_articles_expire_after_7_days_and_the_queue_lists_both(
@@ -114,25 +138,103 @@ async def test_the_queue_menu_publishes_comments_and_skips_without_an_organisers
         assert card.embeds[0]["title"] == titles[0]  # exactly what would be posted
         assert f"<#{fake.channel('général').id}>" in card.content
         assert [b["label"] for b in buttons(card)] == ["Publier", "Publier avec un commentaire", "Passer"]
-        published = await answered(await click(fake, "olivia", card, "publish"))
+        published, _ = await on_card(fake, "olivia", card, "publish")
         assert published.content.startswith("✅ Publié : https://discord.com/channels/")
 
         card = (await pick(fake, "olivia", listed, titles[1], locale="en-US")).message
         assert [b["label"] for b in buttons(card)] == ["Publish", "Publish with a comment", "Skip"]
-        await answered(await publish_with_comment(fake, "olivia", card, "Bonne lecture"))
+        await on_card(fake, "olivia", card, "comment", comment="Bonne lecture")
 
         card = (await pick(fake, "olivia", listed, titles[2])).message
-        skipped = await answered(await click(fake, "olivia", card, "skip"))
+        skipped, _ = await on_card(fake, "olivia", card, "skip")
         assert skipped.content == "⏭️ C’est noté : cet article ne sera pas publié."
 
         # The list shown earlier is out of date: the article chosen again is said to be handled.
         again = await pick(fake, "olivia", listed, titles[0])
-        assert again.is_ephemeral and again.content == "Déjà traité : cet article a été publié."
+        assert again.is_ephemeral and again.content == ALREADY_PUBLISHED
         assert menu(await listing(fake)) is None  # nothing left to decide
     first, second = posts(fake)
     assert [post.embeds[0]["title"] for post in (first, second)] == titles[:2]
     assert second.content == "Bonne lecture"
     assert reviews(fake) == []
+
+
+@pytest.mark.parametrize("comment", [None, "Bonne lecture"])
+async def test_publishing_from_the_private_card_shows_it_published_with_its_link_and_no_buttons(
+    agora, fake, feed_server, comment
+):
+    async with agora.running(organiser_channel=ORGANISERS):
+        await fake.wait_for_commands()
+        await follow_for_review(fake, feed_server, [article(1)])
+        review = only_review(fake)
+        card = (await pick(fake, "olivia", await listing(fake), "Article 1 sur le social business")).message
+        action = "publish" if comment is None else "comment"
+        answer, shown = await on_card(fake, "olivia", card, action, comment=comment)
+        [post] = posts(fake)
+        link = link_to(fake, post)
+        assert answer.content == f"✅ Publié : {link}"
+        assert f"✅ Publié : {link}" in shown.content
+        assert buttons(shown) == []
+        assert shown.embeds[0]["title"] == "Article 1 sur le social business"  # still the article
+        assert buttons(await showing(fake, review, f"✅ Publié : {link}")) == []  # the post redrawn too
+    assert post.content == (comment or "")
+
+
+async def test_skipping_from_the_private_card_shows_it_skipped_without_buttons(agora, fake, feed_server):
+    async with agora.running(organiser_channel=ORGANISERS) as bot:
+        await fake.wait_for_commands()
+        await follow_for_review(fake, feed_server, [article(1)])
+        review = only_review(fake)
+        rid = review_id(review)
+        card = (await pick(fake, "olivia", await listing(fake), "Article 1 sur le social business")).message
+        answer, shown = await on_card(fake, "olivia", card, "skip")
+        assert answer.content == "⏭️ C’est noté : cet article ne sera pas publié."
+        assert "⏭️ Écarté : il ne sera pas publié." in shown.content and buttons(shown) == []
+        assert buttons(await showing(fake, review, "⏭️ Écarté")) == []
+        assert (await stored(bot, rid)).state == "skipped"
+    assert posts(fake) == []
+
+
+async def test_a_click_on_the_private_card_after_7_days_shows_it_expired(agora, fake, feed_server, clock):
+    async with agora.running(organiser_channel=ORGANISERS):
+        await fake.wait_for_commands()
+        await follow_for_review(fake, feed_server, [article(1)])
+        review = only_review(fake)
+        card = (await pick(fake, "olivia", await listing(fake), "Article 1 sur le social business")).message
+        clock.advance(days=7)  # the card stayed open past the article's time; the pass has not run
+        answer, shown = await on_card(fake, "olivia", card, "publish")
+        assert answer.content == "Trop tard : cet article a expiré sans relecture."
+        assert "⌛ Expiré sans relecture" in shown.content and buttons(shown) == []
+        assert buttons(await showing(fake, review, "⌛ Expiré sans relecture")) == []
+    assert posts(fake) == []
+
+
+async def test_a_click_on_the_private_card_of_a_removed_feed_shows_it_closed(agora, fake, feed_server):
+    async with agora.running() as bot:
+        await fake.wait_for_commands()
+        await follow_for_review(fake, feed_server, [article(1)])
+        card = (await pick(fake, "olivia", await listing(fake), "Article 1 sur le social business")).message
+        [feed] = await bot.get_cog("FeedsCog").store.in_guild(fake.guild.id)
+        removed = await fake.run_command("olivia", "feed remove", {"feed": str(feed.id)})
+        await removed.response(timeout=10)
+        answer, shown = await on_card(fake, "olivia", card, "skip")
+        assert answer.content.startswith("Ce flux n’est plus suivi")
+        assert "🗑️ Ce flux n’est plus suivi" in shown.content and buttons(shown) == []
+    assert posts(fake) == []
+
+
+async def test_a_card_decided_elsewhere_meanwhile_shows_what_became_of_it_when_clicked(
+    agora, fake, feed_server
+):
+    async with agora.running(organiser_channel=ORGANISERS):
+        await fake.wait_for_commands()
+        await follow_for_review(fake, feed_server, [article(1)])
+        card = (await pick(fake, "olivia", await listing(fake), "Article 1 sur le social business")).message
+        await answered(await click(fake, "olivia", only_review(fake), "publish"))  # on the review post
+        answer, shown = await on_card(fake, "olivia", card, "skip")
+        assert answer.content == ALREADY_PUBLISHED
+        [post] = posts(fake)
+        assert f"✅ Publié : {link_to(fake, post)}" in shown.content and buttons(shown) == []
 
 
 async def test_a_pick_by_a_member_or_of_no_review_changes_nothing(agora, fake, feed_server):

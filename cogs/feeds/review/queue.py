@@ -29,6 +29,7 @@ from agora.clock import epoch
 from agora.components import carrying
 from agora.i18n import Words
 from agora.scheduling import Recurring, cancel_and_wait, start_when_ready
+from cogs.feeds.article_store import ArticleStore
 from cogs.feeds.failure import FeedFailure
 from cogs.feeds.model import shared_article
 from cogs.feeds.parse import FeedEntry
@@ -153,7 +154,8 @@ class ReviewQueue:
     ) -> dict[str, Any]:
         """The review post: where the article would go and what became of it, above its embed exactly as
         it would be posted (the role is shown, never pinged); buttons while it waits. With `words` (an
-        organiser's language), the same review shown privately by `/feed queue`: always with its embed."""
+        organiser's language), the same review shown privately by `/feed queue`, and that card once a
+        decision is taken on it: always with its embed."""
         card = words is not None
         words = words or self.words()
         feed = await self.feeds.get(review.feed_id) if review.feed_id is not None else None
@@ -219,6 +221,16 @@ class ReviewQueue:
         )
         await self.store.published(review.id, article, now)
         return Outcome("published", link=message_link(feed.guild_id, message.channel.id, message.id))
+
+    async def published_link(self, review: Review) -> str | None:
+        """The link to a published review's post, from the article's record (None once its feed is
+        removed: the record no longer names it)."""
+        if review.feed_id is None:
+            return None
+        article = await ArticleStore(self.bot.database).find(review.feed_id, review.entry_key)
+        if article is None or article.channel_id is None or article.message_id is None:
+            return None
+        return message_link(review.guild_id, article.channel_id, article.message_id)
 
     async def shown(self, review_id: int, outcome: Outcome) -> None:
         """The review post redrawn after a publishing attempt."""
