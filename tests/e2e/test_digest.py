@@ -264,6 +264,21 @@ async def test_a_digest_channel_agora_cannot_post_in_is_named_by_config_and_orga
         assert await state(bot, "2026-11-30") == ("posted", None)
 
 
+async def test_organisers_given_a_channel_later_are_told_of_a_digest_channel_still_refused(
+    agora, fake, clock
+):
+    async with running(agora, digest_channel="lecture-seule", organiser_channel=None) as bot:
+        await step(bot)
+        clock.set(GENEVA_MONDAY_8)
+        await step(bot)
+    clock.advance(hours=1)
+    # The admin sets AGORA_ORGANISER_CHANNEL and restarts; the digest channel still refuses posts.
+    async with running(agora, digest_channel="lecture-seule") as bot:
+        await step(bot)
+        notice = await fake.wait_for_message("organisateurs", lambda m: "revue" in m.content)
+        assert "ne peut pas y écrire" in notice.content
+
+
 async def test_a_digest_channel_still_refused_when_its_week_ends_is_recorded_skipped(agora, fake, clock):
     async with running(agora, digest_channel="lecture-seule") as bot:
         await step(bot)

@@ -232,15 +232,17 @@ class Publisher:
         if guild.id in self._told:
             return
         self._told.add(guild.id)
-        if not await self.store.claim_notice(guild.id, NOTICE, epoch(self.bot.clock.now())):
-            return
-        text = say(self.words)
         channel = find_channel(guild, self.bot.settings.organiser_channel)
         if channel is None:
+            # Not claimed: organisers given a channel later (a restart with AGORA_ORGANISER_CHANNEL set)
+            # are told then.
             log.warning(
                 "the digest channel refuses posts; no organisers' channel to say so (guild %s)", guild.id
             )
             return
+        if not await self.store.claim_notice(guild.id, NOTICE, epoch(self.bot.clock.now())):
+            return
+        text = say(self.words)
         try:
             await channel.send(text, allowed_mentions=discord.AllowedMentions.none())
         except discord.HTTPException as error:
