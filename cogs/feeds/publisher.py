@@ -25,6 +25,7 @@ EMBED_COLOUR = discord.Colour(0xE07A1F)
 THREAD_ARCHIVE_MINUTES = 1440
 HISTORY_CHECKED = 50
 MESSAGE_MAX = 2000
+THREAD_EXISTS = 160004  # Discord's code: a thread was already opened on this message
 
 
 class PublishError(FeedFailure):
@@ -99,12 +100,15 @@ class Publisher:
     async def open_thread(self, message: discord.Message, entry: FeedEntry) -> None:
         try:
             await message.create_thread(name=thread_name(entry), auto_archive_duration=THREAD_ARCHIVE_MINUTES)
-        except discord.HTTPException:
+        except discord.HTTPException as error:
+            if error.code == THREAD_EXISTS:
+                return  # an earlier attempt opened it: the article has its thread
             # The post itself is out and must not be sent again; a missing thread is only logged.
             log.warning("could not open a thread on message %s in channel %s", message.id, message.channel.id)
 
     async def find_earlier_post(self, feed: Feed, entry: FeedEntry) -> discord.Message | None:
-        """The bot's post of this entry, if an earlier attempt reached Discord before a crash."""
+        """The bot's post of this entry, if an earlier attempt reached Discord before a crash; its
+        discussion thread opened now if the feed opens them and the crash came before the thread."""
         channel = self.channel_of(feed)
         # Only the title is compared: the summary is not worth converting for it.
         title = entry_embed(FeedSource.of(feed), replace(entry, summary="", summary_format="markdown")).title
@@ -118,9 +122,18 @@ class Publisher:
             )
 
         try:
-            return await find_own_post(channel, self.bot.user, is_it, limit=HISTORY_CHECKED)
+            found = await find_own_post(channel, self.bot.user, is_it, limit=HISTORY_CHECKED)
         except discord.HTTPException as error:
             raise PublishError("discord_error", status=error.status, code=error.code) from error
+        if (
+            found is not None
+            and feed.open_thread
+            and isinstance(channel, discord.TextChannel)
+            and found.thread is None
+            and not found.flags.has_thread
+        ):
+            await self.open_thread(found, entry)
+        return found
 
 
 async def _with_markdown(entry: FeedEntry) -> FeedEntry:

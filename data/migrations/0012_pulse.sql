@@ -46,10 +46,15 @@ CREATE TABLE feed_reviews (
     expires_at         INTEGER NOT NULL,
     decided_at         INTEGER,
     last_error         TEXT,                   -- why the last publishing failed (a short code)
+    -- The state the review post last showed: a decided review whose redraw was lost (a stalled edit, a
+    -- restart) is redrawn by the next pass.
+    drawn_state        TEXT,
     UNIQUE (feed_id, entry_key)
 ) STRICT;
 
 CREATE INDEX feed_reviews_open ON feed_reviews (guild_id, state, expires_at) WHERE state IN ('pending', 'publishing');
+-- The pass's redraws: only the reviews whose post shows another state, not every review ever decided.
+CREATE INDEX feed_reviews_undrawn ON feed_reviews (id) WHERE drawn_state IS NOT state;
 
 -- Messages per channel (a thread is a channel) and local day (YYYY-MM-DD in AGORA_TIMEZONE): how many,
 -- and how many distinct authors, estimated from a HyperLogLog sketch of the day's authors. No member

@@ -192,3 +192,31 @@ async def test_an_entry_whose_post_reached_discord_before_a_crash_is_not_posted_
         states = await bot.get_cog("FeedsCog").store.entry_states(feed.id)
         assert set(states.values()) == {"posted"}
     assert [t.split()[1] for t in titles(fake)] == ["1", "2", "3"]
+
+
+async def test_an_entry_posted_as_the_bot_stopped_gets_its_thread_after_the_restart(
+    agora, fake, feed_server, clock
+):
+    feed_server.set_feed("/feed", rss([article(1)]))
+    general = fake.channel("général")
+    async with agora.running() as bot:
+        await fake.wait_for_commands()
+        await add_feed(fake, feed_server.url("/feed"), thread=True)
+        feed_server.set_feed("/feed", rss([article(2), article(1)]))
+        # Discord takes the post of article 2; its answer is still on its way when the bot stops.
+        held = fake.outages.hold("POST", rf"/channels/{general.id}/messages$", applied=True)
+        clock.advance(minutes=16)
+        poller(bot).wake()
+        await fake.wait_for(lambda: held.waiting >= 1, what="the post of article 2")
+    held.release()
+    [first, second] = posts(fake)
+    assert second.thread_id is None
+    async with agora.running() as bot:
+        clock.advance(minutes=16)
+        await poller(bot).cycle_now()
+        [feed] = await bot.get_cog("FeedsCog").store.in_guild(fake.guild.id)
+        shared = await bot.get_cog("FeedsCog").articles.find(feed.id, "https://blog.example.ch/?p=2")
+    assert posts(fake) == [first, second]
+    assert second.thread_id is not None
+    assert fake.channel(second.thread_id).name == "Article 2 sur le social business"
+    assert (shared.message_id, shared.thread_id) == (second.id, second.id)

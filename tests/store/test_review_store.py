@@ -61,8 +61,9 @@ async def test_an_article_is_queued_once_pending_for_a_week(database):
     assert again == first
     assert (first.state, first.expires_at - first.created_at) == ("pending", 7 * 24 * 3600)
     assert await store.unposted() == [first]
-    await store.set_posted(first.id, 9, 10)
+    await store.set_posted(first.id, 9, 10, "pending")
     assert await store.unposted() == []
+    assert (await store.get(first.id)).drawn_state == "pending"
 
 
 async def test_only_one_of_many_simultaneous_claims_wins(database):
@@ -170,3 +171,46 @@ async def test_the_queue_lists_a_review_past_its_time_as_expired_though_the_pass
     assert [r.id for r in expired] == [later.id, overdue.id]
     _, expired = await store.queue(GUILD, NOW + 2 * WEEK + timedelta(seconds=1), WEEK)
     assert [r.id for r in expired] == [later.id]
+
+
+async def test_an_unconfirmed_publishing_stays_publishing_neither_skipped_nor_expired(database):
+    store = ReviewStore(database)
+    review = await queued(store, await new_feed(database))
+    await store.claim(review.id, "À lire", NOW)
+    await store.unconfirmed(review.id, "discord_error")
+    kept = await store.get(review.id)
+    assert (kept.state, kept.last_error, kept.comment) == ("publishing", "discord_error", "À lire")
+    assert not await store.skip(review.id, NOW)
+    assert await store.expire(NOW + WEEK) == []
+    assert [r.id for r in await store.publishing()] == [review.id]
+    assert await store.published(review.id, shared(review.feed_id), NOW + WEEK)
+    done = await store.get(review.id)
+    assert (done.state, done.last_error, done.comment) == ("published", None, None)
+
+
+async def test_a_claim_clears_the_reason_of_the_last_failure(database):
+    store = ReviewStore(database)
+    review = await queued(store, await new_feed(database))
+    await store.claim(review.id, None, NOW)
+    await store.release(review.id, "discord_forbidden")
+    claimed = await store.claim(review.id, None, NOW)
+    assert (claimed.state, claimed.last_error) == ("publishing", None)
+
+
+async def test_decided_reviews_whose_post_shows_otherwise_are_listed_until_redrawn(database):
+    store = ReviewStore(database)
+    feed = await new_feed(database)
+    published, skipped, expired, unposted = [await queued(store, feed, key) for key in "abcd"]
+    waiting = await store.add(GUILD, feed, "e", "Blog", "{}", NOW + timedelta(days=3), WEEK)
+    for review in (published, skipped, expired, waiting):
+        await store.set_posted(review.id, 9, 100 + review.id, "pending")
+    await store.claim(published.id, None, NOW)
+    await store.published(published.id, shared(feed), NOW)
+    await store.skip(skipped.id, NOW)
+    await store.skip(unposted.id, NOW)  # no post to redraw
+    await store.set_drawn(skipped.id, "skipped")
+    await store.expire(NOW + WEEK)
+    assert [r.id for r in await store.undrawn()] == [published.id, expired.id]
+    await store.set_drawn(published.id, "published")
+    assert [r.id for r in await store.undrawn()] == [expired.id]
+    assert (await store.get(waiting.id)).drawn_state == "pending"

@@ -143,10 +143,10 @@ class ReviewDesk:
     ) -> None:
         """The private card shows what became of the article, as the review post does: without buttons
         once decided, with them and the reason after a failed publishing. Left as it is while another
-        click publishes (that may fail and put the article back). Best effort: the decision stands
-        whether or not the card says it."""
+        click publishes (that may fail and put the article back); shown as being published once Discord
+        left the post unconfirmed. Best effort: the decision stands whether or not the card says it."""
         review = await self.store.get(review_id)
-        if review is None or review.state == PUBLISHING:
+        if review is None or (review.state == PUBLISHING and review.last_error is None):
             return
         if review.state == PUBLISHED and link is None:
             link = await self.queue.published_link(review)
@@ -207,8 +207,9 @@ class ReviewDesk:
                     await self.decided(interaction, current, words)
                 outcome = None
             else:
-                # A failure Discord may have applied anyway (a 5xx): the post is looked for first.
-                outcome = await self.queue.publish(claimed, look_first=claimed.last_error == "discord_error")
+                # A review waiting in the queue was never posted: a failure that may have posted it
+                # leaves it publishing, for the pass to look for (review/queue.py).
+                outcome = await self.queue.publish(claimed, look_first=False)
                 await self.queue.shown(review_id, outcome)
         if outcome is not None:
             log.info("review %s: %s by an organiser's click", review_id, outcome.kind)
@@ -222,6 +223,8 @@ class ReviewDesk:
             return words("feeds.review.answer.published", link=outcome.link or "")
         if outcome.kind == "feed_removed":
             return words("feeds.review.answer.feed_removed")
+        if outcome.kind == "unconfirmed":
+            return words("feeds.review.answer.unconfirmed")
         key = "feeds.review.answer.refused" if outcome.kind == "refused" else "feeds.review.answer.failed"
         return words(key, reason=failure_words(outcome.code, words))
 

@@ -5,8 +5,10 @@ without that channel). Unreviewed, it expires after `KEEP` (7 days).
 
 Every step is claimed in the store before it is done (review/store.py). A periodic pass sends the review
 posts not sent yet (no channel then, a crash, Discord down) after looking for them in the channel,
-finishes a publishing a crash interrupted (the article's post looked for in the feed's channel first,
-so it is never posted twice), and expires what is due on the injected clock.
+finishes a publishing that a crash interrupted or whose post Discord did not confirm (the article's
+post looked for in the feed's channel first, so it is never posted twice, nor left there unrecorded),
+expires what is due on the injected clock, and redraws the review posts of decided reviews whose
+redraw was lost.
 
 Within the running bot, one review's publishing goes one step at a time (a lock per review): two
 organisers clicking at once, or a click and the pass, never both post; the store's claim decides who.
@@ -36,7 +38,7 @@ from cogs.feeds.parse import FeedEntry
 from cogs.feeds.publisher import FeedSource, Publisher
 from cogs.feeds.review.desk import ReviewDesk
 from cogs.feeds.review.render import Target, message_link, review_content
-from cogs.feeds.review.store import PENDING, PUBLISHING, Review, ReviewStore
+from cogs.feeds.review.store import PENDING, PUBLISHED, PUBLISHING, Review, ReviewStore
 from cogs.feeds.review.views import PUBLISH, custom_id, review_view
 from cogs.feeds.store import Feed, FeedStore, entry_from_json, entry_to_json
 
@@ -51,12 +53,30 @@ NO_PINGS = discord.AllowedMentions.none()
 # Discord refused the post for good (the channel is gone or refuses Agora): kept in the queue with the
 # reason, not tried again until an organiser clicks. Anything else was passing: tried again by a click.
 REFUSALS = frozenset({"channel_missing", "discord_forbidden"})
+NOT_FOUND = 404
+
+
+def may_have_gone_out(error: Exception) -> bool:
+    """Whether a failed post may be in the channel all the same. Only a refusal Discord answered (a
+    4xx) or a failure before anything was sent says it is not; a 5xx, a lost answer or a timeout may
+    come after Discord took it."""
+    if isinstance(error, FeedFailure):
+        status = error.values.get("status")
+        answered = isinstance(status, int) and 400 <= status < 500  # a refusal: nothing was taken
+        return not (error.code in REFUSALS or answered)
+    return not isinstance(error, aiohttp.ClientConnectorError)  # no connection: nothing was sent
+
+
+def surely_absent(error: FeedFailure) -> bool:
+    """Whether a failed search for an earlier post still tells it is not there: the channel is gone."""
+    return error.code == "channel_missing" or error.values.get("status") == NOT_FOUND
 
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """What publishing a claimed review came to: `published` (with the post's link), `refused` or
-    `failed` (with the error code, back in the queue), or `feed_removed`."""
+    `failed` (with the error code, back in the queue), `unconfirmed` (the post may be out: still
+    publishing, the pass looks for it), or `feed_removed`."""
 
     kind: str
     link: str | None = None
@@ -146,7 +166,7 @@ class ReviewQueue:
             except discord.HTTPException as error:
                 log.warning("review %s: Discord failed to take its post (%s)", review.id, error.status)
                 return False
-            await self.store.set_posted(review.id, channel.id, message.id)
+            await self.store.set_posted(review.id, channel.id, message.id, review.state)
             return True
 
     async def parts(
@@ -171,22 +191,30 @@ class ReviewQueue:
 
     async def redraw(self, review: Review, *, published: str | None = None) -> None:
         """The review post shows what became of the article; buttons gone once decided. Best effort:
-        the decision stands whether or not the post says it."""
+        the decision stands whether or not the post says it; a decided review whose redraw failed or
+        was lost is redrawn by the pass (`drawn_state`)."""
         channel = self.bot.get_channel(review.review_channel_id or 0)
         if review.review_message_id is None or not isinstance(channel, discord.abc.Messageable):
             return
         parts = await self.parts(review, published=published)
         try:
             await channel.get_partial_message(review.review_message_id).edit(**parts)  # type: ignore[attr-defined]
+        except (discord.NotFound, discord.Forbidden) as error:
+            # The post was deleted, or Agora may no longer edit it: not tried again at every pass.
+            log.warning("review %s: its post can no longer be redrawn (%s)", review.id, error.status)
         except discord.HTTPException as error:
             log.warning("review %s: its post could not be redrawn (%s)", review.id, error.status)
+            return
+        await self.store.set_drawn(review.id, review.state)
 
     # ---- publishing -----------------------------------------------------------------------------------
 
     async def publish(self, review: Review, *, look_first: bool) -> Outcome:
         """Post a review claimed `publishing` (under its lock), record the article, mark it published;
-        or put it back in the queue with the reason. `look_first`: an earlier attempt may have reached
-        Discord (a crash, a 5xx whose request went through), so the channel is searched before posting."""
+        or put it back in the queue with the reason when nothing was posted, or leave it `publishing`
+        for the pass when the post may be out. `look_first`: an earlier attempt may have reached
+        Discord (a crash, a 5xx, a lost answer), so the channel is searched before posting; its post,
+        found, is recorded as published (its thread opened if the feed opens them)."""
         feed = await self.feeds.get(review.feed_id) if review.feed_id is not None else None
         if feed is None:
             await self.store.close_removed(review.id, self.bot.clock.now())
@@ -194,21 +222,18 @@ class ReviewQueue:
         entry = entry_from_json(review.payload)
         try:
             message = await self.publisher.find_earlier_post(feed, entry) if look_first else None
-            if message is None:
-                message = await self.publisher.post(feed, entry, comment=review.comment)
         except FeedFailure as error:
-            code = error.code if error.code in REFUSALS else "discord_error"
-            log.warning(
-                "review %s: publishing to channel %s failed: %s", review.id, feed.channel_id, error.code
-            )
-            await self.store.release(review.id, code)
-            return Outcome("refused" if code in REFUSALS else "failed", code=code)
-        except (aiohttp.ClientError, TimeoutError) as error:
-            log.warning(
-                "review %s: publishing failed on the way to Discord (%s)", review.id, type(error).__name__
-            )
-            await self.store.release(review.id, "discord_error")
-            return Outcome("failed", code="discord_error")
+            if surely_absent(error):
+                return await self.failed(review, feed, error)
+            # Not known whether the earlier attempt is in the channel: nothing decided until it is.
+            return await self.unconfirmed(review, feed, error)
+        if message is None:
+            try:
+                message = await self.publisher.post(feed, entry, comment=review.comment)
+            except (FeedFailure, aiohttp.ClientError, TimeoutError) as error:
+                if may_have_gone_out(error):
+                    return await self.unconfirmed(review, feed, error)
+                return await self.failed(review, feed, error)
         now = self.bot.clock.now()
         article = shared_article(
             feed,
@@ -221,6 +246,27 @@ class ReviewQueue:
         )
         await self.store.published(review.id, article, now)
         return Outcome("published", link=message_link(feed.guild_id, message.channel.id, message.id))
+
+    async def failed(self, review: Review, feed: Feed, error: Exception) -> Outcome:
+        """Nothing was posted: back in the queue with the reason."""
+        code = error.code if isinstance(error, FeedFailure) and error.code in REFUSALS else "discord_error"
+        if isinstance(error, FeedFailure) and error.values.get("status") == NOT_FOUND:
+            code = "channel_missing"
+        log.warning("review %s: publishing to channel %s failed: %s", review.id, feed.channel_id, _why(error))
+        await self.store.release(review.id, code)
+        return Outcome("refused" if code in REFUSALS else "failed", code=code)
+
+    async def unconfirmed(self, review: Review, feed: Feed, error: Exception) -> Outcome:
+        """The post may be in the channel: left `publishing`, so that neither a skip nor the expiry
+        decides it before the pass has looked for it."""
+        log.warning(
+            "review %s: publishing to channel %s unconfirmed (%s); the pass looks for the post",
+            review.id,
+            feed.channel_id,
+            _why(error),
+        )
+        await self.store.unconfirmed(review.id, "discord_error")
+        return Outcome("unconfirmed", code="discord_error")
 
     async def published_link(self, review: Review) -> str | None:
         """The link to a published review's post, from the article's record (None once its feed is
@@ -241,12 +287,15 @@ class ReviewQueue:
     # ---- the pass -------------------------------------------------------------------------------------
 
     async def run_pass(self) -> int:
-        """Expiries, publishings a crash interrupted, review posts not sent yet; how many were done."""
+        """Expiries, publishings interrupted or unconfirmed, review posts not sent yet, redraws lost;
+        how many were done."""
         done = await self.expire_due()
         for review in await self.store.publishing():
             done += await self._guarded(review, self.recover(review))
         for review in await self.store.unposted():
             done += await self._guarded(review, self.post_review(review))
+        for review in await self.store.undrawn():
+            done += await self._guarded(review, self.redraw_lost(review))
         return done
 
     async def expire_due(self) -> int:
@@ -266,8 +315,12 @@ class ReviewQueue:
             return 0
 
     async def recover(self, review: Review) -> bool:
-        """A review left `publishing`: by a crash, since a click holds the lock while it publishes."""
-        async with self.lock(review.id):
+        """A review left `publishing` by a crash, or by a post Discord did not confirm: its post looked
+        for first. Clicks meanwhile are told it is being published (review/desk.py)."""
+        lock = self.lock(review.id)
+        if lock.locked():
+            return False  # a click is publishing it now; the next pass looks, if it must
+        async with lock:
             review = await self.store.get(review.id) or review
             if review.state != PUBLISHING:
                 return False
@@ -276,9 +329,23 @@ class ReviewQueue:
             await self.shown(review.id, outcome)
             return outcome.kind == "published"
 
+    async def redraw_lost(self, review: Review) -> bool:
+        """A decided review whose post still shows something else (its redraw failed or was lost)."""
+        async with self.lock(review.id):
+            review = await self.store.get(review.id) or review
+            if review.review_message_id is None or review.drawn_state == review.state:
+                return False
+            link = await self.published_link(review) if review.state == PUBLISHED else None
+            await self.redraw(review, published=link)
+            return True
+
     async def close_removed(self, review_id: int) -> None:
         """Its feed was removed: closed, and its post says so (once, by whoever closed it)."""
         if await self.store.close_removed(review_id, self.bot.clock.now()):
             closed = await self.store.get(review_id)
             if closed is not None:
                 await self.redraw(closed)
+
+
+def _why(error: Exception) -> str:
+    return str(error) if isinstance(error, FeedFailure) else type(error).__name__

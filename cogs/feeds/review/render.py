@@ -80,7 +80,9 @@ def status_line(review: Review, words: Words, *, published: str | None = None) -
     if review.state == EXPIRED:
         return words("feeds.review.status.expired", when=f"<t:{review.decided_at or review.expires_at}:f>")
     if review.state == PUBLISHING:
-        return words("feeds.review.status.publishing")
+        # A reason while publishing: Discord left the post unconfirmed, and the pass looks for it.
+        key = "feeds.review.status.unconfirmed" if review.last_error else "feeds.review.status.publishing"
+        return words(key)
     line = words("feeds.review.status.pending", expires=f"<t:{review.expires_at}:R>")
     if review.last_error:
         line += "\n" + words("feeds.review.status.failed", reason=failure_words(review.last_error, words))
@@ -118,7 +120,9 @@ def queue_line(review: Review, entry: FeedEntry, words: Words, *, expired: bool)
     if link:
         parts.append(words("feeds.review.queue.post", link=link))
     line = "• " + " · ".join(parts)
-    if not expired and review.last_error:
+    if not expired and review.state == PUBLISHING:
+        line += "\n  ⏳ " + words("feeds.review.queue.publishing")
+    elif not expired and review.last_error:
         line += "\n  ⚠️ " + failure_words(review.last_error, words)
     return line
 

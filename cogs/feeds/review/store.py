@@ -7,11 +7,15 @@ loses it, and two organisers clicking at once never both publish:
   after and recorded; one stored without its post is posted at the next pass (after looking for it);
 - publishing is claimed (`pending` → `publishing`, one UPDATE whose condition only one click meets);
   the article's record and the state `published` are written together, the comment cleared (it then
-  lives in the post). A `publishing` left by a crash is finished by the pass, which looks for the post
-  first; a refusal puts it back to `pending` with the reason (`last_error`);
-- `skipped` and `expired` are decided the same way, from `pending` only. Publishing and skipping are
-  claimed only before the review's time (`expires_at`, on the injected clock): a click after it never
-  publishes, even before the pass (minutes apart) marks the review expired.
+  lives in the post). Only a refusal Discord answered, or a failure before anything was sent, puts it
+  back to `pending` with the reason (`last_error`). Once the post may have gone out (a crash, a 5xx, a
+  lost answer) it stays `publishing` (`unconfirmed` notes why) until the pass has looked for the post;
+- `skipped` and `expired` are decided the same way, from `pending` only: never while the article may
+  be in the channel unrecorded. Publishing and skipping are claimed only before the review's time
+  (`expires_at`, on the injected clock): a click after it never publishes, even before the pass
+  (minutes apart) marks the review expired;
+- `drawn_state` is the state the review post last showed: a decided review whose redraw was lost is
+  redrawn by the pass.
 
 No member id is stored: not who decided, not who commented.
 """
@@ -37,7 +41,7 @@ FEED_REMOVED = "feed_removed"  # last_error of a review closed because its feed 
 
 _COLUMNS = (
     "id, guild_id, feed_id, entry_key, blog, payload, state, comment, review_channel_id, "
-    "review_message_id, created_at, expires_at, decided_at, last_error"
+    "review_message_id, created_at, expires_at, decided_at, last_error, drawn_state"
 )
 _SELECT = f"SELECT {_COLUMNS} FROM feed_reviews"  # noqa: S608 — column names only
 _EXPIRE = (
@@ -62,6 +66,7 @@ class Review:
     expires_at: int
     decided_at: int | None
     last_error: str | None  # why the last publishing failed, or FEED_REMOVED
+    drawn_state: str | None  # the state its post last showed (None: never drawn)
 
     @property
     def feed_removed(self) -> bool:
@@ -109,20 +114,37 @@ class ReviewStore:
         )
         return [_review(row) for row in rows]
 
-    async def set_posted(self, review_id: int, channel_id: int, message_id: int) -> None:
+    async def set_posted(self, review_id: int, channel_id: int, message_id: int, drawn: str) -> None:
+        """The review post sent (or found), showing the state `drawn`."""
         async with self.database.transaction() as db:
             await db.execute(
-                "UPDATE feed_reviews SET review_channel_id = ?, review_message_id = ? WHERE id = ?",
-                (channel_id, message_id, review_id),
+                "UPDATE feed_reviews SET review_channel_id = ?, review_message_id = ?, drawn_state = ? "
+                "WHERE id = ?",
+                (channel_id, message_id, drawn, review_id),
             )
+
+    async def set_drawn(self, review_id: int, drawn: str) -> None:
+        """The review post now shows the state `drawn`."""
+        async with self.database.transaction() as db:
+            await db.execute("UPDATE feed_reviews SET drawn_state = ? WHERE id = ?", (drawn, review_id))
+
+    async def undrawn(self) -> list[Review]:
+        """Decided reviews whose post still shows something else: its redraw was lost (a stalled edit, a
+        restart). Only decided ones: a decision is final, so redrawing it can never show a stale state."""
+        rows = await self.database.fetch_all(
+            _SELECT + " WHERE state IN ('published', 'skipped', 'expired') AND review_message_id IS NOT NULL "
+            "AND drawn_state IS NOT state ORDER BY id"
+        )
+        return [_review(row) for row in rows]
 
     async def claim(self, review_id: int, comment: str | None, now: datetime) -> Review | None:
         """Publishing claimed for one click: the review after the claim, or None when another click (or
         the feed's removal, or its expiry) got there first. Past its time it is expired, whether or not
-        the pass (minutes apart) has marked it yet."""
+        the pass (minutes apart) has marked it yet. The last failure's reason is cleared: while
+        publishing, a reason says the post was not confirmed (`unconfirmed`)."""
         async with self.database.transaction() as db:
             cursor = await db.execute(
-                "UPDATE feed_reviews SET state = 'publishing', comment = ? "
+                "UPDATE feed_reviews SET state = 'publishing', comment = ?, last_error = NULL "
                 "WHERE id = ? AND state = 'pending' AND feed_id IS NOT NULL AND expires_at > ?",
                 (comment, review_id, epoch(now)),
             )
@@ -133,7 +155,8 @@ class ReviewStore:
         return _review(row) if row else None
 
     async def publishing(self) -> list[Review]:
-        """Reviews left `publishing` (a crash, or a click still at work: the queue's lock tells)."""
+        """Reviews left `publishing` (a crash, a post Discord did not confirm, or a click still at work:
+        the queue's lock tells)."""
         rows = await self.database.fetch_all(_SELECT + " WHERE state = 'publishing' ORDER BY id")
         return [_review(row) for row in rows]
 
@@ -151,12 +174,22 @@ class ReviewStore:
         return True
 
     async def release(self, review_id: int, error: str) -> None:
-        """Publishing failed: back in the queue with the reason. The comment stays, offered again in the
-        form (it is cleared at publication, skip or expiry)."""
+        """Publishing failed with nothing posted (Discord refused it, or nothing was sent): back in the
+        queue with the reason. The comment stays, offered again in the form (it is cleared at
+        publication, skip or expiry)."""
         async with self.database.transaction() as db:
             await db.execute(
                 "UPDATE feed_reviews SET state = 'pending', last_error = ? "
                 "WHERE id = ? AND state = 'publishing'",
+                (error, review_id),
+            )
+
+    async def unconfirmed(self, review_id: int, error: str) -> None:
+        """Publishing failed after the post may have reached Discord: still `publishing` (neither
+        skipped nor expired) until the pass has looked for the post; `error` says why."""
+        async with self.database.transaction() as db:
+            await db.execute(
+                "UPDATE feed_reviews SET last_error = ? WHERE id = ? AND state = 'publishing'",
                 (error, review_id),
             )
 

@@ -31,6 +31,7 @@ def review(n: int, *, state: str = "pending", blog: str = "Blog", **changes: obj
         "expires_at": T0 + 7 * 86400,
         "decided_at": T0 + 8 * 86400 if state == "expired" else None,
         "last_error": None,
+        "drawn_state": None,
     }
     return Review(**{**values, **changes})  # type: ignore[arg-type]
 
@@ -88,6 +89,19 @@ def test_the_review_post_says_where_the_article_would_go_and_what_became_of_it(w
     removed = review_content(review(1, feed_id=None), None, words)
     assert removed.endswith("🗑️ Ce flux n’est plus suivi : l’article ne sera pas publié.")
     assert "Serait publié" not in removed
+
+
+def test_a_publishing_discord_did_not_confirm_says_agora_checks_rather_than_to_click_again(words):
+    target = Target(channel_id=5, role_id=None, open_thread=False)
+    unconfirmed = review(1, state="publishing", last_error="discord_error")
+    shown = review_content(unconfirmed, target, words)
+    assert shown.endswith(
+        "Agora vérifie si l’article est déjà dans le salon et termine la publication "
+        "d’ici quelques minutes, sans le publier deux fois."
+    )
+    assert review_content(review(1, state="publishing"), target, words).endswith("⏳ Publication en cours…")
+    line = queue_line(unconfirmed, entry(1, "Lire"), words, expired=False)
+    assert line.endswith("⏳ publication en cours") and "réessayez" not in line
 
 
 def test_an_address_that_would_break_its_link_in_the_queue_is_encoded_or_left_unlinked(words):
