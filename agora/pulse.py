@@ -76,14 +76,21 @@ class Figure:
     matched with the same one of the previous period. `kind` says how it is shown: a count (of people
     or things), a rate (0..1, shown as a percentage), an average, or a score (such as an NPS, -100..100).
     `people` is True for a count of people, which the report shows as "< 3" when it is 1 or 2; a rate,
-    an average or a score resting on fewer than 3 people's answers (`base`) is not shown either."""
+    an average or a score resting on fewer than 3 people's answers (`base`) is not shown either.
+
+    `base` is also set on a count of things made by people (votes, questions asked, messages): how many
+    people it rests on (the voters, the askers). The report withholds such a count when they are 1 or
+    2, as it would tell their number: 2 votes on a single-choice poll are 2 voters. A count of things
+    no one in particular makes (polls started, events held) has no base."""
 
     key: str
     label: str  # in the report's language
     value: float | None  # None: nothing to measure in this period
     kind: FigureKind = "count"
     people: bool = False
-    base: int | None = None  # for a rate, an average or a score: how many people's answers it rests on
+    # How many people it rests on: their answers, for a rate, an average or a score; the people who
+    # made them, for a count of things.
+    base: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +136,8 @@ class EngagementSource(Protocol):
         ...
 
     async def engagement(self, guild_id: int, span: Span, words: Words) -> EngagementPart | None:
-        """This feature's figures for `span`, or None when it has no section in the report."""
+        """This feature's figures for `span`, or None when it has no section in the report: one never
+        used in the server by the span's end has none, rather than a section of zeros."""
         ...
 
 

@@ -116,8 +116,11 @@ class PollsPulse:
     async def participants(self, guild_id: int, span: Span) -> frozenset[int]:
         return await self.pulse_store.voters(guild_id, span)
 
-    async def engagement(self, guild_id: int, span: Span, words: Words) -> EngagementPart:
+    async def engagement(self, guild_id: int, span: Span, words: Words) -> EngagementPart | None:
         counts = await self.pulse_store.counts(guild_id, span)
+        nothing = not (counts.created or counts.turnouts or counts.votes)
+        if nothing and not await self.pulse_store.any_posted(guild_id, span.end):
+            return None  # no poll in this server yet: no section of zeros
         # Polls that closed with no voter count as a turnout of 0: a poll nobody answered is a fact.
         median = float(statistics.median(counts.turnouts)) if counts.turnouts else None
         return EngagementPart(
@@ -127,7 +130,8 @@ class PollsPulse:
                 Figure(f"{SECTION}.count", words("polls.pulse.count"), counts.created),
                 Figure(f"{SECTION}.median_turnout", words("polls.pulse.median_turnout"), median, people=True),
                 Figure(f"{SECTION}.voters", words("polls.pulse.voters"), counts.voters, people=True),
-                Figure(f"{SECTION}.votes", words("polls.pulse.votes"), counts.votes),
+                # The votes rest on their voters: 2 votes of "< 3" voters would tell them.
+                Figure(f"{SECTION}.votes", words("polls.pulse.votes"), counts.votes, base=counts.voters),
             ),
         )
 

@@ -65,6 +65,14 @@ class PollPulseStore:
         )
         return frozenset(row["user_id"] for row in rows)
 
+    async def any_posted(self, guild_id: int, before: int) -> bool:
+        """Whether the server had a poll posted before `before`: the feature used at all by then."""
+        row = await self.database.fetch_one(
+            "SELECT 1 FROM polls WHERE guild_id = ? AND message_id IS NOT NULL AND created_at < ? LIMIT 1",
+            (guild_id, before),
+        )
+        return row is not None
+
     async def counts(self, guild_id: int, span: Span) -> PollCounts:
         created = await self.database.fetch_one(
             "SELECT count(*) FROM polls WHERE guild_id = ? AND message_id IS NOT NULL "

@@ -33,15 +33,19 @@ class QuestionsPulse:
     async def participants(self, guild_id: int, span: Span) -> frozenset[int]:
         return await self.store.participants(guild_id, span)
 
-    async def engagement(self, guild_id: int, span: Span, words: Words) -> EngagementPart:
+    async def engagement(self, guild_id: int, span: Span, words: Words) -> EngagementPart | None:
         counts = await self.store.counts(guild_id, span)
+        if not (counts.asked or counts.votes) and not await self.store.any_started(guild_id, span.end):
+            return None  # no live Q&A in this server yet: no section of zeros
+        # Questions and votes rest on the people behind them: 1 question tells its 1 asker, whom the
+        # report shows as "< 3"; the votes of 1 or 2 voters likewise.
         return EngagementPart(
             section=SECTION,
             title=words("questions.pulse.section"),
             figures=(
-                Figure(f"{SECTION}.asked", words("questions.pulse.asked"), counts.asked),
+                Figure(f"{SECTION}.asked", words("questions.pulse.asked"), counts.asked, base=counts.askers),
                 Figure(f"{SECTION}.askers", words("questions.pulse.askers"), counts.askers, people=True),
-                Figure(f"{SECTION}.votes", words("questions.pulse.votes"), counts.votes),
+                Figure(f"{SECTION}.votes", words("questions.pulse.votes"), counts.votes, base=counts.voters),
             ),
         )
 

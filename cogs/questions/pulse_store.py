@@ -18,6 +18,7 @@ class QuestionCounts:
     asked: int  # questions asked in the span
     askers: int  # distinct members who asked them
     votes: int  # ▲ votes given in the span
+    voters: int  # distinct members who gave them
 
 
 class QuestionPulseStore:
@@ -45,7 +46,8 @@ class QuestionPulseStore:
             (guild_id, span.start, span.end),
         )
         votes = await self.database.fetch_one(
-            "SELECT count(*) FROM qa_votes v JOIN qa_questions q ON q.id = v.question_id "
+            "SELECT count(*) AS votes, count(DISTINCT v.user_id) AS voters "
+            "FROM qa_votes v JOIN qa_questions q ON q.id = v.question_id "
             "JOIN qa_boards b ON b.id = q.board_id "
             "WHERE b.guild_id = ? AND v.voted_at >= ? AND v.voted_at < ?",
             (guild_id, span.start, span.end),
@@ -53,5 +55,13 @@ class QuestionPulseStore:
         return QuestionCounts(
             asked=asked["asked"] if asked else 0,
             askers=asked["askers"] if asked else 0,
-            votes=votes[0] if votes else 0,
+            votes=votes["votes"] if votes else 0,
+            voters=votes["voters"] if votes else 0,
         )
+
+    async def any_started(self, guild_id: int, before: int) -> bool:
+        """Whether the server had a live Q&A started before `before`: the feature used at all by then."""
+        row = await self.database.fetch_one(
+            "SELECT 1 FROM qa_boards WHERE guild_id = ? AND started_at < ? LIMIT 1", (guild_id, before)
+        )
+        return row is not None

@@ -21,6 +21,7 @@ from cogs.pulse.activity.activity_store import ActivityStore, DayTally
 from cogs.pulse.activity.sketch import AuthorKey, AuthorSketch
 from cogs.pulse.engagement.export import report_csv
 from cogs.pulse.engagement.figures import Report, Row, build_report, delta
+from cogs.pulse.engagement.history_store import HistoryStore
 from cogs.pulse.engagement.measuring import Measurer
 from cogs.pulse.engagement.periods import last_complete
 from cogs.pulse.engagement.render import change_text, report_embeds, value_text
@@ -82,7 +83,7 @@ def measurer(activity: ActivityStore, *sources: FakeSource) -> Measurer:
     pulse = Pulse()
     for source in sources:
         pulse.measure(source)
-    return Measurer(pulse, activity, ZURICH)
+    return Measurer(pulse, activity, HistoryStore(activity.database), ZURICH)
 
 
 async def report_of(activity: ActivityStore, words, *sources: FakeSource) -> Report:
@@ -204,10 +205,17 @@ async def test_counts_of_one_or_two_people_show_as_fewer_than_three_and_hide_the
     assert value_text(returning.previous, words) == "< 3"
     assert change_text(returning, words) is None
     chat = next(block for block in report.blocks if block.key == "chat")
-    news = chat.channels[1]
+    general, news = chat.channels
     assert value_text(news.authors.figure, words) == "< 3"
-    assert value_text(news.messages.figure, words) == "2"  # messages are not people
-    assert change_text(news.messages, words) == "+2"
+    # Its 2 messages rest on that 1 author: withheld, with their change.
+    assert value_text(news.messages.figure, words, withheld=news.messages.withheld) == "masqué"
+    assert change_text(news.messages, words) is None
+    # The server's 16 messages, less the articles' 4 replies and #général's 10, would tell them:
+    # #général's, the other channel's, are withheld with them; its authors are shown.
+    assert value_text(general.messages.figure, words, withheld=general.messages.withheld) == "masqué"
+    assert change_text(general.messages, words) is None
+    assert value_text(general.authors.figure, words) == "4"
+    assert value_text(figures["chat.messages"].figure, words) == "16"
     # A rating resting on 2 answers is not shown, nor its change; a rate on 10 answers is.
     assert value_text(figures["events.rating"].figure, words) == "< 3 réponses"
     assert change_text(figures["events.rating"], words) is None
@@ -234,7 +242,8 @@ async def test_the_csv_holds_every_figure_with_the_same_rule(community, words):
     assert lines["active.share"][2] == "4,2"  # 5 of 120
     assert lines["events.rating"][2:] == ["< 3 réponses", "4", ""]
     assert lines[f"chat.channel.{NEWS}.authors"][2:] == ["< 3", "0", ""]
-    assert lines[f"chat.channel.{GENERAL}.messages"][1:] == ["#général — messages", "10", "3", "7"]
+    assert lines[f"chat.channel.{NEWS}.messages"][2:] == ["masqué", "0", ""]
+    assert lines[f"chat.channel.{GENERAL}.messages"][1:] == ["#général — messages", "masqué", "3", ""]
     assert lines["articles.discussion.1"][1:3] == ["Un article", "4"]
 
 
@@ -255,3 +264,63 @@ async def test_a_period_with_nothing_in_it_is_reported_as_nothing_yet(activity, 
         report, words, period="novembre 2026", previous="octobre 2026", trend=False, funnel=False
     )
     assert "Rien à rapporter pour novembre 2026" in embed.description
+
+
+async def test_a_month_where_only_members_joined_has_something_to_report(activity, words):
+    await activity.record_member_count(GUILD, "2026-10-20", 10)
+    await activity.record_member_count(GUILD, "2026-11-10", 14)
+    report = await report_of(activity, words, FakeSource("polls"))
+    assert report.has_data
+    assert rows(report)["members.growth"].figure.value == 4
+
+
+async def test_an_empty_month_after_a_lively_one_says_nothing_happened(activity, words):
+    await activity.record_member_count(GUILD, "2026-10-20", 10)
+    await wrote(activity, GENERAL, "2026-10-21", 3, [1, 2, 3])
+    report = await report_of(activity, words, FakeSource("polls"))
+    assert not report.has_data and report.history
+    (embed,) = report_embeds(
+        report, words, period="novembre 2026", previous="octobre 2026", trend=False, funnel=False
+    )
+    assert embed.description.startswith("Rien à signaler pour novembre 2026 : aucun message")
+
+
+async def test_an_empty_month_with_someone_active_before_it_says_nothing_happened(activity, words):
+    report = await report_of(activity, words, FakeSource("polls", [(1, moment(10, 5))]))
+    assert not report.has_data and report.history
+
+
+async def test_an_empty_first_month_of_counting_is_nothing_yet(activity, words):
+    await activity.record_member_count(GUILD, "2026-11-20", 10)  # installed on 20 November
+    report = await report_of(activity, words, FakeSource("polls"))
+    assert not report.has_data and not report.history
+
+
+async def test_the_month_before_agora_counted_from_its_start_has_no_chat_to_compare_with(activity, words):
+    # Installed on 20 October: October's messages and authors were not all counted.
+    await activity.record_member_count(GUILD, "2026-10-20", 10)
+    await activity.record_member_count(GUILD, "2026-10-31", 11)
+    await activity.record_member_count(GUILD, "2026-11-30", 14)
+    await wrote(activity, GENERAL, "2026-10-25", 3, [1, 2, 3])
+    await wrote(activity, GENERAL, "2026-11-03", 5, [1, 2, 3])
+    voted = FakeSource("polls", [(1, moment(10, 5)), (2, moment(10, 5)), (3, moment(10, 6))])
+    voted.took_part += [(n, moment(11, 4)) for n in (1, 2, 3, 4)]
+    figures = rows(await report_of(activity, words, voted))
+    for key in ("chat.messages", "chat.authors", f"chat.channel.{GENERAL}.messages"):
+        assert figures[key].previous.value is None and delta(figures[key]) is None, key
+        assert value_text(figures[key].previous, words) == "—"
+    assert figures["chat.messages"].figure.value == 5
+    # The member count at the end of October was read, on the 31st: it stands, as does the change.
+    assert (figures["members"].previous.value, delta(figures["members"])) == (11, 3)
+    assert figures["members.growth"].previous.value is None  # nothing counted before October
+    # Votes have their own timestamps, from before Agora counted messages: compared as ever.
+    assert (figures["active"].previous.value, delta(figures["active"])) == (3, 1)
+
+
+async def test_counting_from_a_message_counts_as_counting(activity, words):
+    """A server whose member count Discord never gave: its first counted message dates the start."""
+    await wrote(activity, GENERAL, "2026-09-30", 1, [1])
+    await wrote(activity, GENERAL, "2026-10-25", 3, [1, 2, 3])
+    await wrote(activity, GENERAL, "2026-11-03", 5, [1, 2, 3])
+    figures = rows(await report_of(activity, words, FakeSource("polls")))
+    assert (figures["chat.messages"].previous.value, delta(figures["chat.messages"])) == (3, 2)

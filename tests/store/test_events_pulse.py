@@ -323,9 +323,9 @@ async def test_the_events_figures_of_a_period_computed_by_hand(database, engagem
 
     assert part.section == "events" and part.title == "Événements"
     assert [(step.key, step.label, step.count) for step in part.funnel] == [
-        ("interested", "Intéressé·es", 5),
-        ("registered", "Inscrit·es", 4),
-        ("checked_in", "Présent·es", 3),
+        ("interested", "Intéressé·e·s", 5),
+        ("registered", "Inscrit·e·s", 4),
+        ("checked_in", "Présent·e·s", 3),
         ("feedback", "Avis donnés", 2),
     ]
     shown = figures(part)
@@ -358,11 +358,23 @@ async def test_the_response_rate_rests_on_the_answers_not_on_who_came(database, 
 
 
 async def test_a_period_without_events_has_no_funnel_and_nothing_to_rate(database, engagement):
+    await follow(database, 1, NOVEMBER.start - 10 * DAY)  # held in October
     part = await engagement.engagement(GUILD, NOVEMBER, EN)
     shown = figures(part)
     assert part.funnel == () and shown["events.count"].value == 0
     assert shown["events.response_rate"].value is None and shown["events.response_rate"].base == 0
     assert shown["events.rating"].value is None and shown["events.nps"].value is None
+
+
+async def test_a_server_that_never_held_an_event_has_no_events_section(database, engagement):
+    """No section of zeros: an event called off, one held after the period or in another server is
+    no event held here by then."""
+    await follow(database, 1, NOVEMBER.start + 5 * DAY, status="cancelled")
+    await follow(database, 2, NOVEMBER.end)
+    await follow(database, 3, NOVEMBER.start + 5 * DAY, guild=OTHER_GUILD)
+    assert await engagement.engagement(GUILD, NOVEMBER, FR) is None
+    await follow(database, 4, NOVEMBER.start - 40 * DAY)  # September's
+    assert (await engagement.engagement(GUILD, NOVEMBER, FR)).title == "Événements"
 
 
 async def test_participants_are_who_registered_came_or_answered_during_the_span(database, engagement, stores):

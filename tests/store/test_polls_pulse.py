@@ -231,6 +231,8 @@ async def test_the_polls_figures_of_a_month_computed_by_hand(poll_store, pulse, 
     assert figures["polls.voters"].people
     assert figures["polls.votes"].value == 13  # 1 + 3 + 7 + 1 + 1
     assert not figures["polls.votes"].people and not figures["polls.count"].people
+    # The votes rest on their 12 voters: the report withholds them when those are 1 or 2.
+    assert figures["polls.votes"].base == 12
     assert [figure.label for figure in part.figures] == [
         "Sondages lancés",
         "Participation médiane (votant·e·s par sondage clos)",
@@ -247,12 +249,25 @@ async def test_a_month_without_polls_has_zeros_and_no_median(poll_store, pulse, 
 
     part = await pulse.engagement(GUILD, NOVEMBER, words)
 
-    assert [(figure.key, figure.value) for figure in part.figures] == [
-        ("polls.count", 0),
-        ("polls.median_turnout", None),
-        ("polls.voters", 0),
-        ("polls.votes", 0),
+    assert [(figure.key, figure.value, figure.base) for figure in part.figures] == [
+        ("polls.count", 0, None),
+        ("polls.median_turnout", None, None),
+        ("polls.voters", 0, None),
+        ("polls.votes", 0, 0),
     ]
     assert await pulse.participants(GUILD, NOVEMBER) == frozenset()
     # Still open, so in the digest; nothing closed.
     assert [s.order for s in await pulse.digest_sections(GUILD, NOVEMBER, words)] == [DIGEST_OPEN_POLLS]
+
+
+async def test_a_server_that_never_posted_a_poll_has_no_polls_section(poll_store, pulse, words):
+    """No section of zeros: a poll never posted, one of another server or one posted after the month
+    is no poll of this server's by then."""
+    await poll_store.create(
+        NewPoll(guild_id=GUILD, channel_id=SHOWN, author_id=3, question="?", options=("A", "B")), nov(8)
+    )
+    await posted(poll_store, nov(5), guild_id=GUILD + 1)
+    await posted(poll_store, datetime(2026, 12, 1, tzinfo=UTC))
+    assert await pulse.engagement(GUILD, NOVEMBER, words) is None
+    await posted(poll_store, datetime(2026, 9, 20, tzinfo=UTC))
+    assert (await pulse.engagement(GUILD, NOVEMBER, words)).title == "Sondages"

@@ -78,11 +78,13 @@ async def test_the_questions_figures_of_a_month_computed_by_hand(database):
     part = await pulse.engagement(GUILD, NOVEMBER, Catalogue.load("fr").words("fr"))
 
     assert (part.section, part.title) == ("questions", "Questions en direct")
-    figures = {figure.key: (figure.value, figure.people) for figure in part.figures}
+    figures = {figure.key: (figure.value, figure.people, figure.base) for figure in part.figures}
+    # The questions rest on their askers, the votes on their voters: the report withholds either
+    # when it rests on 1 or 2 people.
     assert figures == {
-        "questions.asked": (3, False),  # q1, q2, q3
-        "questions.askers": (2, True),  # 7 and 8
-        "questions.votes": (4, False),  # 20 and 21 on q1, 7 on q3, 23 on q4
+        "questions.asked": (3, False, 2),  # q1, q2, q3, by 7 and 8
+        "questions.askers": (2, True, None),  # 7 and 8
+        "questions.votes": (4, False, 4),  # 20 and 21 on q1, 7 on q3, 23 on q4
     }
     # Askers 7 and 8; voters 20, 21, 7, 23. Not 9 (asked in October) nor 22 (voted in October).
     assert await pulse.participants(GUILD, NOVEMBER) == frozenset({7, 8, 20, 21, 23})
@@ -103,3 +105,18 @@ async def test_a_month_without_questions_counts_nothing(database):
         ("questions.votes", "▲ votes on questions", 0),
     ]
     assert await pulse.participants(GUILD, NOVEMBER) == frozenset()
+
+
+async def test_a_server_that_never_started_a_live_qa_has_no_questions_section(database):
+    """No section of zeros: a board of another server is no Q&A of this one."""
+    room = Room(database)
+    await room.board(guild=11, channel=30)
+    pulse = QuestionsPulse(QuestionPulseStore(database))
+    assert await pulse.engagement(GUILD, NOVEMBER, Catalogue.load("fr").words("fr")) is None
+    await room.board()  # started on 1 October
+    part = await pulse.engagement(GUILD, NOVEMBER, Catalogue.load("fr").words("fr"))
+    assert [(figure.key, figure.value) for figure in part.figures] == [
+        ("questions.asked", 0),
+        ("questions.askers", 0),
+        ("questions.votes", 0),
+    ]

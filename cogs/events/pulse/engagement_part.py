@@ -63,8 +63,10 @@ class EventsEngagement:
     async def participants(self, guild_id: int, span: Span) -> frozenset[int]:
         return await self.store.participants(guild_id, span)
 
-    async def engagement(self, guild_id: int, span: Span, words: Words) -> EngagementPart:
+    async def engagement(self, guild_id: int, span: Span, words: Words) -> EngagementPart | None:
         held = await self.store.held(guild_id, span)
+        if not held and not await self.store.any_held(guild_id, span.end):
+            return None  # no event held in this server yet: no section of zeros
         counts = {key: sum(getattr(event, key) for event in held) for key in FUNNEL}
         responses = [
             response

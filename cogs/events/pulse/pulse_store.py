@@ -111,6 +111,15 @@ class PulseStore:
             for row in rows
         ]
 
+    async def any_held(self, guild_id: int, before: int) -> bool:
+        """Whether the server had an event start before `before`, not called off: any held by then."""
+        row = await self.database.fetch_one(
+            "SELECT 1 FROM events WHERE guild_id = ? AND starts_at < ? "
+            "AND status NOT IN ('cancelled', 'deleted') LIMIT 1",
+            (guild_id, before),
+        )
+        return row is not None
+
     async def participants(self, guild_id: int, span: Span) -> frozenset[int]:
         """Members who, during `span`, got a place at one of the server's events, were recorded present
         at one, answered its feedback form or rated one of its sessions. A place held since before

@@ -63,15 +63,17 @@ def trend_png(
     title: str,
     subtitle: str,
     labels: Sequence[str],
-    messages: Sequence[int],
+    messages: Sequence[int] | None,
     active: Sequence[int | None],
     messages_label: str,
     active_label: str,
 ) -> bytes:
     """Messages per day or week (bars, left axis) and members active in Agora's features (line, right
-    axis; a None leaves a gap). The line is left out when no point of it is shown."""
+    axis; a None leaves a gap). `messages` None: the report does not show them, and no bar is drawn.
+    The line is drawn only when a point of it is shown above zero: a flat line of zeros (or of
+    nothing but gaps) says nothing the bars do not, and the bars alone then make the chart."""
     n = len(labels)
-    if n == 0 or len(messages) != n or len(active) != n:
+    if n == 0 or (messages is not None and len(messages) != n) or len(active) != n:
         raise ValueError("labels, messages and active must be non-empty and the same length")
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -82,24 +84,31 @@ def trend_png(
     canvas.size_to(plot_h + below + 40)
     ax = canvas.axes(left, below, plot_w, plot_h)
     xs = range(n)
-    ax.bar(xs, messages, width=0.7, color=ACCENT, zorder=2)
-    ax.set(xlim=(-0.6, n - 0.4), ylim=(0, max(max(messages), 1) * 1.15))
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.yaxis.grid(True, color=GRID, linewidth=0.8, zorder=0)
-    ax.set_ylabel(canvas.fit(messages_label, 12, plot_h), **style(12, False, ACCENT))
+    ax.set(xlim=(-0.6, n - 0.4))
     step = max(1, math.ceil(n / MAX_TICKS))
     ticks = list(range(0, n, step))
     room = step * plot_w / n - 6
     ax.set_xticks(ticks, labels=[canvas.fit(labels[x], 10, room) for x in ticks], **style(10))
-    handles, names = [Patch(color=ACCENT)], [canvas.fit(messages_label, 11, 300)]
+    handles: list[Patch | Line2D] = []
+    names: list[str] = []
     axes = [ax]
+    if messages is not None:
+        ax.bar(xs, messages, width=0.7, color=ACCENT, zorder=2)
+        ax.set_ylim(0, max(max(messages), 1) * 1.15)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.yaxis.grid(True, color=GRID, linewidth=0.8, zorder=0)
+        ax.set_ylabel(canvas.fit(messages_label, 12, plot_h), **style(12, False, ACCENT))
+        handles.append(Patch(color=ACCENT))
+        names.append(canvas.fit(messages_label, 11, 300))
+    else:
+        ax.set_yticks([])
     shown = [value for value in active if value is not None]
-    if shown:
+    if any(shown):
         right = ax.twinx()
         values = [math.nan if value is None else value for value in active]
         size = 4 if n > 20 else 6
         right.plot(xs, values, color=HIGHLIGHT, linewidth=2.5, marker="o", markersize=size, zorder=4)
-        right.set_ylim(0, max(max(shown), 1) * 1.15)
+        right.set_ylim(0, max(shown) * 1.15)
         right.yaxis.set_major_locator(MaxNLocator(integer=True))
         right.set_ylabel(canvas.fit(active_label, 12, plot_h), **style(12, False, HIGHLIGHT))
         handles.append(Line2D([], [], color=HIGHLIGHT, linewidth=2.5, marker="o"))

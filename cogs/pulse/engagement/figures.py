@@ -1,46 +1,32 @@
 """The engagement report's figures: what was measured over a period and the period before it, turned
-into sections of figures, each against the previous period, with the "< 3" rule applied.
-
-The rule, everywhere a figure is shown (embed, charts and CSV): a count of people of 1 or 2 shows as
-"< 3" (0 shows as 0, it identifies no one); a rate, an average or a score resting on fewer than 3
-people's answers is not shown; a change involving a value not shown is not shown either, since it
-would give that value away; and neither is a figure that would give one away by a subtraction (it is
-"withheld"): the active members are the first-time ones plus the returning ones, so when one of those
-two is hidden the other is withheld, or "active − first-time" would tell the hidden one. Pure: no
-discord, no I/O.
+into sections of figures, each against the previous period, with the "< 3" rule applied (hiding.py
+says which figures are not shown, and why). Pure: no discord, no I/O.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
 
 from agora.pulse import Discussion, EngagementPart, Figure, FunnelStep, Words
+from cogs.pulse.engagement.hiding import SMALLEST_SHOWN, Hidden, hidden, withheld
 
-SMALLEST_SHOWN = 3  # people: fewer than this (but some) could be recognised
 TOP_DISCUSSIONS = 5
-
-Hidden = Literal["people", "answers", "withheld"]
 
 # Counts that are changes themselves, shown with their sign ("+10 members").
 SIGNED = frozenset({"members.growth"})
-
-# Figures that add up to a figure shown: when one of them is hidden, the others are withheld with it.
-# (The events' response rate rests on the feedback answers, its `base`, so it is hidden with their
-# count; the share of active members rests on the active members.)
-COMPLEMENTS: tuple[frozenset[str], ...] = (frozenset({"active.first_time", "active.returning"}),)
 
 
 @dataclass(frozen=True, slots=True)
 class ChannelCount:
     """Messages and distinct authors in one channel over a period (its threads folded in, the articles'
-    threads left out), and its name."""
+    threads left out), and its name; `found`: the server still has it (the embed links to it)."""
 
     channel_id: int
     name: str
     messages: int
     authors: int
+    found: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +41,13 @@ class TrendPoint:
 
 @dataclass(frozen=True, slots=True)
 class Measured:
-    """Everything read for one period."""
+    """Everything read for one period.
+
+    `counted`: Agora was counting messages from the period's start. When it was not (installed during
+    it, or after it), its chat is shown as "—", with no change: zero messages before Agora was there
+    are not zero messages. The features' figures have their own timestamps and are compared anyway.
+    `history`: Agora had counted something, or someone had taken part, before the period: a period
+    with nothing in it is then "nothing happened", not "nothing yet"."""
 
     members: int | None  # the server's last member count within the period
     members_before: int | None  # the last one before it
@@ -67,6 +59,8 @@ class Measured:
     parts: tuple[EngagementPart, ...] = ()
     replies: Mapping[int, int] = field(default_factory=dict)  # messages in each article thread
     trend: tuple[TrendPoint, ...] = ()
+    counted: bool = True
+    history: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,9 +84,11 @@ class Row:
 
 @dataclass(frozen=True, slots=True)
 class ChannelRow:
+    channel_id: int
     name: str
     messages: Row
     authors: Row
+    found: bool = True  # the server still has it: the embed links to it
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,29 +123,11 @@ class Report:
     blocks: tuple[Block, ...]
     trend: tuple[TrendPoint, ...]
     has_data: bool
+    history: bool = False  # see Measured.history
 
-
-def hidden(figure: Figure, *, withheld: bool = False) -> Hidden | None:
-    """Why `figure` is not shown, or None when it is; `withheld`: it would give a hidden one away."""
-    if figure.value is None:
-        return None
-    if figure.people and 0 < figure.value < SMALLEST_SHOWN:
-        return "people"
-    if figure.kind != "count" and figure.base is not None and figure.base < SMALLEST_SHOWN:
-        return "answers"
-    return "withheld" if withheld else None
-
-
-def withheld(figures: list[Figure]) -> frozenset[str]:
-    """The keys among one period's `figures` that are withheld: shown by their own rule, but one of
-    their complements (COMPLEMENTS) is hidden."""
-    by_key = {figure.key: figure for figure in figures}
-    keys: set[str] = set()
-    for group in COMPLEMENTS:
-        present = [by_key[key] for key in group if key in by_key]
-        if any(hidden(figure) for figure in present):
-            keys.update(figure.key for figure in present if not hidden(figure))
-    return frozenset(keys)
+    def row(self, key: str) -> Row | None:
+        rows = (row for block in self.blocks for row in block.every_row())
+        return next((row for row in rows if row.figure.key == key), None)
 
 
 def delta(row: Row) -> float | None:
@@ -179,12 +157,16 @@ def build_report(now: Measured, before: Measured, words: Words) -> Report:
     previous_parts = {part.section: part for part in before.parts}
     for part in now.parts:
         blocks.append(_part(part, previous_parts.get(part.section), now, before, words))
-    return Report(tuple(blocks), now.trend, _has_data(now))
+    return Report(tuple(blocks), now.trend, _has_data(now), now.history)
 
 
 def _has_data(measured: Measured) -> bool:
-    """Anything happened: a message, a member taking part, a figure of a feature's that is not zero."""
+    """Anything happened: a message, a member taking part, members joining or leaving, a figure of a
+    feature's that is not zero."""
     if measured.messages or measured.active:
+        return True
+    members, before = measured.members, measured.members_before
+    if members is not None and before is not None and members != before:
         return True
     for part in measured.parts:
         if part.discussions or any(step.count for step in part.funnel):
@@ -197,15 +179,13 @@ def _has_data(measured: Measured) -> bool:
 def _members(now: Measured, before: Measured, words: Words) -> Block:
     def figures(m: Measured) -> list[Figure]:
         growth = None if m.members is None or m.members_before is None else m.members - m.members_before
-        # A share of a count that is not shown would give it away: it rests on the active members.
+        # It rests on the active members (hiding.RESTS_ON): withheld when their count is hidden.
         share = m.active / m.members if m.members else None
         return [
             Figure("members", words("pulse.engagement.figure.members"), m.members, people=True),
             Figure("members.growth", words("pulse.engagement.figure.growth"), growth),
             Figure("active", words("pulse.engagement.figure.active"), m.active, people=True),
-            Figure(
-                "active.share", words("pulse.engagement.figure.share"), share, "rate", base=m.active or None
-            ),
+            Figure("active.share", words("pulse.engagement.figure.share"), share, "rate"),
             Figure(
                 "active.first_time", words("pulse.engagement.figure.first_time"), m.first_time, people=True
             ),
@@ -222,55 +202,66 @@ def _members(now: Measured, before: Measured, words: Words) -> Block:
 
 def _chat(now: Measured, before: Measured, words: Words) -> Block:
     """The server's messages and authors, then each channel's, busiest first. The threads opened on
-    articles were left out of the channels when measured: the articles' section counts their replies."""
-    totals = [
-        Row(
-            Figure("chat.messages", words("pulse.engagement.figure.messages"), now.messages),
-            Figure("chat.messages", words("pulse.engagement.figure.messages"), before.messages),
-        ),
-        Row(
-            Figure("chat.authors", words("pulse.engagement.figure.authors"), now.authors, people=True),
-            Figure("chat.authors", words("pulse.engagement.figure.authors"), before.authors, people=True),
-        ),
-    ]
+    articles were left out of the channels when measured: the articles' section counts their replies.
+    Messages rest on their authors: a channel's (or the server's) written by 1 or 2 people are withheld,
+    as is what would give them away by a subtraction from the total (hiding.SUMS)."""
     current = {c.channel_id: c for c in now.channels}
     previous = {c.channel_id: c for c in before.channels}
     order = sorted(
         current.keys() | previous.keys(),
         key=lambda cid: (-_messages(current.get(cid)), -_messages(previous.get(cid)), cid),
     )
-    channels = []
-    for channel_id in order:
-        here, there = current.get(channel_id), previous.get(channel_id)
-        name = (here or there).name  # type: ignore[union-attr]  # one of them is there
-        channels.append(
-            ChannelRow(
-                name,
-                _channel_row(channel_id, name, "messages", here, there, words),
-                _channel_row(channel_id, name, "authors", here, there, words),
-            )
+    names = {cid: (current.get(cid) or previous[cid]).name for cid in order}
+    rows = _pair(_chat_figures(now, order, names, words), _chat_figures(before, order, names, words))
+    channels = tuple(
+        ChannelRow(
+            channel_id,
+            names[channel_id],
+            rows[2 + 2 * n],
+            rows[3 + 2 * n],
+            found=(current.get(channel_id) or previous[channel_id]).found,
         )
-    return Block("chat", words("pulse.engagement.section.chat"), tuple(totals), tuple(channels))
+        for n, channel_id in enumerate(order)
+    )
+    return Block("chat", words("pulse.engagement.section.chat"), rows[:2], channels)
+
+
+def _chat_figures(m: Measured, order: list[int], names: Mapping[int, str], words: Words) -> list[Figure]:
+    """One period's chat figures: the server's messages and authors, then each channel's of `order`
+    (0 for one without messages in the period), all None when Agora was not counting yet."""
+
+    def counted(value: int) -> int | None:
+        return value if m.counted else None
+
+    figures = [
+        Figure(
+            "chat.messages", words("pulse.engagement.figure.messages"), counted(m.messages), base=m.authors
+        ),
+        Figure("chat.authors", words("pulse.engagement.figure.authors"), counted(m.authors), people=True),
+    ]
+    channels = {c.channel_id: c for c in m.channels}
+    for channel_id in order:
+        channel = channels.get(channel_id)
+        messages, authors = (channel.messages, channel.authors) if channel else (0, 0)
+        figures += [
+            Figure(
+                f"chat.channel.{channel_id}.messages",
+                words("pulse.engagement.figure.channel_messages", channel=names[channel_id]),
+                counted(messages),
+                base=authors,
+            ),
+            Figure(
+                f"chat.channel.{channel_id}.authors",
+                words("pulse.engagement.figure.channel_authors", channel=names[channel_id]),
+                counted(authors),
+                people=True,
+            ),
+        ]
+    return figures
 
 
 def _messages(channel: ChannelCount | None) -> int:
     return channel.messages if channel else 0
-
-
-def _channel_row(
-    channel_id: int,
-    name: str,
-    what: Literal["messages", "authors"],
-    here: ChannelCount | None,
-    there: ChannelCount | None,
-    words: Words,
-) -> Row:
-    people = what == "authors"
-    label = words(f"pulse.engagement.figure.channel_{what}", channel=name)
-    key = f"chat.channel.{channel_id}.{what}"
-    now = Figure(key, label, getattr(here, what) if here else 0, people=people)
-    before = Figure(key, label, getattr(there, what) if there else 0, people=people)
-    return Row(now, before)
 
 
 def _part(

@@ -76,9 +76,12 @@ class Period:
         the same report; a quarter's or a season's is its own key ('quarter:YYYY-MM')."""
         return self.month_key if self.kind == "month" else self.key
 
-    def label(self, words: Words) -> str:
-        """ "novembre 2026", "T3 2026", "automne 2026", "hiver 2026-2027" (in the words' language)."""
+    def label(self, words: Words, *, title: bool = False) -> str:
+        """ "novembre 2026", "T3 2026", "automne 2026", "hiver 2026-2027" (in the words' language).
+        `title`: as it is written standing as a title or opening a sentence, which the language says
+        ("Autumn 2026" in English; French keeps "automne 2026")."""
         first = self.first_day
+        standing = "_title" if title else ""
         if self.kind == "month":
             month = words(f"pulse.engagement.month.{first.month}")
             return words("pulse.engagement.period.month", month=month, year=first.year)
@@ -88,10 +91,10 @@ class Period:
             )
         season = SEASONS[first.month - 1]
         if season == "winter":
-            return words("pulse.engagement.period.winter", year=first.year, next=first.year + 1)
+            return words(f"pulse.engagement.period.winter{standing}", year=first.year, next=first.year + 1)
         return words(
             "pulse.engagement.period.season",
-            season=words(f"pulse.engagement.season.{season}"),
+            season=words(f"pulse.engagement.season{standing}.{season}"),
             year=first.year,
         )
 

@@ -11,8 +11,9 @@ the claim is left, and the next attempt looks for the post in the channel before
 Discord's refusal (403, 404, another 4xx) is recorded skipped and never retried in a loop (Discord
 counts refusals against the bot). Every monthly pass looks at the month just ended, so a report missed
 while the bot was down is posted at startup, any day of that month. Nothing is recorded while there is
-no organisers' channel or Agora cannot post there (a later restart with the channel set still posts it
-within the month); a month with nothing in it is recorded as skipped, not posted.
+no organisers' channel or Agora cannot post there, which the log says once per server and month (a later
+restart with the channel set still posts it within the month); a month with nothing in it is recorded
+as skipped, not posted.
 """
 
 from __future__ import annotations
@@ -87,8 +88,12 @@ class Publisher:
             return 0
         channel = self.organisers_channel(guild)
         if channel is None:
-            if self.bot.settings.organiser_channel:  # unset: the community chose to have none
+            if self.bot.settings.organiser_channel:
                 self._warn_once(guild.id, month, f"channel {self.bot.settings.organiser_channel!r} not found")
+            else:  # the community chose to have none: said once, not warned of
+                self._warn_once(
+                    guild.id, month, "no organisers' channel (AGORA_ORGANISER_CHANNEL)", level=logging.INFO
+                )
             return 0
         problems = self.problems(channel)
         if problems:
@@ -157,10 +162,10 @@ class Publisher:
         await self.posts.mark_posted(guild.id, KIND, key, message.channel.id, message.id, at)
         log.info("engagement report %s posted in channel %s (guild %s)", key, message.channel.id, guild.id)
 
-    def _warn_once(self, guild_id: int, month: str, problem: str) -> None:
+    def _warn_once(self, guild_id: int, month: str, problem: str, *, level: int = logging.WARNING) -> None:
         if (guild_id, month, problem) not in self._warned:
             self._warned.add((guild_id, month, problem))
-            log.warning("engagement report of %s for guild %s waits: %s", month, guild_id, problem)
+            log.log(level, "engagement report of %s for guild %s waits: %s", month, guild_id, problem)
 
 
 def _is_report(message: discord.Message, title: str) -> bool:

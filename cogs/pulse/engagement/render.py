@@ -13,7 +13,8 @@ import discord
 
 from agora.escaping import LINK_MAX, fit_escaped, join_within, largest_cap, markdown_link
 from agora.pulse import Figure, Words
-from cogs.pulse.engagement.figures import SIGNED, Block, Hidden, Report, Row, delta, hidden
+from cogs.pulse.engagement.figures import SIGNED, Block, ChannelRow, Report, Row, delta
+from cogs.pulse.engagement.hiding import Hidden, hidden
 
 log = logging.getLogger(__name__)
 
@@ -119,16 +120,19 @@ def report_embeds(
     previous: str,
     trend: bool,
     funnel: bool,
+    heading: str | None = None,
 ) -> list[discord.Embed]:
-    """The report's embeds; `trend` and `funnel` say which charts are attached to show in them."""
-    title = words("pulse.engagement.title", period=period)
+    """The report's embeds; `trend` and `funnel` say which charts are attached to show in them.
+    `heading`: the period's name where it stands as a title or opens a sentence (Period.label's
+    `title`), `period` where it is within one."""
+    heading = heading or period
+    title = words("pulse.engagement.title", period=heading)
     if not report.has_data:
-        embed = discord.Embed(
-            title=title, description=words("pulse.engagement.nothing_yet", period=period), colour=COLOUR
-        )
-        return [embed]
+        # After periods with something in them, an empty one is news; before any, it is early days.
+        key = "pulse.engagement.nothing_happened" if report.history else "pulse.engagement.nothing_yet"
+        return [discord.Embed(title=title, description=words(key, period=period), colour=COLOUR)]
     blocks = list(report.blocks)
-    parts = [_summary(blocks[0], words, title, period, previous, trend), _chat(blocks[1], words)]
+    parts = [_summary(blocks[0], words, title, heading, previous, trend), _chat(blocks[1], words)]
     parts += [_feature(block, words, funnel) for block in blocks[2:]]
     if len(parts) > MAX_EMBEDS:
         log.warning("engagement report: %d sections, %d shown", len(parts), MAX_EMBEDS)
@@ -156,7 +160,7 @@ def _chat(block: Block, words: Words) -> Part:
         lines.append(
             words(
                 "pulse.engagement.channel_line",
-                channel=fit_escaped(channel.name, NAME_LIMIT),
+                channel=_channel(channel),
                 messages=shown(channel.messages, words),
                 authors=shown(channel.authors, words),
             )
@@ -165,6 +169,11 @@ def _chat(block: Block, words: Words) -> Part:
     if hidden_channels > 0:
         lines.append(words("pulse.engagement.more_channels", count=hidden_channels))
     return Part(fit_escaped(block.title, 256), lines, _more(words))
+
+
+def _channel(channel: ChannelRow) -> str:
+    """A link to the channel (a mention in an embed pings no one); its name, escaped, once it is gone."""
+    return f"<#{channel.channel_id}>" if channel.found else fit_escaped(channel.name, NAME_LIMIT)
 
 
 def _feature(block: Block, words: Words, funnel: bool) -> Part:

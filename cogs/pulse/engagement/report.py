@@ -15,7 +15,9 @@ from agora.pulse import Words
 from cogs.pulse.activity.activity_store import ActivityStore
 from cogs.pulse.engagement import charts
 from cogs.pulse.engagement.export import report_csv
-from cogs.pulse.engagement.figures import SMALLEST_SHOWN, Report, build_report, funnel_counts
+from cogs.pulse.engagement.figures import Report, build_report, funnel_counts
+from cogs.pulse.engagement.hiding import SMALLEST_SHOWN
+from cogs.pulse.engagement.history_store import HistoryStore
 from cogs.pulse.engagement.measuring import Measurer
 from cogs.pulse.engagement.periods import Period
 from cogs.pulse.engagement.render import FUNNEL_FILE, TREND_FILE, number, report_embeds
@@ -40,24 +42,27 @@ class Composed:
 class Reporter:
     def __init__(self, bot: Agora) -> None:
         self.bot = bot
-        self.measurer = Measurer(bot.pulse, ActivityStore(bot.database), bot.settings.timezone)
+        self.measurer = Measurer(
+            bot.pulse, ActivityStore(bot.database), HistoryStore(bot.database), bot.settings.timezone
+        )
 
     async def compose(
         self, guild: discord.Guild, period: Period, language: str | discord.Locale | None
     ) -> Composed:
         words = self.bot.catalogue.words(language)
 
-        def name_of(channel_id: int) -> str:
+        def name_of(channel_id: int) -> str | None:
             channel = guild.get_channel_or_thread(channel_id)
-            return f"#{channel.name}" if channel is not None else words("pulse.engagement.unknown_channel")
+            return f"#{channel.name}" if channel is not None else None
 
         now, before = await self.measurer.measure(guild.id, period, words, name_of)
         report = build_report(now, before, words)
         label, previous = period.label(words), period.previous().label(words)
+        heading = period.label(words, title=True)  # where it stands as a title or opens a sentence
         attachments: list[tuple[str, bytes]] = []
         if report.has_data:
-            trend = await self._trend(report, period, words, label)
-            funnel = await self._funnel(report, words, label)
+            trend = await self._trend(report, period, words, heading)
+            funnel = await self._funnel(report, words, heading)
             attachments += [
                 (name, data) for name, data in ((TREND_FILE, trend), (FUNNEL_FILE, funnel)) if data
             ]
@@ -68,11 +73,12 @@ class Reporter:
             report,
             words,
             period=label,
+            heading=heading,
             previous=previous,
             trend=TREND_FILE in names,
             funnel=FUNNEL_FILE in names,
         )
-        title = words("pulse.engagement.title", period=label)
+        title = words("pulse.engagement.title", period=heading)
         return Composed(title, embeds, attachments, report.has_data)
 
     async def _trend(self, report: Report, period: Period, words: Words, label: str) -> bytes | None:
@@ -83,7 +89,11 @@ class Reporter:
             p.active if p.active is None or p.active == 0 or p.active >= SMALLEST_SHOWN else None
             for p in points
         ]
-        if not points or not (any(p.messages for p in points) or any(active)):
+        # The bars add up to the period's messages: none drawn when that figure is not shown.
+        total = report.row("chat.messages")
+        shown = total is not None and total.figure.value is not None and total.hidden_now is None
+        messages = [p.messages for p in points] if shown else None
+        if not points or not (any(messages or ()) or any(active)):
             return None
         unit = "day" if period.kind == "month" else "week"
         return await asyncio.to_thread(
@@ -91,7 +101,7 @@ class Reporter:
             title=words("pulse.engagement.chart.trend_title", period=label),
             subtitle=words(f"pulse.engagement.chart.per_{unit}"),
             labels=[p.label for p in points],
-            messages=[p.messages for p in points],
+            messages=messages,
             active=active,
             messages_label=words("pulse.engagement.chart.messages"),
             active_label=words("pulse.engagement.chart.active"),

@@ -98,6 +98,30 @@ def test_labels_name_the_period_in_the_language(catalogue):
     ]
 
 
+def test_a_label_standing_as_a_title_is_capitalised_in_english_and_stays_lowercase_in_french(catalogue):
+    fr, en = catalogue.words("fr"), catalogue.words("en")
+    periods = [
+        last_complete("month", at(2026, 12, 1), ZURICH),
+        last_complete("season", at(2026, 9, 1), ZURICH),
+        last_complete("season", at(2026, 12, 1), ZURICH),
+        last_complete("season", at(2027, 3, 1), ZURICH),
+    ]
+    assert [p.label(en, title=True) for p in periods] == [
+        "November 2026",
+        "Summer 2026",
+        "Autumn 2026",
+        "Winter 2026-2027",
+    ]
+    assert [p.label(fr, title=True) for p in periods] == [
+        "novembre 2026",
+        "été 2026",
+        "automne 2026",
+        "hiver 2026-2027",
+    ]
+    spring = last_complete("season", at(2026, 6, 1), ZURICH)
+    assert (spring.label(en, title=True), spring.label(en)) == ("Spring 2026", "spring 2026")
+
+
 def test_a_key_names_its_period_and_reads_back():
     for kind in ("month", "quarter", "season"):
         period = last_complete(kind, at(2026, 12, 15), ZURICH)

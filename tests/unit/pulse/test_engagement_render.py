@@ -154,3 +154,28 @@ def test_a_trend_without_active_members_is_drawn_without_its_line():
         active_label="Active members",
     )
     assert png.startswith(b"\x89PNG")
+
+
+def trend(active: list[int | None], messages: list[int] | None = None) -> bytes:
+    return charts.trend_png(
+        title="Activity",
+        subtitle="Per day",
+        labels=["1", "2", "3"],
+        messages=messages,
+        active=active,
+        messages_label="Messages",
+        active_label="Active members",
+    )
+
+
+def test_a_trend_of_active_members_all_zero_or_hidden_draws_no_line():
+    messages = [3, 0, 4]
+    no_line = trend([None, None, None], messages)
+    assert trend([0, 0, 0], messages) == no_line  # not a flat line of zeros
+    assert trend([0, None, 0], messages) == no_line
+    assert trend([0, 3, 0], messages) != no_line
+
+
+def test_a_trend_whose_messages_are_not_shown_draws_no_bars():
+    assert trend([3, 4, 5], None) != trend([3, 4, 5], [0, 0, 0])
+    assert trend([3, 4, 5], None).startswith(b"\x89PNG")
