@@ -70,7 +70,7 @@ async def test_export_then_forget_covers_every_feature_and_leaves_other_members_
             "Annonces écrites : 2",
             "Programme des événements (vos interventions) : 1",
             "Avis sur les sessions : 1",
-            "Retours aux intervenant·es décidés : 1",
+            "Retours aux intervenant·e·s décidés : 1",
             "Questions-réponses : 6",
         ):
             assert line in message.content
@@ -172,7 +172,7 @@ async def test_export_then_forget_covers_every_feature_and_leaves_other_members_
         for line in (
             "Programme des événements (vos interventions) : 1",  # unlinked
             "Avis sur les sessions : 1",
-            "Retours aux intervenant·es décidés : 1",  # unlinked
+            "Retours aux intervenant·e·s décidés : 1",  # unlinked
             "Questions-réponses : 6",  # 2 questions and 2 votes deleted, a board and a moderation unlinked
         ):
             assert line in answer_text

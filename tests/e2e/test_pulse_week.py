@@ -74,7 +74,7 @@ def expected_digest(fake, week: life.Week) -> list[tuple[str, str]]:
     rating = f"{mean(rating for rating, _ in life.FEEDBACK.values()):.1f}".replace(".", ",")
     workshop = (
         f"**[{life.WORKSHOP}]({message_link(fake, announcement)})** (<t:{epoch(life.WORKSHOP_START)}:D>)"
-        f" · 👥 présent·es : {len(life.CHECKED_IN)} · 💬 avis : {len(life.FEEDBACK)} · ★ {rating} / 5"
+        f" · 👥 présent·e·s : {len(life.CHECKED_IN)} · 💬 avis : {len(life.FEEDBACK)} · ★ {rating} / 5"
     )
     return [
         # The week's articles by blog, in the order they reached members: instant, held for the digest,

@@ -256,7 +256,7 @@ async def test_the_last_event_with_two_answers_shows_less_than_3_and_no_average(
     announcement = f"https://discord.com/channels/{GUILD}/50/7000"
     assert section.title == "📋 Le dernier événement"
     assert section.lines == (
-        f"**[Matinée \\*RH\\*]({announcement})** (<t:{starts}:D>) · 👥 présent·es : 3 · 💬 avis : < 3",
+        f"**[Matinée \\*RH\\*]({announcement})** (<t:{starts}:D>) · 👥 présent·e·s : 3 · 💬 avis : < 3",
     )
 
 
