@@ -19,7 +19,6 @@ import multiprocessing
 import os
 import pstats
 import re
-import sys
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
@@ -32,7 +31,7 @@ import discord
 from discord.ext import commands
 
 from agora.settings import Settings
-from bench.measure import memory_mib, peak_rss_mib, reset_peak_rss
+from bench.measure import count_transactions, memory_mib, peak_rss_mib, reset_peak_rss
 from bot import open_agora, point_discord_at
 from tests.fake_discord import FakeDiscord, FakeMember, FakeMessage, WaitTimeout
 from tests.fake_discord.interactions import InteractionRecord
@@ -103,21 +102,6 @@ def profile_text(profiler: cProfile.Profile) -> str:
     # Agora's own modules and discord.py; asyncio, aiohttp and aiosqlite's plumbing are left out.
     stats.print_stats(rf"^{re.escape(str(ROOT))}/(?!\.venv)|/discord/", 15)
     return out.getvalue().split("   ncalls", 1)[-1].join(("   ncalls", ""))
-
-
-def count_transactions(client: Any) -> Counter[str]:
-    """Counts the write transactions Agora begins from now on (every write goes through
-    `database.transaction()`), by the module that begins them: read by the "writes" command."""
-    begun: Counter[str] = Counter()
-    transaction = client.database.transaction
-
-    def counted() -> Any:
-        caller = Path(sys._getframe(1).f_code.co_filename)
-        begun[str(caller.relative_to(ROOT)) if caller.is_relative_to(ROOT) else caller.name] += 1
-        return transaction()
-
-    client.database.transaction = counted  # type: ignore[method-assign]  # the instance's own, counted
-    return begun
 
 
 async def _serve(kind: str, settings: Settings, conn: Connection, bare: Callable[..., commands.Bot]) -> None:

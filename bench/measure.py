@@ -1,13 +1,18 @@
-"""Measuring processes from outside: CPU seconds and memory read from /proc, for the benchmarks."""
+"""Measuring processes for the benchmarks: from outside, CPU seconds and memory read from /proc; from
+inside the bot's process, the write transactions it begins."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+ROOT = Path(__file__).resolve().parent.parent
 TICK = os.sysconf("SC_CLK_TCK")
 COUNTS = ("fetched", "not_modified", "unchanged", "parsed", "failed", "posted", "seen")
 
@@ -143,3 +148,18 @@ class Probe:
             name, self.seconds, self.cpu, used(self.children) or None, used([self.world]),
             max(self.machine - ours, 0.0), (peak - self.rss) / 1024, peak / 1024, workers or None, report,
         )  # fmt: skip
+
+
+def count_transactions(client: Any) -> Counter[str]:
+    """Counts the write transactions Agora begins from now on (every write goes through
+    `database.transaction()`), by the module that begins them: read by the "writes" command."""
+    begun: Counter[str] = Counter()
+    transaction = client.database.transaction
+
+    def counted() -> Any:
+        caller = Path(sys._getframe(1).f_code.co_filename)
+        begun[str(caller.relative_to(ROOT)) if caller.is_relative_to(ROOT) else caller.name] += 1
+        return transaction()
+
+    client.database.transaction = counted  # type: ignore[method-assign]  # the instance's own, counted
+    return begun
